@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+RECORDED = SHARED_DATA / "arxiv-recorded"
+SEED_DIGEST = SHARED_DATA / "seed-digest-2025-04-09.json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data dir; nothing touches the user's real files or arXiv."""
+    data = tmp_path / "arxiv-daily-data"
+    monkeypatch.setenv("ARXIV_DAILY_DATA_DIR", str(data))
+    monkeypatch.setenv("ARXIV_DAILY_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("ARXIV_DAILY_RSS_URL", "http://127.0.0.1:9/rss/{categories}")
+    yield data
+
+
+def needs_shared_data() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is absent")

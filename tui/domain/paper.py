@@ -1,0 +1,171 @@
+"""Papers and days: the values everything else passes around."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+ABS_URL = "https://arxiv.org/abs/{id}"
+PDF_URL = "https://arxiv.org/pdf/{id}"
+
+# New-style ids (0704.0001 onwards, 5-digit numbers since 1501) and old-style ids (hep-th/9901001).
+_ID_RE = re.compile(
+    r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+    r"(?:v(?P<version>\d+))?(?:\.pdf)?$"
+)
+
+
+class Kind(StrEnum):
+    """How a paper appears in a listing, as arXiv's /new page groups them."""
+
+    NEW = "new"
+    CROSS = "cross"
+    REPLACE = "replace"
+
+
+def split_id(raw: str) -> tuple[str, int | None]:
+    """Split an arXiv id or abs/pdf URL into the id without version and the version.
+
+    >>> split_id("2504.06312v2")
+    ('2504.06312', 2)
+    >>> split_id("http://arxiv.org/abs/hep-th/9901001v1")
+    ('hep-th/9901001', 1)
+    """
+    match = _ID_RE.match(raw.strip())
+    if match is None:
+        raise ValueError(f"not an arXiv id: {raw!r}")
+    version = match.group("version")
+    return match.group("id"), int(version) if version else None
+
+
+def base_id(raw: str) -> str:
+    """The arXiv id without its version: flags are keyed by it, so v2 keeps v1's flags."""
+    return split_id(raw)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One arXiv paper as a listing day shows it."""
+
+    id: str
+    """The arXiv id without version, e.g. ``2504.06312`` or ``hep-th/9901001``."""
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    categories: tuple[str, ...]
+    """All categories, primary first."""
+    published: datetime
+    """When version 1 was submitted (UTC)."""
+    updated: datetime
+    """When the newest version was submitted (UTC)."""
+    kind: Kind = Kind.NEW
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    affiliations: tuple[tuple[str, ...], ...] = field(default=())
+    """Per author, the affiliations the source gave (may be empty)."""
+    authors_truncated: bool = False
+    """The source cut the author list (a digest keeps six): show "et al." after the last."""
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.id}v{self.version}"
+
+    @property
+    def abs_url(self) -> str:
+        return ABS_URL.format(id=self.id)
+
+    @property
+    def pdf_url(self) -> str:
+        return PDF_URL.format(id=self.id)
+
+    def with_kind(self, kind: Kind) -> Paper:
+        return replace(self, kind=kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "authors": list(self.authors),
+            "abstract": self.abstract,
+            "categories": list(self.categories),
+            "published": self.published.isoformat(),
+            "updated": self.updated.isoformat(),
+            "kind": self.kind.value,
+            "comment": self.comment,
+            "journal_ref": self.journal_ref,
+            "doi": self.doi,
+            "affiliations": [list(a) for a in self.affiliations],
+            "authors_truncated": self.authors_truncated,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        return cls(
+            id=data["id"],
+            version=int(data.get("version", 1)),
+            title=data["title"],
+            authors=tuple(data.get("authors", ())),
+            abstract=data.get("abstract", ""),
+            categories=tuple(data.get("categories", ())),
+            published=_parse_time(data["published"]),
+            updated=_parse_time(data.get("updated", data["published"])),
+            kind=Kind(data.get("kind", "new")),
+            comment=data.get("comment"),
+            journal_ref=data.get("journal_ref"),
+            doi=data.get("doi"),
+            affiliations=tuple(tuple(a) for a in data.get("affiliations", ())),
+            authors_truncated=bool(data.get("authors_truncated", False)),
+        )
+
+
+def _parse_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """The papers of one listing day for a set of followed categories."""
+
+    date: date
+    categories: tuple[str, ...]
+    """The categories this day was fetched for."""
+    papers: tuple[Paper, ...]
+    fetched_at: datetime | None = None
+    source: str = "arxiv"
+    """Where the papers came from: ``arxiv``, ``cache`` or ``sample``."""
+
+    def covers(self, categories: tuple[str, ...] | list[str]) -> bool:
+        """Whether this day was fetched for (at least) these categories."""
+        return set(categories) <= set(self.categories)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "categories": list(self.categories),
+            "papers": [p.to_dict() for p in self.papers],
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Day:
+        fetched = data.get("fetched_at")
+        return cls(
+            date=date.fromisoformat(data["date"]),
+            categories=tuple(data.get("categories", ())),
+            papers=tuple(Paper.from_dict(p) for p in data.get("papers", ())),
+            fetched_at=_parse_time(fetched) if fetched else None,
+            source=data.get("source", "arxiv"),
+        )
