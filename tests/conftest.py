@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from arxiv_double import ArxivDouble
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 RECORDED = SHARED_DATA / "arxiv-recorded"
@@ -22,3 +23,14 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 def needs_shared_data() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is absent")
+
+
+@pytest.fixture
+def arxiv_double(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivDouble]:
+    """A running loopback arXiv API; ARXIV_DAILY_API_URL points at it, waits are tiny."""
+    with ArxivDouble() as double:
+        monkeypatch.setenv("ARXIV_DAILY_API_URL", double.url)
+        monkeypatch.setenv("ARXIV_DAILY_API_MIN_INTERVAL", "0.01")
+        monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.01")
+        monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "1")
+        yield double
