@@ -433,6 +433,10 @@ class ArxivDouble:
         response = Response(status, body, "text/html; charset=utf-8", headers)
         self._queue(_Fault(response=response), times)
 
+    def pass_next(self, times: int = 1) -> None:
+        """Answer the next request(s) normally (to place a fault on a later request)."""
+        self._queue(_Fault(), times)
+
     def stall_next(self, seconds: float, times: int = 1) -> None:
         self._queue(_Fault(stall=seconds), times)
 

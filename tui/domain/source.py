@@ -1,0 +1,534 @@
+"""Fetch a listing day, or papers by id, from the arXiv API through ``arxiv.Client``.
+
+``arxiv.Client`` parses the feed and pages, but it has no request timeout, retries without waiting,
+ignores Retry-After and turns an empty, truncated or HTML answer into "no results" silently. So the
+client is given a session that sets a timeout, makes at most one HTTP request per call and keeps the
+last answer; this module asks for one page at a time, checks that answer itself, and does the
+spacing (arXiv asks for one request every three seconds), retries and backoff.
+
+One ``ArxivSource`` does one fetch at a time (it is meant for one worker thread).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import arxiv
+import requests
+
+from tui.domain.listing import listing_window
+from tui.domain.paper import Day, Kind, Paper, split_id
+
+logger = logging.getLogger(__name__)
+
+API_URL = "https://export.arxiv.org/api/query"
+MAX_PAGE_SIZE = 2000
+"""The most results the API returns for one request."""
+IDS_PER_REQUEST = 100
+"""Ids per ``id_list`` request, to keep the URL short."""
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+_WHITESPACE = re.compile(r"\s+")
+_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    page_size: int = MAX_PAGE_SIZE
+    min_interval: float = 3.0
+    """Seconds between the end of one request and the start of the next (arXiv's terms)."""
+    timeout: float = 30.0
+    """Seconds to connect, and seconds without a byte while reading."""
+    attempts: int = 4
+    """Tries per page before giving up."""
+    backoff: float = 2.0
+    """First wait after a failure; doubles with each further failure. Retry-After wins."""
+    max_wait: float = 120.0
+    """Cap on one wait."""
+
+    @classmethod
+    def from_env(cls) -> FetchPolicy:
+        """The defaults, overridden by ARXIV_DAILY_API_MIN_INTERVAL / _TIMEOUT / _BACKOFF (s)."""
+        defaults = cls()
+        return cls(
+            min_interval=_env_seconds("ARXIV_DAILY_API_MIN_INTERVAL", defaults.min_interval),
+            timeout=_env_seconds("ARXIV_DAILY_API_TIMEOUT", defaults.timeout, positive=True),
+            backoff=_env_seconds("ARXIV_DAILY_API_BACKOFF", defaults.backoff),
+        )
+
+
+def _env_seconds(variable: str, default: float, *, positive: bool = False) -> float:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{variable} must be a number of seconds, not {raw!r}") from None
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{variable} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+class FetchError(Exception):
+    """A fetch that did not work out; ``str(err)`` is one line to show the user."""
+
+
+class FetchCancelled(FetchError):
+    """The caller set the cancel event."""
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    requests: int
+    """Requests made so far in this fetch (failed ones included)."""
+    papers: int
+    """Entries received so far."""
+    total: int | None
+    """Entries the API says the query has (None until the first page arrives)."""
+    message: str
+
+
+ProgressCallback = Callable[[FetchProgress], None]
+
+
+# ---------------------------------------------------------------- the session under arxiv.Client
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class _PageBoundary(Exception):
+    """The client wanted a second request within one page call."""
+
+
+class _GuardedSession(requests.Session):
+    """Sets a default timeout, allows one request per ``arm()``, and keeps the last answer."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.last: _Answer | None = None
+        self.finished_at: float | None = None
+        self._allowance = 0
+
+    def arm(self) -> None:
+        self._allowance = 1
+        self.last = None
+
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if self._allowance <= 0:
+            raise _PageBoundary()
+        self._allowance -= 1
+        kwargs.setdefault("timeout", self.timeout)
+        try:
+            response = super().request(method, url, *args, **kwargs)
+            self.last = _Answer(response.status_code, dict(response.headers), response.content)
+        finally:
+            self.finished_at = time.monotonic()
+        return response
+
+
+# ---------------------------------------------------------------- outcomes of one request
+
+
+@dataclass(frozen=True)
+class _Page:
+    results: list[arxiv.Result]
+    total: int
+
+
+@dataclass(frozen=True)
+class _Failure:
+    summary: str
+    """What went wrong, e.g. "arXiv is busy (HTTP 503)"."""
+    retryable: bool = True
+    retry_after: float | None = None
+    empty: bool = False
+    """The answer was a valid feed with no entries."""
+
+
+def _collapse(text: str | None) -> str:
+    return _WHITESPACE.sub(" ", text or "").strip()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _error_entry(root: ET.Element) -> str | None:
+    """The message of the API's error feed (an entry titled Error), if this is one."""
+    for entry in root.iter(f"{_ATOM}entry"):
+        if _collapse(entry.findtext(f"{_ATOM}title")) == "Error":
+            return _collapse(entry.findtext(f"{_ATOM}summary")) or "unknown error"
+    return None
+
+
+def _page_text(body: bytes) -> str:
+    """A short readable excerpt of a non-feed answer (e.g. an HTML "Rate exceeded." page)."""
+    text = body[:4000].decode("utf-8", "replace")
+    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
+    text = _collapse(re.sub(r"<[^>]*>", " ", text))
+    return text[:80] + ("…" if len(text) > 80 else "")
+
+
+def _not_a_feed(body: bytes) -> _Failure:
+    excerpt = _page_text(body)
+    detail = f": {excerpt!r}" if excerpt else ""
+    return _Failure(f"arXiv answered with a page that is not a feed{detail}")
+
+
+# ---------------------------------------------------------------- papers
+
+
+def paper_from_result(result: arxiv.Result, kind: Kind = Kind.NEW) -> Paper:
+    """A Paper from one ``arxiv.Result``; ValueError if its id is not an arXiv id."""
+    paper_id, version = split_id(result.entry_id)
+    categories = tuple(dict.fromkeys(c for c in [result.primary_category, *result.categories] if c))
+    authors = tuple(_collapse(a.name) for a in result.authors)
+    affiliations = tuple(tuple(_collapse(x) for x in a.affiliation) for a in result.authors)
+    return Paper(
+        id=paper_id,
+        version=version or 1,
+        title=_collapse(result.title),
+        authors=authors,
+        abstract=_collapse(result.summary),
+        categories=categories,
+        published=_utc(result.published),
+        updated=_utc(result.updated),
+        kind=kind,
+        comment=_collapse(result.comment) or None,
+        journal_ref=_collapse(result.journal_ref) or None,
+        doi=_collapse(result.doi) or None,
+        affiliations=affiliations if any(affiliations) else (),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _minute(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M")
+
+
+def day_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
+    """One search for every paper of the window ``[start, end)``: new, cross-listed and replaced.
+
+    The API's date ranges are inclusive, in whole minutes, GMT; the exact edges are applied after.
+    """
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    span = f"[{_minute(start)} TO {_minute(end - timedelta(minutes=1))}]"
+    return f"({cats}) AND (submittedDate:{span} OR lastUpdatedDate:{span})"
+
+
+def kind_in_window(paper: Paper, followed: set[str], start: datetime, end: datetime) -> Kind | None:
+    """How the listing of window ``[start, end)`` shows this paper, or None if it does not."""
+    if start <= paper.published < end:
+        return Kind.NEW if paper.primary_category in followed else Kind.CROSS
+    if start <= paper.updated < end and paper.published < start:
+        return Kind.REPLACE
+    return None
+
+
+def _id_order(paper_id: str) -> tuple[int, str, int]:
+    """New-style ids by number (0704.0001 < 1501.00001), old-style (hep-th/9901001) after."""
+    if "/" in paper_id:
+        archive, number = paper_id.split("/", 1)
+        return (1, archive, int(number) if number.isdigit() else 0)
+    yymm, _, number = paper_id.partition(".")
+    return (0, yymm, int(number) if number.isdigit() else 0)
+
+
+def classify(
+    results: Sequence[arxiv.Result], categories: Sequence[str], start: datetime, end: datetime
+) -> list[Paper]:
+    """The day's papers: in the window, deduped (highest version), new then cross then replace."""
+    followed = set(categories)
+    chosen: dict[str, Paper] = {}
+    for result in results:
+        try:
+            paper = paper_from_result(result)
+        except ValueError:
+            logger.warning("skipping an entry with an unexpected id: %s", result.entry_id)
+            continue
+        if not followed.intersection(paper.categories):
+            continue
+        kind = kind_in_window(paper, followed, start, end)
+        if kind is None:
+            continue
+        held = chosen.get(paper.id)
+        if held is None or paper.version > held.version:
+            chosen[paper.id] = paper.with_kind(kind)
+    return sorted(chosen.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+
+
+# ---------------------------------------------------------------- the source
+
+
+class ArxivSource:
+    """Fetches from the arXiv API (or ARXIV_DAILY_API_URL) politely; says clearly when it can't."""
+
+    def __init__(self, api_url: str | None = None, policy: FetchPolicy | None = None) -> None:
+        self.api_url = api_url or os.environ.get("ARXIV_DAILY_API_URL") or API_URL
+        self.policy = policy or FetchPolicy.from_env()
+        self.requests_made = 0
+        self._page_size = max(1, min(self.policy.page_size, MAX_PAGE_SIZE))
+        self._session = _GuardedSession(self.policy.timeout)
+        self._client = arxiv.Client(page_size=self._page_size, delay_seconds=0, num_retries=0)
+        self._client._session = self._session
+        template = self.api_url.replace("{", "{{").replace("}", "}}")
+        self._client.query_url_format = template + ("&" if "?" in template else "?") + "{}"
+        self._last_request_end: float | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.api_url).netloc or self.api_url
+
+    # -- public
+
+    def fetch_day(
+        self,
+        day: date,
+        categories: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Day:
+        """Every paper the listing dated ``day`` shows for ``categories`` (new, cross, replace)."""
+        cats = tuple(dict.fromkeys(c.strip() for c in categories if c.strip()))
+        if not cats:
+            raise ValueError("no categories to fetch")
+        start, end = listing_window(day)
+        search = arxiv.Search(
+            query=day_query(cats, start, end),
+            max_results=None,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Descending,
+        )
+        results = self._collect(
+            search,
+            empty_means=f"arXiv returned no papers for {', '.join(cats)} on {day.isoformat()}",
+            progress=progress,
+            cancel=cancel,
+        )
+        papers = classify(results, cats, start, end)
+        return Day(
+            date=day,
+            categories=cats,
+            papers=tuple(papers),
+            fetched_at=datetime.now(UTC),
+            source="arxiv",
+        )
+
+    def fetch_ids(
+        self,
+        ids: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Paper]:
+        """The papers with these ids (a versioned id gives that version), in the API's order.
+
+        Ids arXiv does not know are left out; a malformed id makes arXiv reject the request.
+        """
+        wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+        papers: list[Paper] = []
+        for first in range(0, len(wanted), IDS_PER_REQUEST):
+            chunk = wanted[first : first + IDS_PER_REQUEST]
+            search = arxiv.Search(id_list=chunk, max_results=None)
+            for result in self._collect(search, empty_means=None, progress=progress, cancel=cancel):
+                try:
+                    papers.append(paper_from_result(result))
+                except ValueError:
+                    logger.warning("skipping an entry with an unexpected id: %s", result.entry_id)
+        return papers
+
+    # -- paging, spacing, retries
+
+    def _collect(
+        self,
+        search: arxiv.Search,
+        *,
+        empty_means: str | None,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> list[arxiv.Result]:
+        """Every result of ``search``, one page per request.
+
+        ``empty_means``: the message when the first page stays empty (None: empty is an answer).
+        """
+        collected: list[arxiv.Result] = []
+        total: int | None = None
+        made = 0
+        failures = 0
+        wait = 0.0
+
+        def report(message: str) -> None:
+            if progress is not None:
+                progress(FetchProgress(made, len(collected), total, message))
+
+        while total is None or len(collected) < total:
+            self._wait_turn(wait, cancel)
+            outcome = self._request_page(search, offset=len(collected))
+            made += 1
+            self.requests_made += 1
+            if isinstance(outcome, _Page) and not outcome.results:
+                if total is None and empty_means is None:
+                    report("arXiv has no such papers")
+                    return []
+                outcome = self._empty_page(len(collected), total)
+            if isinstance(outcome, _Failure):
+                if not outcome.retryable:
+                    report(outcome.summary)
+                    raise FetchError(outcome.summary)
+                failures += 1
+                if failures >= self.policy.attempts:
+                    report(outcome.summary)
+                    raise FetchError(self._give_up_message(outcome, failures, total, empty_means))
+                wait = self._backoff(failures, outcome.retry_after)
+                report(
+                    f"{outcome.summary}; retrying in {wait:.0f} s "
+                    f"(try {failures + 1} of {self.policy.attempts})"
+                )
+                continue
+            failures = 0
+            wait = 0.0
+            collected.extend(outcome.results)
+            total = max(outcome.total, len(collected))
+            report(f"received {len(collected):,} of {total:,} papers")
+            if cancel is not None and cancel.is_set() and len(collected) < total:
+                raise FetchCancelled("fetch cancelled")
+        return collected
+
+    @staticmethod
+    def _empty_page(received: int, total: int | None) -> _Failure:
+        if total is None:
+            return _Failure("arXiv sent an empty feed", empty=True)
+        return _Failure(
+            f"arXiv sent an empty page after {received:,} of {total:,} papers", empty=True
+        )
+
+    @staticmethod
+    def _give_up_message(
+        failure: _Failure, tries: int, total: int | None, empty_means: str | None
+    ) -> str:
+        if failure.empty and total is None and empty_means is not None:
+            return f"{empty_means} after {tries} tries; try again later"
+        return f"{failure.summary} ({tries} tries); try again later"
+
+    def _backoff(self, failures: int, retry_after: float | None) -> float:
+        wait = self.policy.backoff * 2 ** (failures - 1) if retry_after is None else retry_after
+        return min(wait, self.policy.max_wait)
+
+    def _wait_turn(self, extra: float, cancel: threading.Event | None) -> None:
+        """Wait until ``min_interval`` (or ``extra``, if longer) passed since the last request."""
+        if cancel is not None and cancel.is_set():
+            raise FetchCancelled("fetch cancelled")
+        if self._last_request_end is None and extra <= 0:
+            return
+        since = self._last_request_end or time.monotonic()
+        ready_at = since + max(self.policy.min_interval, extra)
+        while (remaining := ready_at - time.monotonic()) > 0:
+            if cancel is None:
+                time.sleep(remaining)
+            elif cancel.wait(remaining):
+                raise FetchCancelled("fetch cancelled")
+
+    def _request_page(self, search: arxiv.Search, offset: int) -> _Page | _Failure:
+        page_search = arxiv.Search(
+            query=search.query,
+            id_list=search.id_list,
+            max_results=offset + self._page_size,
+            sort_by=search.sort_by,
+            sort_order=search.sort_order,
+        )
+        results: list[arxiv.Result] = []
+        self._session.arm()
+        try:
+            results.extend(self._results(page_search, offset))
+        except _PageBoundary:
+            pass  # a short page: the next request picks up where this one ended
+        except arxiv.HTTPError:
+            pass  # the status is judged below, from the answer itself
+        except requests.Timeout:
+            return _Failure(f"arXiv did not answer within {self.policy.timeout:g} s")
+        except requests.ConnectionError:
+            return _Failure(f"could not connect to arXiv ({self.host})")
+        except requests.RequestException as err:
+            return _Failure(f"the request to arXiv failed ({type(err).__name__})")
+        finally:
+            self._last_request_end = self._session.finished_at or time.monotonic()
+        answer = self._session.last
+        if answer is None:
+            return _Failure("arXiv sent no answer")
+        if answer.status != 200:
+            return self._judge_status(answer)
+        return self._judge_feed(answer.body, results, offset)
+
+    def _results(self, search: arxiv.Search, offset: int) -> Iterator[arxiv.Result]:
+        yield from self._client.results(search, offset=offset)
+
+    def _judge_status(self, answer: _Answer) -> _Failure:
+        status = answer.status
+        retry_after = _retry_after(answer.headers.get("Retry-After"))
+        if status == 429:
+            return _Failure("arXiv asks to slow down (HTTP 429)", retry_after=retry_after)
+        if 400 <= status < 500 and status != 408:
+            message = None
+            with contextlib.suppress(ET.ParseError):
+                message = _error_entry(ET.fromstring(answer.body))
+            if message:
+                return _Failure(f"arXiv rejected the request: {message}", retryable=False)
+            return _Failure(f"arXiv rejected the request (HTTP {status})", retryable=False)
+        if status == 503:
+            return _Failure("arXiv is busy (HTTP 503)", retry_after=retry_after)
+        return _Failure(f"arXiv answered HTTP {status}", retry_after=retry_after)
+
+    def _judge_feed(
+        self, body: bytes, results: list[arxiv.Result], offset: int
+    ) -> _Page | _Failure:
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            head = body[:500].lstrip().lower()
+            if head.startswith(b"<?xml") or head.startswith(b"<feed"):
+                return _Failure("arXiv sent an incomplete feed")
+            return _not_a_feed(body)
+        if root.tag != f"{_ATOM}feed":
+            return _not_a_feed(body)
+        message = _error_entry(root)
+        if message is not None:
+            return _Failure(f"arXiv rejected the request: {message}", retryable=False)
+        total_text = (root.findtext(f"{_OPENSEARCH}totalResults") or "").strip()
+        total = int(total_text) if total_text.isdigit() else offset + len(results)
+        return _Page(results, total)
