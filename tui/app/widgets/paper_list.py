@@ -1,0 +1,530 @@
+"""The paper list: one line per paper, expandable in place to the paper's details.
+
+A line-rendered ScrollView rather than an OptionList: OptionList measures every option's height
+up front and clears all its caches whenever one prompt changes, so a star or an expand costs
+O(papers). Here a row is built only when it is painted; the line map is the row count plus the
+few expanded blocks, so moving, expanding and re-rendering a row cost O(visible lines).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from tui.app.widgets.paper_row import (
+    RowLayout,
+    RowStyles,
+    detail_lines,
+    row_content,
+    title_content,
+)
+from tui.domain.filters import Match
+from tui.domain.paper import Paper
+from tui.domain.store import Flag
+
+FlagLookup = Callable[[str], Flag]
+
+_ROW_CACHE_SIZE = 1024
+_TITLE_CACHE_SIZE = 8192
+_MAX_ID_WIDTH = 16
+_MAX_CATEGORY_WIDTH = 14
+
+
+class PaperList(ScrollView, can_focus=True):
+    """The day's papers, one row each; Enter or Space expands the highlighted one in place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="paper_list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="paper_list.up"),
+        Binding("g,home", "first", "First", show=False, id="paper_list.first"),
+        Binding("G,end", "last", "Last", show=False, id="paper_list.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="paper_list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="paper_list.page_down"),
+        Binding("enter,space", "toggle_expand", "Expand", id="paper_list.toggle_expand"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--row",
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--star",
+        "paper-list--title",
+        "paper-list--title-read",
+        "paper-list--keyword",
+        "paper-list--id",
+        "paper-list--category",
+        "paper-list--authors",
+        "paper-list--kind",
+        "paper-list--label",
+        "paper-list--gutter",
+        "paper-list--gutter-cursor",
+        "paper-list--muted",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        & > .paper-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paper-list--unread { color: $accent; }
+        & > .paper-list--star { color: $warning; }
+        & > .paper-list--title { text-style: bold; }
+        & > .paper-list--title-read { color: $text-muted; }
+        & > .paper-list--keyword { color: $text-warning; text-style: bold underline; }
+        & > .paper-list--id { color: $text-muted; }
+        & > .paper-list--category { color: $text-secondary; }
+        & > .paper-list--authors { color: $text-muted; }
+        & > .paper-list--kind { color: $text-accent; }
+        & > .paper-list--label { color: $text-primary; text-style: bold; }
+        & > .paper-list--gutter { color: $foreground 25%; }
+        & > .paper-list--gutter-cursor { color: $accent; }
+        & > .paper-list--muted { color: $text-muted; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (``paper`` is None when the list is empty)."""
+
+        def __init__(self, paper_list: PaperList, paper: Paper | None, index: int | None) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper = paper
+            self.index = index
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+    class ExpandToggled(Message):
+        """The user expanded or collapsed a paper."""
+
+        def __init__(self, paper_list: PaperList, paper: Paper, expanded: bool) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper = paper
+            self.expanded = expanded
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+    def __init__(
+        self,
+        *,
+        flag_lookup: FlagLookup,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._flag_lookup = flag_lookup
+        self._papers: list[Paper] = []
+        self._keywords: list[tuple[str, ...]] = []
+        self._index_of: dict[str, int] = {}
+        self._cursor: int | None = None
+        self._expanded: set[str] = set()
+        self._id_width = 10
+        self._category_width = 8
+        # Line map: sorted indices of expanded papers, their detail line counts and, per
+        # expanded paper, the line its row is on. Rebuilt when expansion or width changes.
+        self._layout_width = -1
+        self._expanded_indices: list[int] = []
+        self._expanded_heights: list[int] = []
+        self._expanded_row_lines: list[int] = []
+        self._total_lines = 0
+        self._row_layout: RowLayout | None = None
+        self._row_styles: RowStyles | None = None
+        self._title_cache: LRUCache[tuple[str, str, tuple[str, ...]], Content] = LRUCache(
+            _TITLE_CACHE_SIZE
+        )
+        self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_ROW_CACHE_SIZE)
+        self._detail_cache: dict[tuple[str, int], list[Content]] = {}
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def shown_papers(self) -> Sequence[Paper]:
+        return self._papers
+
+    @property
+    def highlighted_index(self) -> int | None:
+        return self._cursor
+
+    @property
+    def highlighted_paper(self) -> Paper | None:
+        return None if self._cursor is None else self._papers[self._cursor]
+
+    def is_expanded(self, paper_id: str) -> bool:
+        return paper_id in self._expanded
+
+    def show(self, matches: Sequence[Match], *, keep_position: bool = True) -> None:
+        """Replace the rows. Keeps the highlighted paper (and its place on screen) if still shown,
+        and keeps every paper's expanded state."""
+        previous = self.highlighted_paper
+        previous_index = self._cursor
+        screen_offset = None
+        if previous is not None and keep_position:
+            screen_offset = self._line_of(self._cursor or 0) - self.scroll_offset.y
+
+        self._papers = [match.paper for match in matches]
+        self._keywords = [tuple(match.keywords) for match in matches]
+        self._index_of = {paper.id: index for index, paper in enumerate(self._papers)}
+        self._id_width = min(_MAX_ID_WIDTH, max((len(p.id) for p in self._papers), default=10))
+        self._category_width = min(
+            _MAX_CATEGORY_WIDTH,
+            max((len(p.primary_category) for p in self._papers), default=5),
+        )
+        self._row_layout = None
+        self._row_cache.clear()
+        self._detail_cache.clear()
+        self._layout_width = -1
+
+        cursor: int | None = None
+        if self._papers:
+            cursor = 0
+            if keep_position and previous is not None:
+                kept = self._index_of.get(previous.id)
+                if kept is not None:
+                    cursor = kept
+                elif previous_index is not None:
+                    cursor = min(previous_index, len(self._papers) - 1)
+        self._cursor = cursor
+        self._update_layout()
+        if cursor is None or screen_offset is None:
+            self.scroll_to(y=0, animate=False, force=True)
+        else:
+            self.scroll_to(
+                y=max(0, self._line_of(cursor) - screen_offset), animate=False, force=True
+            )
+        self._scroll_cursor_into_view()
+        self.refresh()
+        current = self.highlighted_paper
+        if current is None or previous is None or current.id != previous.id:
+            self.post_message(self.Highlighted(self, self.highlighted_paper, cursor))
+
+    def refresh_papers(self, ids: Iterable[str]) -> None:
+        """Repaint the rows of these papers (their flags changed); nothing else is rebuilt."""
+        for paper_id in ids:
+            index = self._index_of.get(paper_id)
+            if index is not None:
+                self.refresh_line(self._line_of(index))
+
+    def move_to(self, paper_id: str) -> bool:
+        """Put the cursor on this paper; False if it is not shown."""
+        index = self._index_of.get(paper_id)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    def next_unread(self) -> bool:
+        """Move to the next unread paper after the cursor, wrapping; False if all are read."""
+        count = len(self._papers)
+        start = -1 if self._cursor is None else self._cursor
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if not self._flag_lookup(self._papers[index].id).read:
+                self._move_cursor(index)
+                return True
+        return False
+
+    def toggle_expand(self) -> None:
+        """Expand the highlighted paper in place (the rows below shift down), or collapse it."""
+        paper = self.highlighted_paper
+        if paper is None or self._cursor is None:
+            return
+        expanded = paper.id not in self._expanded
+        if expanded:
+            self._expanded.add(paper.id)
+        else:
+            self._expanded.discard(paper.id)
+        self._update_layout()
+        self.refresh()
+        if expanded:
+            self._scroll_block_into_view(self._cursor)
+        else:
+            self._scroll_cursor_into_view()
+        self.post_message(self.ExpandToggled(self, paper, expanded))
+
+    # ----------------------------------------------------------------- actions
+
+    def action_cursor_down(self) -> None:
+        if self._cursor is not None:
+            self._move_cursor(min(self._cursor + 1, len(self._papers) - 1))
+
+    def action_cursor_up(self) -> None:
+        if self._cursor is not None:
+            self._move_cursor(max(self._cursor - 1, 0))
+
+    def action_first(self) -> None:
+        if self._papers:
+            self._move_cursor(0)
+
+    def action_last(self) -> None:
+        if self._papers:
+            self._move_cursor(len(self._papers) - 1)
+
+    def action_page_down(self) -> None:
+        self._move_page(1)
+
+    def action_page_up(self) -> None:
+        self._move_page(-1)
+
+    def action_toggle_expand(self) -> None:
+        self.toggle_expand()
+
+    # ----------------------------------------------------------------- cursor and scrolling
+
+    def _move_cursor(self, index: int) -> None:
+        old = self._cursor
+        if old == index:
+            self._scroll_cursor_into_view()
+            return
+        self._cursor = index
+        for changed in (old, index):
+            if changed is not None:
+                self._refresh_block(changed)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, self._papers[index], index))
+
+    def _move_page(self, direction: int) -> None:
+        if self._cursor is None:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        line = self._line_of(self._cursor) + direction * height
+        line = max(0, min(line, self._total_lines - 1))
+        target = self._locate(line)[0]
+        if target == self._cursor:
+            target = max(0, min(target + direction, len(self._papers) - 1))
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, force=True)
+        self._move_cursor(target)
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self._cursor is None:
+            return
+        line = self._line_of(self._cursor)
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        if line < top:
+            self.scroll_to(y=line, animate=False, force=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, force=True)
+
+    def _scroll_block_into_view(self, index: int) -> None:
+        """Show as much of an expanded paper as fits, its row first."""
+        line = self._line_of(index)
+        end = line + self._block_height(index) - 1
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        if end >= top + height:
+            self.scroll_to(y=min(line, end - height + 1), animate=False, force=True)
+        else:
+            self._scroll_cursor_into_view()
+
+    def _refresh_block(self, index: int) -> None:
+        self.refresh_lines(self._line_of(index), self._block_height(index))
+
+    # ----------------------------------------------------------------- line map
+
+    def _update_layout(self) -> None:
+        """Rebuild the line map for the expanded papers at the current width."""
+        width = self.scrollable_content_region.width
+        self._layout_width = width
+        indices = sorted(
+            self._index_of[paper_id] for paper_id in self._expanded if paper_id in self._index_of
+        )
+        heights = [len(self._details(index, width)) if width > 0 else 0 for index in indices]
+        row_lines: list[int] = []
+        extra = 0
+        for index, height in zip(indices, heights, strict=True):
+            row_lines.append(index + extra)
+            extra += height
+        self._expanded_indices = indices
+        self._expanded_heights = heights
+        self._expanded_row_lines = row_lines
+        self._total_lines = len(self._papers) + extra
+        virtual_size = Size(width, self._total_lines)
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def _ensure_layout(self) -> None:
+        if self._layout_width != self.scrollable_content_region.width:
+            self._update_layout()
+
+    def _line_of(self, index: int) -> int:
+        """The line a paper's row is on."""
+        position = bisect_right(self._expanded_indices, index - 1)
+        return index + sum(self._expanded_heights[:position])
+
+    def _block_height(self, index: int) -> int:
+        position = bisect_right(self._expanded_indices, index) - 1
+        if position >= 0 and self._expanded_indices[position] == index:
+            return 1 + self._expanded_heights[position]
+        return 1
+
+    def _locate(self, line: int) -> tuple[int, int]:
+        """The paper on a line and the line's offset in its block (0 is the row)."""
+        position = bisect_right(self._expanded_row_lines, line) - 1
+        if position < 0:
+            return line, 0
+        row_line = self._expanded_row_lines[position]
+        height = self._expanded_heights[position]
+        if line <= row_line + height:
+            return self._expanded_indices[position], line - row_line
+        return self._expanded_indices[position] + (line - row_line - height), 0
+
+    # ----------------------------------------------------------------- rendering
+
+    def _details(self, index: int, width: int) -> list[Content]:
+        paper = self._papers[index]
+        key = (paper.id, width)
+        lines = self._detail_cache.get(key)
+        if lines is None:
+            lines = detail_lines(paper, self._keywords[index], width, self._styles())
+            self._detail_cache[key] = lines
+        return lines
+
+    def _styles(self) -> RowStyles:
+        if self._row_styles is None:
+
+            def style(name: str) -> Style:
+                return self.get_visual_style(f"paper-list--{name}", partial=True)
+
+            self._row_styles = RowStyles(
+                unread=style("unread"),
+                star=style("star"),
+                title=style("title"),
+                title_read=style("title-read"),
+                keyword=style("keyword"),
+                paper_id=style("id"),
+                category=style("category"),
+                authors=style("authors"),
+                kind=style("kind"),
+                label=style("label"),
+                gutter=style("gutter"),
+                muted=style("muted"),
+            )
+        return self._row_styles
+
+    def _title(self, index: int) -> Content:
+        paper = self._papers[index]
+        keywords = self._keywords[index]
+        key = (paper.id, paper.title, keywords)
+        title = self._title_cache.get(key)
+        if title is None:
+            title = title_content(paper, keywords, self._styles().keyword)
+            self._title_cache[key] = title
+        return title
+
+    def notify_style_update(self) -> None:
+        self._row_styles = None
+        self._row_cache.clear()
+        self._title_cache.clear()
+        self._detail_cache.clear()
+        self._layout_width = -1
+        super().notify_style_update()
+        self.refresh()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._row_layout = None
+        self._update_layout()
+        self._scroll_cursor_into_view()
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        if line >= self._total_lines or width <= 0:
+            return Strip.blank(width, self.get_visual_style("paper-list--row").rich_style)
+        index, offset = self._locate(line)
+        is_cursor = index == self._cursor
+        if offset == 0:
+            return self._row_strip(index, width, is_cursor)
+        key = (self._papers[index].id, width, offset, is_cursor, self.has_focus)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            content = self._details(index, width)[offset - 1]
+            if is_cursor:
+                # Recolour the gutter so the expanded block reads as the highlighted paper's.
+                gutter = self.get_visual_style("paper-list--gutter-cursor", partial=True)
+                content = content.stylize(gutter, 0, 4)
+            strip = self._strip(content, self.get_visual_style("paper-list--row"), width)
+            self._row_cache[key] = strip
+        return strip
+
+    def _row_strip(self, index: int, width: int, is_cursor: bool) -> Strip:
+        paper = self._papers[index]
+        flag = self._flag_lookup(paper.id)
+        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            if self._row_layout is None or self._row_layout.width != width:
+                self._row_layout = RowLayout.fit(width, self._id_width, self._category_width)
+            content = row_content(
+                paper,
+                self._title(index),
+                read=flag.read,
+                starred=flag.starred,
+                layout=self._row_layout,
+                styles=self._styles(),
+            )
+            base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
+            strip = self._strip(content, base, width)
+            self._row_cache[key] = strip
+        return strip
+
+    def _strip(self, content: Content, base: Style, width: int) -> Strip:
+        segments = [Segment(text, style.rich_style) for text, style in content.render(base, end="")]
+        strip = Strip(segments, content.cell_length).extend_cell_length(width, base.rich_style)
+        return strip.crop(0, width)
+
+    # ----------------------------------------------------------------- mouse and focus
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = self.scroll_offset.y + offset.y
+        if not 0 <= line < self._total_lines:
+            return
+        index, block_offset = self._locate(line)
+        if index == self._cursor and block_offset == 0:
+            self.toggle_expand()
+        else:
+            self._move_cursor(index)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()

@@ -1,0 +1,240 @@
+"""One paper as lines of Content: the one-line row of the paper list and its expanded details.
+
+Everything here builds `Content` from plain strings (never markup), so a title such as
+``[@click=app.quit]x[/]`` is shown as written and cannot trigger anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from textual.content import Content, Span
+from textual.style import Style
+
+from tui.domain.paper import Kind, Paper
+from tui.domain.render import author_name, latex_to_text, short_authors
+
+UNREAD_MARK = "●"
+STAR_MARK = "★"
+NO_STAR_MARK = "☆"
+CROSS_MARK = "↔ cross"
+REPLACE_MARK = "↻ v{version}"
+ROW_AUTHORS = 3
+"""Authors named in a row before "et al."."""
+DETAIL_AUTHORS = 30
+"""Authors named in the expanded view before "… and N more"."""
+
+_PREFIX_WIDTH = 4  # marker, space, star, space
+_GAP = 2
+_TITLE_MIN = 30
+_TITLE_MIN_NARROW = 16
+_KIND_WIDTH = 7
+_DETAIL_INDENT = 4
+_DETAIL_GUTTER = "  ▎ "
+
+
+def _control_pictures() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in range(0x20):
+        table[code] = chr(0x2400 + code)  # ␛ for ESC and so on: visible, inert
+    for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D):
+        table[code] = " "
+    table[0x7F] = "␡"
+    for code in range(0x80, 0xA0):
+        table[code] = "\N{REPLACEMENT CHARACTER}"
+    # Bidirectional overrides and isolates would reorder the rest of the terminal line.
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+        table[code] = None
+    return table
+
+
+_UNSAFE = _control_pictures()
+_UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _UNSAFE) + "]")
+
+
+def safe_text(text: str) -> str:
+    """Text that a terminal shows as it reads: control and bidi-override characters neutralised,
+    whitespace runs collapsed to one space."""
+    if _UNSAFE_RE.search(text):
+        text = text.translate(_UNSAFE)
+    return " ".join(text.split())
+
+
+def readable(text: str) -> str:
+    """arXiv text (titles, abstracts, comments) with LaTeX made readable and made safe."""
+    return safe_text(latex_to_text(text))
+
+
+@lru_cache(maxsize=256)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted({k for k in keywords if k.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+
+
+def highlight_keywords(text: str, keywords: tuple[str, ...], style: Style) -> Content:
+    """Content of ``text`` with every case-insensitive occurrence of each keyword styled."""
+    pattern = _keyword_pattern(keywords)
+    if pattern is None:
+        return Content(text)
+    spans = [Span(m.start(), m.end(), style) for m in pattern.finditer(text) if m.end() > m.start()]
+    return Content(text, spans)
+
+
+def kind_mark(paper: Paper) -> str:
+    if paper.kind is Kind.CROSS:
+        return CROSS_MARK
+    if paper.kind is Kind.REPLACE:
+        return REPLACE_MARK.format(version=paper.version)
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyles:
+    """The styles a row and its details use; the widget takes them from its component classes."""
+
+    unread: Style
+    star: Style
+    title: Style
+    title_read: Style
+    keyword: Style
+    paper_id: Style
+    category: Style
+    authors: Style
+    kind: Style
+    label: Style
+    gutter: Style
+    muted: Style
+
+
+@dataclass(frozen=True, slots=True)
+class RowLayout:
+    """Column widths of a row at one width (0 means the column is left out)."""
+
+    width: int
+    title: int
+    paper_id: int
+    category: int
+    authors: int
+    kind: int
+
+    @classmethod
+    def fit(cls, width: int, id_width: int = 10, category_width: int = 8) -> RowLayout:
+        """The title takes what is left; the other columns drop out as the width shrinks."""
+        authors = max(14, min(36, width // 5))
+        columns = {"paper_id": id_width, "category": category_width, "authors": authors}
+        kind = _KIND_WIDTH
+
+        def title_width() -> int:
+            used = sum(w + _GAP for w in columns.values() if w) + (kind + _GAP if kind else 0)
+            return width - _PREFIX_WIDTH - used
+
+        for column in ("authors", "category"):
+            if title_width() >= _TITLE_MIN:
+                break
+            columns[column] = 0
+        if title_width() < _TITLE_MIN:
+            kind = 1  # the arrow alone
+        if title_width() < _TITLE_MIN_NARROW:
+            columns["paper_id"] = 0
+        if title_width() < 1:
+            kind = 0
+        return cls(width=width, title=max(0, title_width()), kind=kind, **columns)
+
+
+def _cell(text: str | Content, width: int, style: Style | None = None) -> Content:
+    content = text if isinstance(text, Content) else Content(text)
+    content = content.truncate(width, ellipsis=True, pad=True)
+    return content.stylize_before(style) if style is not None else content
+
+
+def title_content(paper: Paper, keywords: tuple[str, ...], keyword_style: Style) -> Content:
+    return highlight_keywords(readable(paper.title), keywords, keyword_style)
+
+
+def row_content(
+    paper: Paper,
+    title: Content,
+    *,
+    read: bool,
+    starred: bool,
+    layout: RowLayout,
+    styles: RowStyles,
+) -> Content:
+    """The paper's one-line row, exactly ``layout.width`` cells wide."""
+    parts: list[Content] = [
+        Content(" " if read else UNREAD_MARK).stylize(styles.unread),
+        Content(" "),
+        Content(STAR_MARK if starred else NO_STAR_MARK).stylize(
+            styles.star if starred else styles.muted
+        ),
+        Content(" "),
+        _cell(title, layout.title, styles.title_read if read else styles.title),
+    ]
+    gap = Content(" " * _GAP)
+    if layout.paper_id:
+        parts += [gap, _cell(paper.id, layout.paper_id, styles.paper_id)]
+    if layout.category:
+        parts += [gap, _cell(paper.primary_category, layout.category, styles.category)]
+    if layout.authors:
+        names = safe_text(short_authors(paper.authors, ROW_AUTHORS, paper.authors_truncated))
+        parts += [gap, _cell(names, layout.authors, styles.authors)]
+    if layout.kind:
+        mark = kind_mark(paper)
+        if layout.kind == 1:
+            parts += [Content(" "), _cell(mark[:1], 1, styles.kind)]
+        else:
+            parts += [gap, _cell(mark, layout.kind, styles.kind)]
+    row = Content("").join(parts)
+    return row.truncate(layout.width, pad=True)
+
+
+def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
+    """All authors up to ``limit``, then "… and 2,970 more"."""
+    names = ", ".join(safe_text(author_name(a)) for a in authors[:limit])
+    hidden = len(authors) - limit
+    return f"{names} … and {hidden:,} more" if hidden > 0 else names
+
+
+def detail_lines(
+    paper: Paper, keywords: tuple[str, ...], width: int, styles: RowStyles
+) -> list[Content]:
+    """The expanded view below a row: full title, metadata and abstract, wrapped to ``width``."""
+    inner = max(8, width - _DETAIL_INDENT)
+    gutter = Content(_DETAIL_GUTTER).stylize(styles.gutter)
+    lines: list[Content] = []
+
+    def add(content: Content) -> None:
+        lines.extend(gutter + line for line in content.wrap(inner))
+
+    def field(label: str, value: str) -> None:
+        add(Content.assemble((f"{label}: ", styles.label), value))
+
+    add(title_content(paper, keywords, styles.keyword).stylize_before(styles.label))
+    authors = folded_authors(paper.authors)
+    if paper.authors_truncated and len(paper.authors) <= DETAIL_AUTHORS:
+        authors += " et al."
+    field("Authors", authors or "(none listed)")
+    field("Categories", ", ".join(safe_text(c) for c in paper.categories))
+    dates = f"submitted {paper.published:%Y-%m-%d}"
+    if paper.version > 1:
+        dates += f", v{paper.version} {paper.updated:%Y-%m-%d}"
+    field("arXiv", f"{safe_text(paper.versioned_id)} ({dates})")
+    if paper.comment:
+        field("Comment", readable(paper.comment))
+    if paper.journal_ref:
+        field("Journal ref", readable(paper.journal_ref))
+    if paper.doi:
+        field("DOI", safe_text(paper.doi))
+    lines.append(gutter)
+    abstract = readable(paper.abstract)
+    if abstract:
+        add(highlight_keywords(abstract, keywords, styles.keyword))
+    else:
+        add(Content("(no abstract)").stylize(styles.muted))
+    lines.append(Content(""))
+    return lines
