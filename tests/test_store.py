@@ -1,0 +1,444 @@
+"""The flag store: flags, journal, checkpoints, crashes, damaged files, two processes at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tui import paths
+from tui.domain.store import (
+    FLAGS_FILE,
+    FOLDING_FILE,
+    JOURNAL_FILE,
+    Flag,
+    FlagStore,
+)
+
+WORKER = Path(__file__).resolve().parent / "store_worker.py"
+
+
+@pytest.fixture
+def flags_dir(tmp_path: Path) -> Path:
+    return tmp_path / "flags"
+
+
+@pytest.fixture
+def store(flags_dir: Path) -> Iterator[FlagStore]:
+    with FlagStore(flags_dir) as opened:
+        yield opened
+
+
+def journal_lines(flags_dir: Path) -> list[str]:
+    return (flags_dir / JOURNAL_FILE).read_text().splitlines()
+
+
+# ---------------------------------------------------------------- basics
+
+
+def test_default_directory_is_the_flags_dir() -> None:
+    with FlagStore() as store:
+        store.set_starred("2504.06312", True)
+    assert (paths.flags_dir() / FLAGS_FILE).is_file()
+
+
+def test_unknown_paper_has_default_flags(store: FlagStore) -> None:
+    assert store.get("2504.06312") == Flag("2504.06312")
+    assert len(store) == 0
+
+
+def test_set_and_get(store: FlagStore) -> None:
+    store.set_read("2504.06312", True)
+    store.set_starred(["2504.00001", "hep-th/9901001"], True)
+    assert store.get("2504.06312").read
+    assert not store.get("2504.06312").starred
+    assert store.get("2504.00001").starred
+    assert store.get("hep-th/9901001").starred
+    assert len(store) == 3
+    store.set_read("2504.06312", False)
+    assert not store.get("2504.06312").read
+
+
+def test_many_answers_every_id_asked(store: FlagStore) -> None:
+    store.set_starred("2504.00001", True)
+    found = store.many(["2504.00001v3", "2504.00002"])
+    assert set(found) == {"2504.00001v3", "2504.00002"}
+    assert found["2504.00001v3"].starred
+    assert found["2504.00002"] == Flag("2504.00002")
+
+
+def test_a_new_version_keeps_the_flags_of_the_old(store: FlagStore) -> None:
+    store.set_starred("2504.06312v1", True)
+    store.set_read("2504.06312v1", True)
+    flag = store.get("2504.06312v2")
+    assert flag.id == "2504.06312"
+    assert flag.starred and flag.read
+    assert store.get("http://arxiv.org/abs/2504.06312v3").starred
+
+
+def test_timestamps_move_when_each_flag_changes(store: FlagStore) -> None:
+    before = datetime.now(UTC)
+    store.set_read("2504.06312", True)
+    read_at = store.get("2504.06312").read_changed
+    assert read_at is not None and read_at >= before
+    assert store.get("2504.06312").starred_changed is None
+
+    store.set_starred("2504.06312", True)
+    flag = store.get("2504.06312")
+    assert flag.read_changed == read_at
+    assert flag.starred_changed is not None and flag.starred_changed >= read_at
+
+    # Setting a flag to the value it has does not move its time.
+    starred_at = flag.starred_changed
+    store.set_starred("2504.06312", True)
+    assert store.get("2504.06312").starred_changed == starred_at
+
+    store.set_starred("2504.06312", False)
+    unstarred = store.get("2504.06312").starred_changed
+    assert unstarred is not None and unstarred >= starred_at
+
+
+def test_note_round_trip(flags_dir: Path) -> None:
+    note = 'Read §3 again: "[/]" and\nnewlines — ünïcode ✓'
+    with FlagStore(flags_dir) as store:
+        store.set_note("2504.06312v2", note)
+        assert store.get("2504.06312").note == note
+    with FlagStore(flags_dir) as store:
+        assert store.get("2504.06312").note == note
+        store.set_note("2504.06312", "")
+        assert store.get("2504.06312").note == ""
+
+
+def test_starred_lists_newest_first(store: FlagStore) -> None:
+    for paper_id in ["2504.00001", "2504.00002", "2504.00003"]:
+        store.set_starred(paper_id, True)
+    store.set_starred("2504.00001", False)
+    store.set_starred("2504.00001", True)
+    store.set_read("2504.00004", True)
+    assert [flag.id for flag in store.starred()] == ["2504.00001", "2504.00003", "2504.00002"]
+
+
+def test_bad_ids_are_refused(store: FlagStore) -> None:
+    with pytest.raises(ValueError):
+        store.set_starred("not an id", True)
+    with pytest.raises(ValueError):
+        store.get("")
+
+
+def test_closed_store_refuses_writes(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.close()
+    store.close()  # twice is fine
+    with pytest.raises(ValueError):
+        store.set_read("2504.06312", True)
+
+
+# ---------------------------------------------------------------- journal and checkpoints
+
+
+def test_a_change_is_one_journal_line(store: FlagStore, flags_dir: Path) -> None:
+    store.set_starred("2504.06312v2", True)
+    header, line = journal_lines(flags_dir)
+    assert json.loads(header)["token"]
+    change = json.loads(line)
+    assert change["id"] == "2504.06312"
+    assert change["field"] == "starred"
+    assert change["value"] is True
+    assert datetime.fromisoformat(change["at"]) <= datetime.now(UTC)
+
+
+def test_journal_is_replayed_after_reopen(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.set_starred(["2504.00001", "2504.00002"], True)
+    store.set_read("2504.00001", True)
+    store.set_starred("2504.00002", False)
+    expected = store.many(["2504.00001", "2504.00002"])
+    # No close: as if the process died. flags.json was never written.
+    assert not (flags_dir / FLAGS_FILE).exists()
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.many(["2504.00001", "2504.00002"]) == expected
+
+
+def test_checkpoint_folds_and_reopens_identically(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred([f"2504.{n:05d}" for n in range(50)], True)
+        store.set_read([f"2504.{n:05d}" for n in range(0, 50, 2)], True)
+        store.set_note("2504.00007", "good")
+        store.checkpoint()
+        assert not (flags_dir / FOLDING_FILE).exists()
+        assert len(journal_lines(flags_dir)) == 1  # only the header of a fresh generation
+        before = store.many(f"2504.{n:05d}" for n in range(60))
+        starred = store.starred()
+    database = json.loads((flags_dir / FLAGS_FILE).read_text())
+    assert len(database["flags"]) == 50  # a tinydb table, one document per paper
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.many(f"2504.{n:05d}" for n in range(60)) == before
+        assert reopened.starred() == starred
+
+
+def test_checkpoint_of_an_empty_journal_changes_nothing(store: FlagStore, flags_dir: Path) -> None:
+    store.checkpoint()
+    assert not (flags_dir / FLAGS_FILE).exists()
+
+
+def test_close_checkpoints(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.06312", True)
+    assert json.loads((flags_dir / FLAGS_FILE).read_text())["flags"]["1"]["starred"] is True
+    assert len(journal_lines(flags_dir)) == 1
+
+
+def test_background_checkpoint_after_many_lines(flags_dir: Path) -> None:
+    with FlagStore(flags_dir, checkpoint_every=20) as store:
+        for n in range(30):
+            store.set_starred(f"2504.{n:05d}", True)
+        thread = store._checkpoint_thread
+        assert thread is not None
+        thread.join(5)
+        assert (flags_dir / FLAGS_FILE).exists()
+        for n in range(30, 40):
+            store.set_starred(f"2504.{n:05d}", True)
+    with FlagStore(flags_dir) as reopened:
+        assert len(reopened.starred()) == 40
+
+
+def test_torn_last_journal_line_is_ignored(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.set_starred("2504.00001", True)
+    with (flags_dir / JOURNAL_FILE).open("ab") as journal:
+        journal.write(b'{"id":"2504.00002","field":"starred","val')  # died mid-append
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.get("2504.00001").starred
+        assert not reopened.get("2504.00002").starred
+        # The next append ends the torn line first, so it is not glued onto the good one.
+        reopened.set_starred("2504.00003", True)
+    with FlagStore(flags_dir) as again:
+        assert again.get("2504.00003").starred
+        assert again.get("2504.00001").starred
+
+
+def test_damaged_line_in_the_middle_is_skipped_with_a_notice(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.set_starred("2504.00001", True)
+    with (flags_dir / JOURNAL_FILE).open("ab") as journal:
+        journal.write(b"\x00\x00garbage\n")
+    store.set_starred("2504.00002", True)
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.get("2504.00001").starred
+        assert reopened.get("2504.00002").starred
+        assert any("unreadable line" in notice for notice in reopened.notices)
+
+
+def test_leftover_folding_from_a_crashed_checkpoint_is_used_and_folded(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.set_starred("2504.00001", True)
+    # A checkpoint died after renaming the journal and before folding it.
+    os.replace(flags_dir / JOURNAL_FILE, flags_dir / FOLDING_FILE)
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.get("2504.00001").starred
+        reopened.set_starred("2504.00002", True)
+        reopened.checkpoint()
+        assert not (flags_dir / FOLDING_FILE).exists()
+    with FlagStore(flags_dir) as again:
+        assert again.get("2504.00001").starred and again.get("2504.00002").starred
+
+
+def test_folding_replayed_over_a_flags_json_that_already_holds_it(flags_dir: Path) -> None:
+    """A checkpoint that died after replacing flags.json, before deleting .folding."""
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+        store.set_starred("2504.00001", False)
+        store.set_starred("2504.00001", True)
+        store.checkpoint()
+        expected = store.get("2504.00001")
+    folding = b"".join(
+        line.encode() + b"\n"
+        for line in [
+            json.dumps({"journal": "arxiv-daily flags journal", "version": 1, "token": "old"}),
+            json.dumps(
+                {"id": "2504.00001", "field": "starred", "value": True, "at": "2020-01-01T00:00:00"}
+            ),
+        ]
+    )
+    (flags_dir / FOLDING_FILE).write_bytes(folding)
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.get("2504.00001") == expected  # same value: time unchanged
+
+
+# ---------------------------------------------------------------- other processes
+
+
+def test_refresh_picks_up_another_stores_writes(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as mine, FlagStore(flags_dir) as theirs:
+        assert not mine.refresh()
+        theirs.set_starred("2504.00001", True)
+        assert not mine.get("2504.00001").starred
+        assert mine.refresh()
+        assert mine.get("2504.00001").starred
+        assert not mine.refresh()
+
+        # Across one checkpoint by the other, and then across several.
+        theirs.set_read("2504.00002", True)
+        theirs.checkpoint()
+        theirs.set_read("2504.00003", True)
+        assert mine.refresh()
+        assert mine.get("2504.00002").read and mine.get("2504.00003").read
+        for n in range(3):
+            theirs.set_note("2504.00004", f"take {n}")
+            theirs.checkpoint()
+        assert mine.refresh()
+        assert mine.get("2504.00004").note == "take 2"
+
+
+def test_own_writes_follow_the_journal_order(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as mine, FlagStore(flags_dir) as theirs:
+        theirs.set_starred("2504.00001", True)
+        mine.set_read("2504.00002", True)  # catches up on their line while appending
+        assert mine.get("2504.00001").starred
+        mine.set_starred("2504.00001", False)
+        theirs.refresh()
+        assert not theirs.get("2504.00001").starred
+
+
+# ---------------------------------------------------------------- damaged flags.json
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"{this is not json", b"\x00\x00\x00\x00", b'["a", "list"]', b'{"flags": {"1": {"x": 1}}}'],
+    ids=["broken-json", "zeros", "wrong-shape", "foreign-document"],
+)
+def test_damaged_flags_json_is_moved_aside(flags_dir: Path, garbage: bytes) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    # After that checkpoint, one more change lives only in the journal.
+    store = FlagStore(flags_dir)
+    store.set_starred("2504.00002", True)
+    (flags_dir / FLAGS_FILE).write_bytes(garbage)
+
+    with FlagStore(flags_dir) as reopened:
+        aside = list(flags_dir.glob(f"{FLAGS_FILE}.corrupt-*"))
+        assert len(aside) == 1
+        assert aside[0].read_bytes() == garbage
+        assert len(reopened.notices) == 1
+        notice = reopened.notices[0]
+        assert "flags.json was unreadable" in notice and str(aside[0]) in notice
+        assert "journal were kept" in notice
+        assert reopened.get("2504.00002").starred  # from the journal
+        reopened.set_starred("2504.00003", True)
+    with FlagStore(flags_dir) as again:
+        assert again.notices == []
+        assert again.get("2504.00002").starred and again.get("2504.00003").starred
+
+
+# ---------------------------------------------------------------- crashes
+
+
+def _run_worker(flags_dir: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(flags_dir), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _first_output(worker: subprocess.Popen[bytes]) -> bytes:
+    """Wait for the first line, reading the pipe unbuffered (``communicate`` gets the rest)."""
+    assert worker.stdout is not None
+    seen = b""
+    while b"\n" not in seen:
+        chunk = os.read(worker.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def _outcome(output: str) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], bool]]:
+    """From a killed worker's output: the last acknowledged value per (paper, field), and the
+    write that was under way when the kill came (it may or may not have reached the disk)."""
+    acknowledged: dict[tuple[str, str], bool] = {}
+    in_flight: dict[tuple[str, str], bool] = {}
+    for line in output.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 4 or parts[3] not in ("try", "ok"):
+            continue  # a line cut off by the kill
+        paper_id, field, value, stage = parts
+        if stage == "try":
+            if not in_flight or (paper_id, field) in in_flight:
+                in_flight = {}
+            in_flight[paper_id, field] = value == "1"
+        else:
+            acknowledged[paper_id, field] = value == "1"
+            in_flight.pop((paper_id, field), None)
+    return acknowledged, in_flight
+
+
+def test_sigkill_at_random_moments_loses_no_acknowledged_flag(flags_dir: Path) -> None:
+    rng = random.Random(20250409)
+    expected: dict[tuple[str, str], bool] = {}
+    kills = 0
+    checked = 0
+    deadline = time.monotonic() + 60
+    while kills < 60 and time.monotonic() < deadline:
+        worker = _run_worker(flags_dir, "--seed", str(kills), "--checkpoint-every", "7")
+        # Wait for the first write, so the kill lands while it writes, not while Python starts.
+        first = _first_output(worker)
+        time.sleep(rng.uniform(0.005, 0.06))
+        worker.send_signal(signal.SIGKILL)
+        rest, errors = worker.communicate()
+        assert worker.returncode == -signal.SIGKILL, errors
+        kills += 1
+        acknowledged, in_flight = _outcome((first + rest).decode())
+        expected.update(acknowledged)
+
+        with FlagStore(flags_dir, background_checkpoints=False) as reopened:
+            for key, value in {**expected, **in_flight}.items():
+                paper_id, field = key
+                flag = reopened.get(paper_id)
+                found = flag.read if field == "read" else flag.starred
+                allowed = {value, expected.get(key, False)} if key in in_flight else {value}
+                assert found in allowed, f"kill {kills}: {paper_id} {field} is {found}"
+                expected[key] = found
+                checked += 1
+            assert not any("flags.json was unreadable" in n for n in reopened.notices)
+            # Closing checkpoints: the next worker starts from a folded store.
+    assert kills >= 50
+    assert checked > 1000
+
+
+def test_two_processes_at_once_lose_nothing(flags_dir: Path) -> None:
+    FlagStore(flags_dir).close()
+    workers = [
+        _run_worker(flags_dir, "--prefix", prefix, "--count", "500", "--checkpoint-every", "97")
+        for prefix in ("2501", "2502")
+    ]
+    outputs = [worker.communicate(timeout=60) for worker in workers]
+    for worker, (_out, errors) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, errors
+    with FlagStore(flags_dir) as store:
+        starred = {flag.id for flag in store.starred()}
+        assert len(starred) == 1000
+        assert starred == {f"{p}.{n:05d}" for p in ("2501", "2502") for n in range(500)}
+        # Both also set the same shared papers to read=True: written twice, still there.
+        assert all(store.get(f"2500.{n:05d}").read for n in range(50))
+        assert not any("unreadable" in notice for notice in store.notices)
+
+
+def test_a_timestamp_round_trips_through_a_checkpoint(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_read("2504.00001", True)
+        stamp = store.get("2504.00001").read_changed
+    with FlagStore(flags_dir) as reopened:
+        read_at = reopened.get("2504.00001").read_changed
+        assert read_at == stamp
+        assert read_at is not None and read_at.utcoffset() == timedelta(0)

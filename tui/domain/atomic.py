@@ -1,0 +1,121 @@
+"""Crash-safe file writes, and a tinydb storage built on them.
+
+tinydb's own ``JSONStorage`` rewrites its file in place: a crash mid-write leaves half a file.
+Here every write goes to a temporary file in the same directory, is flushed and fsynced, and
+then replaces the old file with ``os.replace`` (atomic on POSIX); the directory is fsynced so the
+rename itself survives a power cut. A reader sees the old file or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+TEMP_MARKER = ".tmp-"
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make renames and new files in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files a crashed ``atomic_write_bytes`` of ``path`` left behind.
+
+    Only call this while nobody else can be writing ``path`` (e.g. under the writer's lock).
+    """
+    for temp in path.parent.glob(f"{path.name}{TEMP_MARKER}*"):
+        temp.unlink(missing_ok=True)
+
+
+def utc_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def move_aside(path: Path) -> Path:
+    """Rename an unreadable file to ``<name>.corrupt-<UTC time>`` (never delete it); return that."""
+    target = path.with_name(f"{path.name}.corrupt-{utc_stamp()}")
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{utc_stamp()}-{secrets.token_hex(2)}")
+    os.replace(path, target)
+    fsync_dir(path.parent)
+    return target
+
+
+def describe_error(error: BaseException) -> str:
+    """A short, single-line reason for a notice."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, json.JSONDecodeError):
+        text = f"{error.msg}: line {error.lineno} column {error.colno}"
+    return text[:160]
+
+
+class AtomicJSONStorage(Storage):
+    """A tinydb storage that writes the whole database atomically (temp file, fsync, rename).
+
+    ``read`` raises ``json.JSONDecodeError`` on a damaged file and ``ValueError`` on JSON of the
+    wrong shape; callers decide what to do (move it aside). With ``fresh=True`` the existing file
+    is not read: the database starts empty and the first write replaces the file. ``preloaded``
+    gives the file's bytes as already read (from a handle opened under a lock) instead.
+    """
+
+    def __init__(
+        self, path: str | Path, *, fresh: bool = False, preloaded: bytes | None = None
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._fresh = fresh
+        self._preloaded = preloaded
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._fresh:
+            return None
+        raw = self._preloaded
+        if raw is None:
+            try:
+                raw = self.path.read_bytes()
+            except FileNotFoundError:
+                return None
+        if not raw.strip():
+            return None
+        data = json.loads(raw)
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise ValueError("not a tinydb database (expected an object of tables)")
+        return data
+
+    def write(self, data: Mapping[str, Mapping[str, Any]]) -> None:
+        self._fresh = False
+        self._preloaded = None
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write_bytes(self.path, encoded)
