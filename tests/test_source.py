@@ -145,9 +145,16 @@ def test_window_edges_are_exact_to_the_second(
     at_end = make_paper(4, eastern(*end_day, 14, 0, 0))
     arxiv_double.add_many([just_before_start, at_start, just_before_end, at_end])
 
-    fetched = source_for(arxiv_double).fetch_day(day, ["cs.LG"])
+    source = source_for(arxiv_double)
+
+    fetched = source.fetch_day(day, ["cs.LG"])
+    # The same when the API's minute ranges let the edge papers through.
+    everything = feed_xml(arxiv_double.papers, total=4, per_page=2000)
+    arxiv_double.serve_next(everything)
+    from_everything = source.fetch_day(day, ["cs.LG"])
 
     assert ids(fetched.papers) == [at_start.id, just_before_end.id]
+    assert ids(from_everything.papers) == [at_start.id, just_before_end.id]
     assert listing_window(day) == (eastern(*start_day, 14), eastern(*end_day, 14))
 
 

@@ -41,7 +41,6 @@ IDS_PER_REQUEST = 100
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_WHITESPACE = re.compile(r"\s+")
 _KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
 
 
@@ -166,7 +165,7 @@ class _Failure:
 
 
 def _collapse(text: str | None) -> str:
-    return _WHITESPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -424,7 +423,11 @@ class ArxivSource:
             failures = 0
             wait = 0.0
             collected.extend(outcome.results)
-            total = max(outcome.total, len(collected))
+            total = outcome.total
+            if search.id_list:
+                # An id_list query cannot have more results than ids (whatever the count says).
+                total = min(total, len(search.id_list))
+            total = max(total, len(collected))
             report(f"received {len(collected):,} of {total:,} papers")
             if cancel is not None and cancel.is_set() and len(collected) < total:
                 raise FetchCancelled("fetch cancelled")
