@@ -187,6 +187,21 @@ async def test_a_failing_backend_falls_back_to_the_terminal_with_the_reason() ->
         ]
 
 
+async def test_an_unexpected_backend_error_still_ends_in_a_notice() -> None:
+    class BrokenBackend:
+        name = "broken"
+
+        def copy(self, text: str) -> None:
+            raise RuntimeError("boom\nsecond line")
+
+    app = RecordingApp()
+    async with app.run_test():
+        await copy_and_settle(app, Clipboard(app, backend=BrokenBackend()), ARXIV_ID, ARXIV_ID)
+        assert app.notices == [
+            (f"Copied {ARXIV_ID} (via the terminal: RuntimeError: boom)", "warning")
+        ]
+
+
 async def test_a_working_backend_gets_the_text_and_the_terminal_too() -> None:
     app = RecordingApp()
     async with app.run_test():

@@ -218,6 +218,8 @@ class Clipboard:
                 backend.copy(text)
             except ClipboardError as error:
                 self._fell_back(what, str(error))
+            except Exception as error:  # a notice is promised whatever the backend does
+                self._fell_back(what, first_line(f"{type(error).__name__}: {error}", None))
             else:
                 self._notify(f"Copied {what}")
 
