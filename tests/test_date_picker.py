@@ -58,10 +58,7 @@ def cell_style(pilot: Pilot[Any], day: date) -> Any:
 
 
 def screen_text(app: App[Any]) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in line)
-        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[attr-defined]
-    )
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def dialog_text(app: App[Any]) -> str:
@@ -165,6 +162,19 @@ async def test_a_day_after_today_is_refused() -> None:
         await pilot.pause()
         assert app.results == []
         assert picker(app).message.startswith("2025-04-17 is after today (2025-04-16)")
+
+
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_day() -> None:
+    app = PickerHost(initial=date(2025, 4, 9))
+    async with app.run_test() as pilot:
+        calendar = month_of(app)
+        tuesday_15th = (1 * 4 + 1, 2 + 2)  # column Tu, third week row, below two header rows
+        await pilot.click(calendar, offset=tuesday_15th)
+        assert calendar.cursor == date(2025, 4, 15)
+        assert app.results == []
+        await pilot.click(calendar, offset=tuesday_15th)
+        await pilot.pause()
+        assert app.results == [date(2025, 4, 15)]
 
 
 async def test_t_jumps_to_todays_listing() -> None:

@@ -117,7 +117,7 @@ class MonthCalendar(Widget, can_focus=True):
         Binding("enter", "choose", "Open day"),
     ]
 
-    cursor: reactive[date] = reactive(date(2000, 1, 3))
+    cursor: reactive[date] = reactive(date(2000, 1, 3))  # a placeholder; __init__ sets the real one
 
     @dataclass
     class Chosen(Message):
