@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -460,6 +461,24 @@ def test_an_error_feed_with_status_200_is_not_retried(arxiv_double: ArxivDouble)
     with pytest.raises(FetchError, match="start must be non-negative"):
         source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
     assert len(arxiv_double.query_requests) == 1
+
+
+def test_an_unreadable_date_is_a_failure_that_is_retried(one_paper_day: ArxivDouble) -> None:
+    whole = feed_xml(one_paper_day.papers, total=1, per_page=2000)
+    garbled = re.sub(rb"<published>[^<]*<", b"<published>yesterday<", whole)
+    one_paper_day.serve_next(garbled)
+    seen: list[FetchProgress] = []
+    fetched = source_for(one_paper_day).fetch_day(WEDNESDAY, ["cs.LG"], progress=seen.append)
+    assert len(fetched.papers) == 1
+    assert seen[0].message.startswith("arXiv sent an answer that could not be read; retrying")
+
+
+def test_two_sources_for_one_api_share_the_spacing(one_paper_day: ArxivDouble) -> None:
+    policy = FetchPolicy(min_interval=0.4)
+    source_for(one_paper_day, policy).fetch_day(WEDNESDAY, ["cs.LG"])
+    source_for(one_paper_day, policy).fetch_ids(["2504.00001"])
+    assert len(one_paper_day.query_requests) == 2
+    assert gaps(one_paper_day)[0] >= 0.4
 
 
 # ---------------------------------------------------------------- cancel

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import arxiv
@@ -294,6 +294,38 @@ def classify(
 # ---------------------------------------------------------------- the source
 
 
+class _Pacer:
+    """The spacing of requests to one API URL, shared by every ArxivSource in the process
+    (the app may run a day fetch and an id fetch one after the other with different sources)."""
+
+    _by_api: ClassVar[dict[str, _Pacer]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_start: float | None = None
+        self._last_end: float | None = None
+
+    @classmethod
+    def for_api(cls, api_url: str) -> _Pacer:
+        with cls._registry_lock:
+            return cls._by_api.setdefault(api_url, cls())
+
+    def reserve(self, interval: float, not_before: float) -> float:
+        """The monotonic time at which the caller may send its request; booked for it."""
+        with self._lock:
+            ready = max(time.monotonic(), not_before)
+            for previous in (self._last_start, self._last_end):
+                if previous is not None:
+                    ready = max(ready, previous + interval)
+            self._last_start = ready
+            return ready
+
+    def finished(self, at: float) -> None:
+        with self._lock:
+            self._last_end = max(self._last_end or at, at)
+
+
 class ArxivSource:
     """Fetches from the arXiv API (or ARXIV_DAILY_API_URL) politely; says clearly when it can't."""
 
@@ -308,6 +340,7 @@ class ArxivSource:
         template = self.api_url.replace("{", "{{").replace("}", "}}")
         self._client.query_url_format = template + ("&" if "?" in template else "?") + "{}"
         self._last_request_end: float | None = None
+        self._pacer = _Pacer.for_api(self.api_url)
 
     @property
     def host(self) -> str:
@@ -454,13 +487,12 @@ class ArxivSource:
         return min(wait, self.policy.max_wait)
 
     def _wait_turn(self, extra: float, cancel: threading.Event | None) -> None:
-        """Wait until ``min_interval`` (or ``extra``, if longer) passed since the last request."""
+        """Wait ``min_interval`` after the last request to this API (from any source), and
+        ``extra`` (a backoff) after this source's last request."""
         if cancel is not None and cancel.is_set():
             raise FetchCancelled("fetch cancelled")
-        if self._last_request_end is None and extra <= 0:
-            return
-        since = self._last_request_end or time.monotonic()
-        ready_at = since + max(self.policy.min_interval, extra)
+        own_ready = (self._last_request_end or time.monotonic()) + extra
+        ready_at = self._pacer.reserve(self.policy.min_interval, own_ready)
         while (remaining := ready_at - time.monotonic()) > 0:
             if cancel is None:
                 time.sleep(remaining)
@@ -489,8 +521,13 @@ class ArxivSource:
             return _Failure(f"could not connect to arXiv ({self.host})")
         except requests.RequestException as err:
             return _Failure(f"the request to arXiv failed ({type(err).__name__})")
+        except (ValueError, TypeError, AttributeError) as err:
+            # arxiv's feed parser trips over a value it cannot read (e.g. a garbled date).
+            logger.warning("unreadable arXiv answer: %r", err)
+            return _Failure("arXiv sent an answer that could not be read")
         finally:
             self._last_request_end = self._session.finished_at or time.monotonic()
+            self._pacer.finished(self._last_request_end)
         answer = self._session.last
         if answer is None:
             return _Failure("arXiv sent no answer")
