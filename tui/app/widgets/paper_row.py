@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.style import Style
 
@@ -63,8 +64,19 @@ def safe_text(text: str) -> str:
     return " ".join(text.split())
 
 
+_LONE_TRAILING_BACKSLASH = re.compile(r"(?<!\\)(?:\\\\)*\\\s*$")
+
+
 def readable(text: str) -> str:
-    """arXiv text (titles, abstracts, comments) with LaTeX made readable and made safe."""
+    """arXiv text (titles, abstracts, comments) with LaTeX made readable and made safe.
+
+    A lone backslash at the very end escapes nothing in LaTeX, so it is shown as written
+    rather than dropped.
+    """
+    if _LONE_TRAILING_BACKSLASH.search(text):
+        body = text.rstrip()[:-1]
+        separator = " " if body[-1:].isspace() else ""
+        return safe_text(latex_to_text(body)) + separator + "\\"
     return safe_text(latex_to_text(text))
 
 
@@ -125,12 +137,13 @@ class RowLayout:
     @classmethod
     def fit(cls, width: int, id_width: int = 10, category_width: int = 8) -> RowLayout:
         """The title takes what is left; the other columns drop out as the width shrinks."""
-        authors = max(14, min(36, width // 5))
+        authors = max(14, min(44, width // 4))
         columns = {"paper_id": id_width, "category": category_width, "authors": authors}
         kind = _KIND_WIDTH
 
         def title_width() -> int:
-            used = sum(w + _GAP for w in columns.values() if w) + (kind + _GAP if kind else 0)
+            used = sum(w + _GAP for w in columns.values() if w)
+            used += {0: 0, 1: 2}.get(kind, kind + _GAP)
             return width - _PREFIX_WIDTH - used
 
         for column in ("authors", "category"):
@@ -181,8 +194,7 @@ def row_content(
     if layout.category:
         parts += [gap, _cell(paper.primary_category, layout.category, styles.category)]
     if layout.authors:
-        names = safe_text(short_authors(paper.authors, ROW_AUTHORS, paper.authors_truncated))
-        parts += [gap, _cell(names, layout.authors, styles.authors)]
+        parts += [gap, _cell(row_authors(paper, layout.authors), layout.authors, styles.authors)]
     if layout.kind:
         mark = kind_mark(paper)
         if layout.kind == 1:
@@ -191,6 +203,20 @@ def row_content(
             parts += [gap, _cell(mark, layout.kind, styles.kind)]
     row = Content("").join(parts)
     return row.truncate(layout.width, pad=True)
+
+
+def row_authors(paper: Paper, width: int) -> str:
+    """As many of the first authors as fit in ``width`` cells, keeping "et al." visible."""
+    names = ""
+    for limit in range(ROW_AUTHORS, 0, -1):
+        names = safe_text(short_authors(paper.authors, limit, paper.authors_truncated))
+        if cell_len(names) <= width:
+            return names
+    suffix = " et al."
+    if names.endswith(suffix) and width > len(suffix) + 2:
+        first = Content(names.removesuffix(suffix)).truncate(width - len(suffix), ellipsis=True)
+        return first.plain + suffix
+    return names
 
 
 def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
@@ -218,7 +244,10 @@ def detail_lines(
     authors = folded_authors(paper.authors)
     if paper.authors_truncated and len(paper.authors) <= DETAIL_AUTHORS:
         authors += " et al."
-    field("Authors", authors or "(none listed)")
+    label = (
+        f"Authors ({len(paper.authors):,})" if len(paper.authors) > DETAIL_AUTHORS else "Authors"
+    )
+    field(label, authors or "(none listed)")
     field("Categories", ", ".join(safe_text(c) for c in paper.categories))
     dates = f"submitted {paper.published:%Y-%m-%d}"
     if paper.version > 1:
