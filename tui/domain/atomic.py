@@ -30,17 +30,21 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+
+    Returns the new file's stat (taken before the rename: it names this very file, even if
+    another process replaces ``path`` again straight away).
+    """
     temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         try:
             view = memoryview(data)
             while view:
-                written = os.write(fd, view)
-                view = view[written:]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
         os.replace(temp, path)
@@ -48,6 +52,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         temp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+    return written
 
 
 def remove_stale_temps(path: Path) -> None:
@@ -97,6 +102,8 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self._fresh = fresh
         self._preloaded = preloaded
+        self.written: os.stat_result | None = None
+        """The stat of the file the last write made."""
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._fresh:
@@ -118,4 +125,4 @@ class AtomicJSONStorage(Storage):
         self._fresh = False
         self._preloaded = None
         encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.path, encoded)
+        self.written = atomic_write_bytes(self.path, encoded)
