@@ -395,8 +395,9 @@ class ArxivSource:
         """
         wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
         papers: list[Paper] = []
-        for first in range(0, len(wanted), IDS_PER_REQUEST):
-            chunk = wanted[first : first + IDS_PER_REQUEST]
+        per_request = min(IDS_PER_REQUEST, self._page_size)
+        for first in range(0, len(wanted), per_request):
+            chunk = wanted[first : first + per_request]
             search = arxiv.Search(id_list=chunk, max_results=None)
             for result in self._collect(search, empty_means=None, progress=progress, cancel=cancel):
                 try:
@@ -448,19 +449,19 @@ class ArxivSource:
                     report(outcome.summary)
                     raise FetchError(self._give_up_message(outcome, failures, total, empty_means))
                 wait = self._backoff(failures, outcome.retry_after)
+                pause = max(wait, self.policy.min_interval)
+                shown = f"{pause:.0f}" if pause >= 1 else f"{pause:.1f}"
                 report(
-                    f"{outcome.summary}; retrying in {wait:.0f} s "
+                    f"{outcome.summary}; retrying in {shown} s "
                     f"(try {failures + 1} of {self.policy.attempts})"
                 )
                 continue
             failures = 0
             wait = 0.0
             collected.extend(outcome.results)
-            total = outcome.total
-            if search.id_list:
-                # An id_list query cannot have more results than ids (whatever the count says).
-                total = min(total, len(search.id_list))
-            total = max(total, len(collected))
+            # An id_list chunk fits in one page: what came back is the answer, whatever the count
+            # says (recorded answers give the count of the whole search).
+            total = len(collected) if search.id_list else max(outcome.total, len(collected))
             report(f"received {len(collected):,} of {total:,} papers")
             if cancel is not None and cancel.is_set() and len(collected) < total:
                 raise FetchCancelled("fetch cancelled")
