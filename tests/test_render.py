@@ -1,10 +1,12 @@
 import json
+import time
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from conftest import SEED_DIGEST, needs_shared_data
+from conftest import RECORDED, SEED_DIGEST, needs_shared_data
 
 from tui.domain.filters import Match
 from tui.domain.paper import Kind, Paper
@@ -60,6 +62,14 @@ def test_seed_abstract_emph_and_percent_survive() -> None:
         ("\\url{https://x.org/~me}", "https://x.org/~me"),
         ("\\href{https://x.org}{the code}", "the code (https://x.org)"),
         ("plain  text,\n   hard wrapped", "plain text, hard wrapped"),
+        ("costing under $3 and more", "costing under $3 and more"),  # an unpaired $ is text
+        ("Maru\\v si\\v c and", "Marušič and"),
+        ("(\\ie names, \\etc) and", "(i.e. names, etc.) and"),
+        ("decay time \\tau in 3", "decay time τ in 3"),
+        ("a -- b --- c ``q''", "a – b — c “q”"),
+        ("$$x^2$$ and \\(y\\)", "x^2 and y"),
+        ("H$\\alpha$ line", "Hα line"),
+        ("\\begin{equation*} E = mc^2 \\end{equation*} holds", "E = mc^2 holds"),
         ("", ""),
     ],
 )
@@ -91,6 +101,24 @@ def test_latex_to_text_never_raises(hostile: str) -> None:
 def test_control_characters_are_dropped() -> None:
     assert latex_to_text("red \x1b[31mtext\x07 and \x9b2J") == "red [31mtext and 2J"
     assert latex_to_text("$x$ \x1b[0m") == "x [0m"
+
+
+@needs_shared_data()
+def test_the_recorded_daily_feed_converts_quickly_and_cleanly() -> None:
+    root = ET.parse(RECORDED / "rss-all-archives-2024-11-28.xml").getroot()
+    texts = [
+        element.text
+        for item in root.iter("item")
+        for element in (item.find("title"), item.find("description"))
+        if element is not None and element.text
+    ]
+    latex_to_text.cache_clear()
+    started = time.perf_counter()
+    converted = [latex_to_text(t) for t in texts]
+    elapsed = time.perf_counter() - started
+    print(f"\nlatex_to_text: {len(texts)} recorded titles and abstracts in {elapsed * 1000:.0f} ms")
+    assert all("\n" not in c and "\\begin" not in c for c in converted)
+    assert elapsed < 20  # a sanity bound; about 0.5 s here
 
 
 def test_a_macro_missing_its_argument_falls_back_to_the_input() -> None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
 
 # Only text that has one of these can change under LaTeX conversion; the rest skips the parser.
-_LATEX_SYNTAX = re.compile(r"[\\$%&~{}]|``|''|--|[?!]`")
+_LATEX_SYNTAX = re.compile(r"[\\$~{}]|``|''|--|[?!]`")
 # arXiv abstracts use bare % and & as plain characters; to LaTeX they are a comment and a
 # column separator, which would eat the rest of the line.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
@@ -50,6 +50,10 @@ _PLAIN_MACROS = (
 )
 
 
+# Shorthands that arXiv authors carry over from their papers' preambles.
+_ABBREVIATIONS = {"ie": "i.e.", "eg": "e.g.", "etc": "etc.", "etal": "et al.", "wrt": "w.r.t."}
+
+
 def _converter() -> tuple[LatexNodes2Text, Any]:
     walker_db = latexwalker.get_default_latex_context_db()
     walker_db.add_context_category(
@@ -61,7 +65,8 @@ def _converter() -> tuple[LatexNodes2Text, Any]:
     text_db.add_context_category(
         "arxiv-daily",
         macros=[MacroTextSpec(name, simplify_repl="%(1)s") for name in _PLAIN_MACROS]
-        + [MacroTextSpec("href", simplify_repl="%(2)s (%(1)s)")],
+        + [MacroTextSpec("href", simplify_repl="%(2)s (%(1)s)")]
+        + [MacroTextSpec(name, simplify_repl=text) for name, text in _ABBREVIATIONS.items()],
         prepend=True,
     )
     return LatexNodes2Text(latex_context=text_db, math_mode="text"), walker_db
@@ -78,6 +83,126 @@ def _collapse(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
+# pylatexenc reads character by character (about 10 ms for a 1,500-character abstract), so
+# only the LaTeX "islands" of a text go through it (math, macros with their arguments, brace
+# groups), each cached on its own; the prose between them is copied as it is.
+_TRIGGER = re.compile(
+    r"(?P<url>(?:https?://|www\.)[^\s{}\\$]+)|(?P<simple>---?|``|''|[?!]`|~)|(?P<island>[\\${}])"
+)
+_SIMPLE = {"---": "—", "--": "–", "``": "“", "''": "”", "?`": "¿", "!`": "¡", "~": " "}
+_ACCENTS = "'\"^`~=."
+_LETTER_ACCENTS = frozenset("vuHcdbtkr")
+_SPACED_LETTER = re.compile(r" +[A-Za-z]")
+_GROUP_LIMIT = 4000
+"""How far to look for a closing brace or dollar (bounds the work on hostile input)."""
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The index after the brace that closes the one at ``start``."""
+    depth = 0
+    index = start
+    limit = min(len(text), start + _GROUP_LIMIT)
+    while index < limit:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return None
+
+
+def _closing(text: str, token: str, start: int) -> int | None:
+    """The index after the next unescaped ``token`` from ``start``."""
+    limit = start + _GROUP_LIMIT
+    found = text.find(token, start, limit)
+    while found != -1:
+        if text[found - 1] != "\\":
+            return found + len(token)
+        found = text.find(token, found + 1, limit)
+    return None
+
+
+def _island_end(text: str, start: int) -> int | None:
+    """Where the LaTeX construct starting at ``start`` ends; None if it never closes."""
+    char = text[start]
+    if char == "{":
+        return _group_end(text, start)
+    if char == "}":
+        return None
+    if char == "$":
+        if text.startswith("$$", start):
+            return _closing(text, "$$", start + 2)
+        return _closing(text, "$", start + 1)
+    # A backslash.
+    if start + 1 >= len(text):
+        return None
+    following = text[start + 1]
+    if following == "(":
+        return _closing(text, "\\)", start + 2)
+    if following == "[":
+        return _closing(text, "\\]", start + 2)
+    end = start + 2
+    if following.isascii() and following.isalpha():
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+        name = text[start + 1 : end]
+        if name in _LETTER_ACCENTS and (spaced := _SPACED_LETTER.match(text, end)):
+            return spaced.end()  # "Maru\v si\v c"
+        if end < len(text) and text[end] == "*":
+            end += 1
+        while end < len(text):
+            if text[end] == "[":
+                close = text.find("]", end, end + 200)
+                if close == -1 or not text.startswith("{", close + 1):
+                    break
+                end = close + 1
+            if text[end] != "{":
+                break
+            group_end = _group_end(text, end)
+            if group_end is None:
+                break
+            end = group_end
+        if name == "begin":
+            # The whole environment is one island: "\begin{equation*} … \end{equation*}".
+            closing = "\\end" + text[start + 6 : end]
+            found = text.find(closing, end, end + _GROUP_LIMIT)
+            if found != -1:
+                return found + len(closing)
+        return end
+    if following in _ACCENTS and end < len(text):
+        if text[end] == "{":
+            return _group_end(text, end) or end
+        if text[end].isalpha():
+            return end + 1
+    return end
+
+
+@functools.lru_cache(maxsize=16384)
+def _island_to_text(island: str) -> str:
+    try:
+        urls: list[str] = []
+
+        def hide_url(match: re.Match[str]) -> str:
+            urls.append(match.group(0))
+            return _URL_TOKEN.format(len(urls) - 1)
+
+        prepared = _BARE_SPECIAL.sub(r"\\\1", _URL.sub(hide_url, island))
+        walker = latexwalker.LatexWalker(prepared, latex_context=_WALKER_DB, tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        converted: str = _TO_TEXT.nodelist_to_text(nodes)
+        if "%s" in converted and "%s" not in island:
+            return island  # a macro missing its arguments leaves its template behind
+        return _URL_TOKEN_RE.sub(lambda m: urls[int(m.group(1))], converted)
+    except Exception:
+        return island
+
+
 @functools.lru_cache(maxsize=16384)
 def latex_to_text(text: str) -> str:
     """Readable Unicode from the LaTeX in arXiv titles and abstracts; never raises.
@@ -88,20 +213,25 @@ def latex_to_text(text: str) -> str:
     if not _LATEX_SYNTAX.search(text):
         return _collapse(text)
     try:
-        urls: list[str] = []
-
-        def hide_url(match: re.Match[str]) -> str:
-            urls.append(match.group(0))
-            return _URL_TOKEN.format(len(urls) - 1)
-
-        prepared = _BARE_SPECIAL.sub(r"\\\1", _URL.sub(hide_url, text))
-        walker = latexwalker.LatexWalker(prepared, latex_context=_WALKER_DB, tolerant_parsing=True)
-        nodes, _, _ = walker.get_latex_nodes()
-        converted = _TO_TEXT.nodelist_to_text(nodes)
-        if "%s" in converted and "%s" not in text:
-            return _collapse(text)  # a macro missing its arguments leaves its template behind
-        converted = _URL_TOKEN_RE.sub(lambda m: urls[int(m.group(1))], converted)
-        return _collapse(converted)
+        parts: list[str] = []
+        position = 0
+        while (found := _TRIGGER.search(text, position)) is not None:
+            parts.append(text[position : found.start()])
+            position = found.end()
+            if found.lastgroup == "url":
+                parts.append(found.group())
+            elif found.lastgroup == "simple":
+                parts.append(_SIMPLE[found.group()])
+            else:
+                end = _island_end(text, found.start())
+                if end is None:
+                    # An unpaired $ or backslash is text; an unpaired brace is TeX grouping.
+                    parts.append("" if found.group() in "{}" else found.group())
+                else:
+                    parts.append(_island_to_text(text[found.start() : end]))
+                    position = end
+        parts.append(text[position:])
+        return _collapse("".join(parts))
     except Exception:
         return _collapse(text)
 

@@ -1,0 +1,219 @@
+import json
+import subprocess
+import sys
+import types
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tui import cli
+from tui.domain.listing import latest_listing_day, next_listing_day
+from tui.options import Options
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ["digest", "--demo", "--keyword", "Diffusion,DDPM,DDIM"]
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("arxiv-daily: ")
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------- digest --demo
+
+
+def test_demo_digest_markdown_in_a_subprocess() -> None:
+    result = run(*DEMO)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# arXiv digest 2025-04-09 — 16 papers (Diffusion, DDPM, DDIM)"
+    assert result.stdout.count("### [") == 16
+
+
+def test_demo_digest_json_in_a_subprocess() -> None:
+    result = run(*DEMO, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["date"] == "2025-04-09"
+    assert data["count"] == 16 == len(data["papers"])
+    assert {p["kind"] for p in data["papers"]} == {"new", "replace"}
+    assert all(p["matched_keywords"] == ["Diffusion"] for p in data["papers"])
+
+
+def test_demo_digest_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*DEMO, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["count"] == 16
+
+
+def test_demo_options_before_the_subcommand_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--demo", "--category", "cs.CL", "digest", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["id"] for p in data["papers"]] == ["2503.24354", "2504.06816"]
+
+
+def test_digest_without_keywords_lists_every_paper_of_the_categories(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["digest", "--demo", "--category", "cs.CL", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["count"] == 2
+    assert all(p["matched_keywords"] == [] for p in data["papers"])
+
+
+def test_keywords_narrow_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["digest", "--demo", "--keyword", "lora, LoRA", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # Substrings, as the digests match: "colorization" has "lora" in it.
+    assert {p["id"] for p in data["papers"]} == {"2503.24354", "2504.06330", "2504.06803"}
+    assert all(p["matched_keywords"] == ["lora"] for p in data["papers"])
+
+
+# ---------------------------------------------------------------- bad input: exit 2, one line
+
+
+def test_impossible_date_is_one_line_exit_2() -> None:
+    result = run("digest", "--date", "2025-02-30")
+    assert result.returncode == 2
+    assert "2025-02-30" in one_error_line(result)
+    assert result.stdout == ""
+
+
+def test_saturday_names_the_nearest_listing_days() -> None:
+    result = run("digest", "--date", "2025-04-12")
+    assert result.returncode == 2
+    line = one_error_line(result)
+    assert "Saturday" in line and "2025-04-11" in line and "2025-04-14" in line
+
+
+def test_a_day_not_announced_yet_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    future = next_listing_day(latest_listing_day())
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["digest", "--date", future.isoformat()])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"the newest listing is {latest_listing_day().isoformat()}" in err
+
+
+def test_unknown_category_is_one_line_exit_2() -> None:
+    result = run("digest", "--demo", "--category", "cs.LG,cs.LGG")
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        "arxiv-daily: unknown arXiv category: cs.LGG (did you mean cs.LG?)"
+    )
+
+
+def test_bad_input_for_the_reader_is_refused_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--category", "cs.XX"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.startswith("arxiv-daily: unknown arXiv category: cs.XX")
+
+
+def test_demo_with_another_date_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["digest", "--demo", "--date", "2025-04-08"])
+    assert exit_info.value.code == 2
+    assert "2025-04-09" in capsys.readouterr().err
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = run("digest", "--demo", "--format", "yaml")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "invalid choice: 'yaml'" in result.stderr
+
+
+# ---------------------------------------------------------------- fetch failure: exit 1
+
+
+def test_fetch_failure_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Port 9 (discard) on loopback is closed: every attempt is refused at once.
+    monkeypatch.setenv("ARXIV_DAILY_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("ARXIV_DAILY_API_MIN_INTERVAL", "0")
+    monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "0.5")
+    monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.01")
+    result = run("digest", "--date", "2025-04-09", "--category", "cs.LG")
+    assert result.returncode == 1
+    one_error_line(result)
+    assert result.stdout == ""
+
+
+def test_a_malformed_api_setting_is_one_line_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "soon")
+    result = run("digest", "--date", "2025-04-09", "--category", "cs.LG")
+    assert result.returncode == 2
+    assert "ARXIV_DAILY_API_TIMEOUT" in one_error_line(result)
+
+
+# ---------------------------------------------------------------- start-up and the app
+
+
+def test_digest_does_not_import_textual() -> None:
+    code = (
+        "import sys\n"
+        "from tui import cli\n"
+        "code = cli.main(['digest', '--demo'])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
+        "print(loaded, file=sys.stderr)\n"
+        "sys.exit(code or (1 if loaded else 0))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "[]"
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("arxiv-daily ")
+
+
+def test_the_reader_gets_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Options] = []
+
+    def run_app(options: Options) -> int:
+        seen.append(options)
+        return 0
+
+    fake = types.ModuleType("tui.app.app")
+    fake.run_app = run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tui.app.app", fake)
+    argv = ["--date", "2025-04-09", "--category", "cs.lg,cs.CV", "--keyword", "Diffusion, DDPM"]
+    assert cli.main(argv) == 0
+    assert seen == [
+        Options(
+            date=date(2025, 4, 9),
+            categories=("cs.LG", "cs.CV"),
+            keywords=("Diffusion", "DDPM"),
+            demo=False,
+        )
+    ]
+    assert cli.main(["--demo"]) == 0
+    assert seen[-1] == Options(demo=True)
+
+
+def test_entry_point_is_main() -> None:
+    from tui.__main__ import main
+
+    assert main is not None
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'arxiv-daily = "tui.__main__:main"' in pyproject

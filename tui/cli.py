@@ -1,0 +1,263 @@
+"""The command line: ``arxiv-daily`` opens the reader, ``arxiv-daily digest`` prints a day.
+
+``digest`` must stay light: nothing here imports Textual; the app is imported only to run it.
+Expected failures end with one line on stderr, never a traceback: exit 2 for what the user typed,
+exit 1 for what the network or the disk did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NoReturn
+
+from tui import __version__
+from tui.domain.follow import DEFAULT_FOLLOW
+from tui.domain.listing import latest_listing_day, parse_listing_date
+from tui.domain.taxonomy import parse_categories
+from tui.options import Options
+
+if TYPE_CHECKING:
+    from tui.domain.filters import Match
+    from tui.domain.paper import Day
+
+PROG = "arxiv-daily"
+SAMPLE_DATE = date(2025, 4, 9)
+"""The listing day of the bundled sample (tui/data/sample-2025-04-09.json)."""
+
+
+class CommandError(Exception):
+    """An expected failure: ``str`` is the one line to print, ``code`` the exit status."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _add_day_options(parser: argparse.ArgumentParser, *, inherited: bool) -> None:
+    # In the sub-command, options default to "not given" so that values given before the
+    # sub-command name (arxiv-daily --demo digest) are not overwritten.
+    default = argparse.SUPPRESS if inherited else None
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        default=default,
+        help="the listing day, as arXiv's /new page dates it (default: the newest one)",
+    )
+    parser.add_argument(
+        "--category",
+        metavar="CATS",
+        default=default,
+        help="comma-separated categories, e.g. cs.LG,cs.CV (default: the followed ones)",
+    )
+    parser.add_argument(
+        "--keyword",
+        metavar="WORDS",
+        default=default,
+        help="comma-separated keywords, any of which a paper must contain (case-insensitive)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default if inherited else False,
+        help=f"use the bundled sample day ({SAMPLE_DATE.isoformat()}) instead of arXiv",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A keyboard-driven reader for the daily arXiv listings.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_day_options(parser, inherited=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    digest = commands.add_parser(
+        "digest",
+        help="print a day's matching papers as Markdown or JSON",
+        description="Print the papers of one listing day that match the categories and keywords.",
+    )
+    _add_day_options(digest, inherited=True)
+    digest.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    return parser
+
+
+def _parse_keywords(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    # Matching ignores case, so "LoRA" after "lora" would only repeat it.
+    by_case: dict[str, str] = {}
+    for part in text.split(","):
+        if part.strip():
+            by_case.setdefault(part.strip().casefold(), part.strip())
+    keywords = tuple(by_case.values())
+    if not keywords:
+        raise CommandError(f"no keyword given: {text!r}")
+    return keywords
+
+
+def _parse_date(text: str | None, demo: bool) -> date | None:
+    if text is None:
+        return None
+    try:
+        day = parse_listing_date(text)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if demo:
+        if day != SAMPLE_DATE:
+            raise CommandError(f"--demo has only the sample day {SAMPLE_DATE.isoformat()}")
+        return day
+    newest = latest_listing_day()
+    if day > newest:
+        raise CommandError(
+            f"{day.isoformat()} is not announced yet: the newest listing is {newest.isoformat()}"
+        )
+    return day
+
+
+def _parse_categories(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    try:
+        return parse_categories(text)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    """Check what was typed and turn it into Options; CommandError (exit 2) otherwise."""
+    demo = bool(args.demo)
+    return Options(
+        date=_parse_date(args.date, demo),
+        categories=_parse_categories(args.category),
+        keywords=_parse_keywords(args.keyword),
+        demo=demo,
+    )
+
+
+# ---------------------------------------------------------------- digest
+
+
+def load_day(day: date, categories: Sequence[str]) -> Day:
+    """The day from the cache, or fetched from arXiv (and then cached)."""
+    from tui.domain.day_cache import DayCache
+    from tui.domain.source import ArxivSource, FetchError
+
+    try:
+        cache: DayCache | None = DayCache()
+    except OSError as error:
+        _warn(f"the day cache is unavailable ({error}); fetching without it")
+        cache = None
+    cached = cache.load(day, tuple(categories)) if cache is not None else None
+    if cache is not None:
+        for notice in cache.notices:
+            _warn(notice)
+    if cached is not None:
+        return cached
+    try:
+        source = ArxivSource()
+    except ValueError as error:  # a malformed ARXIV_DAILY_API_* setting
+        raise CommandError(str(error)) from None
+    if sys.stderr.isatty():
+        _warn(f"fetching {day.isoformat()} ({', '.join(categories)}) from {source.host}…")
+    try:
+        fetched = source.fetch_day(day, categories)
+    except FetchError as error:
+        raise CommandError(str(error) or "fetching from arXiv failed", code=1) from None
+    if cache is not None:
+        try:
+            cache.save(fetched)
+        except OSError as error:
+            _warn(f"could not keep the day in the cache: {error}")
+    return fetched
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def select(day: Day, categories: Sequence[str], keywords: Sequence[str] | None) -> list[Match]:
+    """The day's papers in any of ``categories`` that match any keyword (all, without keywords)."""
+    from tui.domain.filters import Match, matched_keywords
+
+    wanted = set(categories)
+    chosen: list[Match] = []
+    for paper in day.papers:
+        if wanted.isdisjoint(paper.categories):
+            continue
+        if keywords is None:
+            chosen.append(Match(paper, ()))
+            continue
+        hits = matched_keywords(paper, keywords)
+        if hits:
+            chosen.append(Match(paper, hits))
+    return chosen
+
+
+def run_digest(options: Options, output_format: str) -> str:
+    from tui.domain.render import digest_json, digest_markdown
+
+    categories = options.categories or DEFAULT_FOLLOW.categories
+    if options.demo:
+        from tui.domain.sample import load_sample_day
+
+        day = load_sample_day()
+    else:
+        day = load_day(options.date or latest_listing_day(), categories)
+    matches = select(day, categories, options.keywords)
+    if output_format == "json":
+        return json.dumps(digest_json(day.date, matches), ensure_ascii=False, indent=2) + "\n"
+    return digest_markdown(day.date, matches, options.keywords or ())
+
+
+def _write(text: str) -> int:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): say nothing more, and keep Python's exit quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------- the app
+
+
+def run_reader(options: Options) -> int:
+    try:
+        from tui.app.app import run_app
+    except ImportError as error:
+        if error.name not in {"tui.app.app", "textual"}:
+            raise
+        raise CommandError("the terminal reader is not part of this installation", 1) from None
+    return run_app(options)
+
+
+def _fail(error: CommandError) -> NoReturn:
+    print(f"{PROG}: {error}", file=sys.stderr)
+    raise SystemExit(error.code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        options = options_from(args)
+        if args.command == "digest":
+            return _write(run_digest(options, args.format))
+        return run_reader(options)
+    except CommandError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
