@@ -501,3 +501,21 @@ def test_watch_author_keeps_the_file_mode(tmp_path: Path) -> None:
     add_watch_author("Ada Lovelace", path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name != "config.toml"]
+
+
+def test_watch_author_writes_through_a_symlink(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = write(dotfiles, "[watch]\nauthors = []\n")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    add_watch_author("Ada Lovelace", link)
+    assert link.is_symlink()
+    assert load_config(real).watch_authors == ("Ada Lovelace",)
+
+
+def test_a_config_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "not-a-dir").write_text("")
+    with pytest.raises(ConfigError, match=r"config\.toml: cannot create: "):
+        load_config(tmp_path / "not-a-dir" / "config.toml")

@@ -156,13 +156,22 @@ def default_config() -> Config:
 
 def ensure_config_file(path: Path | None = None) -> Path:
     """Write the commented template to ``path`` (default ``config_path()``) unless a file is
-    there; never replaces one, even one another process creates at the same moment."""
+    there; never replaces one, even one another process creates at the same moment.
+    ConfigError (one line) if it cannot be written."""
     path = config_path() if path is None else path
     if path.exists():
         return path
+    try:
+        _create_exclusively(path, TEMPLATE)
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot create: {error.strerror or error}") from None
+    return path
+
+
+def _create_exclusively(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
-    temp.write_text(TEMPLATE, encoding="utf-8")
+    temp.write_text(text, encoding="utf-8")
     try:
         with temp.open("rb") as written:
             os.fsync(written.fileno())
@@ -176,7 +185,6 @@ def ensure_config_file(path: Path | None = None) -> Path:
     finally:
         temp.unlink(missing_ok=True)
     fsync_dir(path.parent)
-    return path
 
 
 def load_config(path: Path | None = None, *, create: bool = True) -> Config:
@@ -685,9 +693,10 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raise ValueError("an author name must not be blank")
     path = config_path() if path is None else path
     ensure_config_file(path)
+    target = path.resolve()  # a symlink (dotfiles kept elsewhere) stays a symlink
     try:
-        raw = path.read_bytes()
-        mode = path.stat().st_mode
+        raw = target.read_bytes()
+        mode = target.stat().st_mode
     except OSError as error:
         raise ConfigError(path, None, f"cannot read: {error.strerror or error}") from None
     text = _decode(raw, path)
@@ -703,8 +712,11 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raise ConfigError(
             path, None, f"could not add {name!r} to [watch] authors safely; add it by hand"
         )
-    atomic_write_bytes(path, edited.encode("utf-8"))
-    os.chmod(path, mode & 0o7777)
+    try:
+        atomic_write_bytes(target, edited.encode("utf-8"))
+        os.chmod(target, mode & 0o7777)
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot write: {error.strerror or error}") from None
 
 
 def _with_watch_author(text: str, name: str) -> str:
