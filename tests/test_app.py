@@ -1,0 +1,274 @@
+"""The app against the loopback arXiv double: fetching, caching, failing, offline, flags on disk."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from arxiv_double import ArxivDouble
+from test_app_helpers import (
+    RecordingApp,
+    cache_days,
+    make_day,
+    settle,
+    wait_until,
+)
+
+from tui.domain.day_cache import DayCache
+from tui.domain.store import FlagStore
+from tui.options import Options
+from tui.paths import flags_dir
+
+SIZE = (110, 36)
+WEDNESDAY = date(2025, 4, 9)
+TUESDAY = date(2025, 4, 8)
+
+
+def shown_ids(app: RecordingApp) -> list[str]:
+    return [paper.id for paper in app.triage.papers.shown_papers]
+
+
+async def test_fetches_the_newest_day_and_caches_it(arxiv_double: ArxivDouble) -> None:
+    day = make_day(WEDNESDAY, 12)
+    arxiv_double.add_many(day.papers)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == sorted(p.id for p in day.papers)
+        assert app.triage.date_bar.text.startswith("Wed 2025-04-09 · 12 papers · 12 unread")
+        assert "arXiv" not in app.triage.date_bar.text
+    cached = DayCache().load(WEDNESDAY, ("cs.LG", "cs.CV", "cs.CL", "cs.AI"))
+    assert cached is not None
+    assert {p.id for p in cached.papers} == {p.id for p in day.papers}
+
+
+async def test_an_older_cached_day_is_not_fetched_again(arxiv_double: ArxivDouble) -> None:
+    cache_days(make_day(TUESDAY, 3))
+    app = RecordingApp(Options(date=TUESDAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.triage.date_bar.text.startswith("Tue 2025-04-08 · 3 papers")
+    assert arxiv_double.query_requests == []
+
+
+async def test_the_cached_newest_day_shows_at_once_then_the_fresh_one(
+    arxiv_double: ArxivDouble,
+) -> None:
+    cached = make_day(WEDNESDAY, 2)
+    cache_days(cached)
+    fresh = make_day(WEDNESDAY, 5)
+    arxiv_double.add_many(fresh.papers)
+    arxiv_double.stall_next(0.4)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(shown_ids(app)) == 2, "the cached copy")
+        assert (
+            "checking arXiv" in app.triage.date_bar.text or "fetching" in app.triage.date_bar.text
+        )
+        await pilot.press("j")  # the reader can work while it fetches
+        await settle(pilot)
+        assert len(shown_ids(app)) == 5
+        highlighted = app.triage.papers.highlighted_paper
+        assert highlighted is not None and highlighted.id == cached.papers[1].id
+
+
+async def test_a_failed_fetch_keeps_the_cached_day_and_says_why(arxiv_double: ArxivDouble) -> None:
+    cached = make_day(WEDNESDAY, 3)
+    cache_days(cached)
+    arxiv_double.fail_next(503, times=1000)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == sorted(p.id for p in cached.papers)
+        errors = [n for n in app.notices if n[2] == "error"]
+        assert errors and errors[0][0] == "Could not fetch Wed 2025-04-09"
+        assert "503" in errors[0][1]
+        assert "cached copy" in app.triage.date_bar.text
+    assert len(arxiv_double.query_requests) >= 2  # it did retry
+
+
+async def test_a_failed_fetch_with_nothing_cached_says_so_in_the_list(
+    arxiv_double: ArxivDouble,
+) -> None:
+    arxiv_double.add_many(make_day(WEDNESDAY, 4).papers)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(shown_ids(app)) == 4
+        arxiv_double.fail_next(503, times=1000)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.triage.date_bar.text.startswith("Tue 2025-04-08 · 0 papers")
+        message = str(app.triage.query_one("#list-message").render())
+        assert message.startswith("Could not fetch Tue 2025-04-08:")
+        assert any(n[2] == "error" for n in app.notices)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_API_MIN_INTERVAL", "0.01")
+    monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.01")
+
+
+async def test_offline_with_nothing_cached_opens_the_sample_day(quick_retries: None) -> None:
+    # conftest points the API at 127.0.0.1:9, where nothing listens
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.triage.date_bar.text
+        assert bar.startswith("Wed 2025-04-09 · 16 papers")
+        assert "sample day — arXiv unreachable:" in bar
+        offline = [n for n in app.notices if n[0] == "Offline"]
+        assert len(offline) == 1 and "sample day" in offline[0][1]
+
+
+async def test_offline_shows_the_sample_day_at_the_first_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_API_MIN_INTERVAL", "0.01")
+    monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.3")  # retries take ~2 s in all
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        triage = app.triage
+        await wait_until(pilot, lambda: len(shown_ids(app)) == 16, "the sample day")
+        assert triage.day_loading
+        assert "still trying" in triage.date_bar.text or "retrying" in triage.date_bar.text
+        await settle(pilot)
+        assert not triage.day_loading
+        assert "sample day — arXiv unreachable:" in triage.date_bar.text
+        assert "still trying" not in triage.date_bar.text
+
+
+async def test_a_sample_day_is_replaced_when_arxiv_answers_after_all(
+    arxiv_double: ArxivDouble,
+) -> None:
+    day = make_day(WEDNESDAY, 7)
+    arxiv_double.add_many(day.papers)
+    arxiv_double.fail_next(503, times=2)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == sorted(p.id for p in day.papers)
+        assert "unreachable" not in app.triage.date_bar.text
+        assert any("arXiv answered" in n[1] for n in app.notices)
+
+
+async def test_offline_opens_the_newest_cached_day_if_there_is_one(quick_retries: None) -> None:
+    cache_days(make_day(date(2025, 4, 7), 6))
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.triage.date_bar.text
+        assert bar.startswith("Mon 2025-04-07 · 6 papers")
+        assert "offline — arXiv unreachable" in bar
+
+
+async def test_the_demo_never_fetches(arxiv_double: ArxivDouble) -> None:
+    app = RecordingApp(Options(demo=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+    assert arxiv_double.query_requests == []
+
+
+async def test_leaving_a_day_while_it_loads_ignores_its_result(arxiv_double: ArxivDouble) -> None:
+    wednesday, tuesday = make_day(WEDNESDAY, 5), make_day(TUESDAY, 3, first=500)
+    arxiv_double.add_many(wednesday.papers + tuesday.papers)
+    arxiv_double.stall_next(0.6)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        triage = app.triage
+        await wait_until(pilot, lambda: len(arxiv_double.requests) >= 1, "the first request")
+        assert "Wed 2025-04-09" in triage.date_bar.text
+        assert "loading" in triage.date_bar.text or "fetching" in triage.date_bar.text
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: triage.stale_loads_finished >= 1, "the stalled load to end")
+        await settle(pilot)
+        assert triage.date_bar.text.startswith("Tue 2025-04-08 · 3 papers")
+        assert sorted(shown_ids(app)) == sorted(p.id for p in tuesday.papers)
+
+
+async def test_flag_store_notices_are_shown_as_warnings() -> None:
+    directory = flags_dir()
+    directory.mkdir(parents=True)
+    (directory / "flags.json").write_text("{ this is not json", encoding="utf-8")
+    app = RecordingApp(Options(demo=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any(n[0] == "Flags" and n[2] == "warning" for n in app.notices), app.notices
+        await pilot.press("s")
+        await settle(pilot)
+    with FlagStore() as store:
+        assert store.get("2503.24354").starred
+
+
+class BrokenStore(FlagStore):
+    def set_starred(self, ids: Any, value: bool) -> None:
+        raise OSError(28, "No space left on device")
+
+
+async def test_a_failed_write_is_reported_and_the_screen_shows_the_truth() -> None:
+    app = RecordingApp(Options(demo=True), store=BrokenStore)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.triage.papers.highlighted_paper
+        assert paper is not None
+        await pilot.press("s")
+        await settle(pilot)
+        errors = [n for n in app.notices if n[2] == "error"]
+        assert errors and "No space left on device" in errors[0][1]
+        assert not app.flags or not app.flags.get(paper.id).starred
+        row = next(
+            line
+            for line in (app.triage.papers.render_line(y).text for y in range(3))
+            if paper.id in line
+        )
+        assert "☆" in row
+        await pilot.press("r")  # other writes still work
+        await settle(pilot)
+    with FlagStore() as store:
+        assert store.get(paper.id).read
+        assert not store.get(paper.id).starred
+
+
+async def test_writes_do_not_wait_for_the_disk(tmp_path: Path) -> None:
+    """The screen shows a star before the (slow) store has written it."""
+    import threading
+
+    release = threading.Event()
+
+    class SlowStore(FlagStore):
+        def set_starred(self, ids: Any, value: bool) -> None:
+            release.wait(5)
+            super().set_starred(ids, value)
+
+    app = RecordingApp(Options(demo=True), store=SlowStore)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.triage.papers.highlighted_paper
+        assert paper is not None
+        await pilot.press("s")
+        row = next(
+            line
+            for line in (app.triage.papers.render_line(y).text for y in range(3))
+            if paper.id in line
+        )
+        assert "★" in row
+        release.set()
+        await settle(pilot)
+    with FlagStore() as store:
+        assert store.get(paper.id).starred
+
+
+@pytest.mark.parametrize("width", [40, 69])
+async def test_narrow_terminals_fetch_and_show_too(arxiv_double: ArxivDouble, width: int) -> None:
+    arxiv_double.add_many(make_day(WEDNESDAY, 8).papers)
+    app = RecordingApp(Options())
+    async with app.run_test(size=(width, 12)) as pilot:
+        await settle(pilot)
+        assert not app.triage.sidebar.display
+        assert app.triage.date_bar.text.startswith("Wed 2025-04-09")
+        assert len(shown_ids(app)) == 8

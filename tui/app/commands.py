@@ -1,0 +1,295 @@
+"""Every user action of the triage screen, once: its keys, binding id, palette title and help text.
+
+The screen's BINDINGS, the command palette and the help screen are all built from these classes,
+so a key shown in one place is the key that works in the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import ClassVar
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from tui.app.screens.help import HelpEntry
+
+READING = "Reading"
+FLAGS = "Flags"
+COPY = "Copy and open"
+DAYS = "Days"
+FILTER = "Filter"
+APP = "App"
+
+
+class Command:
+    """One user action. Subclasses set the class attributes; nothing is instantiated."""
+
+    KEYS: ClassVar[str]
+    """Textual key names, comma-separated (``"j,down"``)."""
+    KEY_DISPLAY: ClassVar[str]
+    """The keys as a person types them (``"j ↓"``)."""
+    ACTION: ClassVar[str]
+    """The screen action this runs (``toggle_star`` runs ``action_toggle_star``)."""
+    TITLE: ClassVar[str]
+    """Short: the footer and the command palette."""
+    HELP: ClassVar[str]
+    GROUP: ClassVar[str]
+    FOOTER: ClassVar[bool] = False
+    """Worth the room in the footer."""
+    OWN_BINDING: ClassVar[bool] = True
+    """False where a widget binds the keys itself (the paper list's cursor keys)."""
+    IN_PALETTE: ClassVar[bool] = True
+
+    @classmethod
+    def binding_id(cls) -> str:
+        return f"arxiv-daily.{cls.ACTION}"
+
+    @classmethod
+    def binding(cls) -> Binding:
+        return Binding(
+            cls.KEYS,
+            cls.ACTION,
+            cls.TITLE,
+            show=cls.FOOTER,
+            key_display=cls.KEY_DISPLAY,
+            id=cls.binding_id(),
+            tooltip=cls.HELP,
+        )
+
+
+# ---------------------------------------------------------------- the paper list's own keys
+
+
+class CursorDown(Command):
+    KEYS, KEY_DISPLAY, ACTION = "j,down", "j ↓", "cursor_down"
+    TITLE, HELP, GROUP = "Next paper", "Move to the next paper", READING
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class CursorUp(Command):
+    KEYS, KEY_DISPLAY, ACTION = "k,up", "k ↑", "cursor_up"
+    TITLE, HELP, GROUP = "Previous paper", "Move to the previous paper", READING
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class FirstPaper(Command):
+    KEYS, KEY_DISPLAY, ACTION = "g,home", "g Home", "first"
+    TITLE, HELP, GROUP = "First paper", "Go to the first paper", READING
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class LastPaper(Command):
+    KEYS, KEY_DISPLAY, ACTION = "G,end", "G End", "last"
+    TITLE, HELP, GROUP = "Last paper", "Go to the last paper", READING
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class PageMove(Command):
+    KEYS, KEY_DISPLAY, ACTION = "pageup,pagedown", "PgUp PgDn", "page"
+    TITLE, HELP, GROUP = "Page", "Move a page up or down", READING
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class Expand(Command):
+    KEYS, KEY_DISPLAY, ACTION = "enter,space", "Enter Space", "toggle_expand"
+    TITLE, HELP, GROUP = (
+        "Abstract",
+        "Show or hide the abstract (showing it marks the paper read)",
+        READING,
+    )
+    OWN_BINDING = False
+
+
+# ---------------------------------------------------------------- the screen's keys
+
+
+class NextUnread(Command):
+    KEYS, KEY_DISPLAY, ACTION = "n", "n", "next_unread"
+    TITLE, HELP, GROUP = "Next unread", "Go to the next unread paper", READING
+    FOOTER = True
+
+
+class ToggleStar(Command):
+    KEYS, KEY_DISPLAY, ACTION = "s", "s", "toggle_star"
+    TITLE, HELP, GROUP = "Star", "Star or unstar the paper", FLAGS
+    FOOTER = True
+
+
+class ToggleRead(Command):
+    KEYS, KEY_DISPLAY, ACTION = "r", "r", "toggle_read"
+    TITLE, HELP, GROUP = "Read", "Mark the paper read or unread", FLAGS
+    FOOTER = True
+
+
+class MarkReadAndNext(Command):
+    KEYS, KEY_DISPLAY, ACTION = "m", "m", "mark_read_next"
+    TITLE, HELP, GROUP = "Read, next", "Mark the paper read and go to the next one", FLAGS
+    FOOTER = True
+
+
+class MarkAllRead(Command):
+    KEYS, KEY_DISPLAY, ACTION = "A", "A", "mark_all_read"
+    TITLE, HELP, GROUP = "All read", "Mark every paper shown as read (u undoes it)", FLAGS
+
+
+class Undo(Command):
+    KEYS, KEY_DISPLAY, ACTION = "u", "u", "undo"
+    TITLE, HELP, GROUP = "Undo", "Undo the last star, read or mark-all", FLAGS
+
+
+class CopyId(Command):
+    KEYS, KEY_DISPLAY, ACTION = "c", "c", "copy_id"
+    TITLE, HELP, GROUP = "Copy ID", "Copy the arXiv ID", COPY
+
+
+class CopyAbsLink(Command):
+    KEYS, KEY_DISPLAY, ACTION = "y", "y", "copy_abs"
+    TITLE, HELP, GROUP = "Copy link", "Copy the link to the abstract page", COPY
+
+
+class CopyPdfLink(Command):
+    KEYS, KEY_DISPLAY, ACTION = "Y", "Y", "copy_pdf"
+    TITLE, HELP, GROUP = "Copy PDF link", "Copy the link to the PDF", COPY
+
+
+class OpenInBrowser(Command):
+    KEYS, KEY_DISPLAY, ACTION = "o", "o", "open_abs"
+    TITLE, HELP, GROUP = "Open", "Open the abstract page in the browser", COPY
+
+
+class PreviousDay(Command):
+    KEYS, KEY_DISPLAY, ACTION = "left_square_bracket", "[", "previous_day"
+    TITLE, HELP, GROUP = "Previous day", "Show the previous listing day", DAYS
+
+
+class NextDay(Command):
+    KEYS, KEY_DISPLAY, ACTION = "right_square_bracket", "]", "next_day"
+    TITLE, HELP, GROUP = "Next day", "Show the next listing day", DAYS
+
+
+class NewestDay(Command):
+    KEYS, KEY_DISPLAY, ACTION = "t", "t", "newest_day"
+    TITLE, HELP, GROUP = "Newest", "Show the newest listing", DAYS
+
+
+class PickDate(Command):
+    KEYS, KEY_DISPLAY, ACTION = "d", "d", "pick_date"
+    TITLE, HELP, GROUP = "Date", "Choose a listing day", DAYS
+    FOOTER = True
+
+
+class Search(Command):
+    KEYS, KEY_DISPLAY, ACTION = "slash", "/", "search"
+    TITLE, HELP, GROUP = "Search", "Filter the papers as you type (Escape clears)", FILTER
+    FOOTER = True
+
+
+class StarredOnly(Command):
+    KEYS, KEY_DISPLAY, ACTION = "f", "f", "starred_only"
+    TITLE, HELP, GROUP = "Starred", "Show only starred papers, from every cached day", FILTER
+
+
+class ToggleSidebar(Command):
+    KEYS, KEY_DISPLAY, ACTION = "b", "b", "toggle_sidebar"
+    TITLE, HELP, GROUP = "Sidebar", "Show or hide the categories and keywords", FILTER
+
+
+class FocusSidebar(Command):
+    KEYS, KEY_DISPLAY, ACTION = "tab", "Tab", "focus_next"
+    TITLE, HELP, GROUP = (
+        "Sidebar keys",
+        "Move between the list and the sidebar; Enter toggles",
+        FILTER,
+    )
+    OWN_BINDING, IN_PALETTE = False, False
+
+
+class ClearFilter(Command):
+    KEYS, KEY_DISPLAY, ACTION = "escape", "Esc", "clear"
+    TITLE, HELP, GROUP = "Clear", "Clear the search, or leave the starred view", FILTER
+
+
+class Help(Command):
+    KEYS, KEY_DISPLAY, ACTION = "question_mark", "?", "help"
+    TITLE, HELP, GROUP = "Help", "Show every key", APP
+    FOOTER = True
+
+
+class Quit(Command):
+    KEYS, KEY_DISPLAY, ACTION = "q", "q", "quit"
+    TITLE, HELP, GROUP = "Quit", "Save and quit", APP
+    FOOTER = True
+
+
+TRIAGE_COMMANDS: tuple[type[Command], ...] = (
+    CursorDown,
+    CursorUp,
+    FirstPaper,
+    LastPaper,
+    PageMove,
+    Expand,
+    NextUnread,
+    ToggleStar,
+    ToggleRead,
+    MarkReadAndNext,
+    MarkAllRead,
+    Undo,
+    CopyId,
+    CopyAbsLink,
+    CopyPdfLink,
+    OpenInBrowser,
+    PreviousDay,
+    NextDay,
+    NewestDay,
+    PickDate,
+    Search,
+    StarredOnly,
+    ToggleSidebar,
+    FocusSidebar,
+    ClearFilter,
+    Help,
+    Quit,
+)
+
+
+def bindings(commands: Iterable[type[Command]] = TRIAGE_COMMANDS) -> list[Binding]:
+    return [command.binding() for command in commands if command.OWN_BINDING]
+
+
+def help_entries(commands: Iterable[type[Command]] = TRIAGE_COMMANDS) -> list[HelpEntry]:
+    return [HelpEntry(command.KEY_DISPLAY, command.HELP, command.GROUP) for command in commands]
+
+
+class TriageCommands(Provider):
+    """The triage screen's actions in the command palette, each with its key."""
+
+    def _palette_commands(self) -> Sequence[type[Command]]:
+        return [command for command in TRIAGE_COMMANDS if command.IN_PALETTE]
+
+    def _display(self, command: type[Command], title: Content) -> Content:
+        return Content.assemble(title, ("  " + command.KEY_DISPLAY, "dim"))
+
+    async def discover(self) -> Hits:
+        for command in self._palette_commands():
+            yield DiscoveryHit(
+                self._display(command, Content(command.TITLE)),
+                partial(self.screen.run_action, command.ACTION),
+                text=command.TITLE,
+                help=command.HELP,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._palette_commands():
+            score = max(matcher.match(command.TITLE), matcher.match(command.HELP) * 0.8)
+            if score > 0:
+                yield Hit(
+                    score,
+                    self._display(command, matcher.highlight(command.TITLE)),
+                    partial(self.screen.run_action, command.ACTION),
+                    text=command.TITLE,
+                    help=command.HELP,
+                )

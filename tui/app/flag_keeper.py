@@ -1,0 +1,122 @@
+"""The UI's side of the flag store: reads from memory at once, writes in order on one thread.
+
+The store's writes are durable (fsynced), so they never run on the UI thread. Until a write lands,
+``get`` answers with the value the user just chose, so the screen can update at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from typing import Literal
+
+from tui.domain.paper import base_id
+from tui.domain.store import Flag, FlagStore
+
+FlagField = Literal["read", "starred"]
+
+
+class FlagKeeper:
+    def __init__(
+        self,
+        open_store: Callable[[], FlagStore],
+        *,
+        on_opened: Callable[[Sequence[str]], object],
+        on_open_failed: Callable[[str], object],
+        on_write_failed: Callable[[Sequence[str], str], object],
+    ) -> None:
+        """Open the store on the writer thread; callbacks run on that thread (post, don't touch)."""
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-writer")
+        self._store: FlagStore | None = None
+        self._pending: dict[str, tuple[int, Flag]] = {}
+        """Changes not yet on disk, by paper: (the write that makes it, the flag as it will be)."""
+        self._sequence = 0
+        self._pending_lock = threading.Lock()
+        self._on_write_failed = on_write_failed
+        self._closed = False
+
+        def open_it() -> None:
+            try:
+                self._store = open_store()
+            except Exception as error:
+                on_open_failed(f"{type(error).__name__}: {error}")
+                return
+            on_opened(list(self._store.notices))
+
+        self._writer.submit(open_it)
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    def get(self, paper_id: str) -> Flag:
+        key = base_id(paper_id)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return pending[1]
+        store = self._store
+        return store.get(key) if store is not None else Flag(key)
+
+    def starred_ids(self) -> list[str]:
+        """Starred papers, most recently starred first (unsaved stars first of all)."""
+        store = self._store
+        found = [flag.id for flag in store.starred()] if store is not None else []
+        with self._pending_lock:
+            pending = [flag for _, flag in self._pending.values()]
+        fresh = [flag.id for flag in pending if flag.starred and flag.id not in found]
+        unstarred = {flag.id for flag in pending if not flag.starred}
+        return fresh + [paper_id for paper_id in found if paper_id not in unstarred]
+
+    def set(self, field: FlagField, ids: Iterable[str], value: bool) -> Future[None]:
+        """Show the change at once; write it behind, after every earlier write."""
+        keys = list(dict.fromkeys(base_id(paper_id) for paper_id in ids))
+        with self._pending_lock:
+            self._sequence += 1
+            sequence = self._sequence
+            for key in keys:
+                flag = self.get(key)
+                changed = (
+                    replace(flag, read=value) if field == "read" else replace(flag, starred=value)
+                )
+                self._pending[key] = (sequence, changed)
+        return self._writer.submit(self._write, field, keys, value, sequence)
+
+    def _write(self, field: FlagField, keys: list[str], value: bool, sequence: int) -> None:
+        store = self._store
+        try:
+            if store is None:
+                raise RuntimeError("the flag store could not be opened")
+            if field == "read":
+                store.set_read(keys, value)
+            else:
+                store.set_starred(keys, value)
+            failure = None
+        except Exception as error:
+            failure = f"{type(error).__name__}: {error}"
+        with self._pending_lock:
+            for key in keys:
+                pending = self._pending.get(key)
+                # A later change to the same paper, queued behind this one, stays shown.
+                if pending is not None and (failure is not None or pending[0] == sequence):
+                    del self._pending[key]
+        if failure is not None:
+            self._on_write_failed(keys, failure)
+
+    def flush(self) -> Future[None]:
+        """Done when every write submitted so far is on disk."""
+        return self._writer.submit(lambda: None)
+
+    def close(self) -> None:
+        """Finish every write, close the store. Blocks: call it when leaving."""
+        if self._closed:
+            return
+        self._closed = True
+
+        def close_store() -> None:
+            if self._store is not None:
+                self._store.close()
+
+        self._writer.submit(close_store)
+        self._writer.shutdown(wait=True)

@@ -1,0 +1,90 @@
+"""What background work tells the UI thread: workers only post these, never touch widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual.message import Message
+
+from tui.domain.filters import DayIndex
+from tui.domain.paper import Day, Paper
+from tui.domain.source import FetchProgress
+
+
+class DayLoaded(Message):
+    """A day's papers are ready (from the cache, arXiv, or the bundled sample)."""
+
+    def __init__(
+        self,
+        day: Day,
+        index: DayIndex,
+        *,
+        requested: date,
+        generation: int,
+        still_fetching: bool,
+        note: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.day = day
+        self.index = index
+        self.requested = requested
+        """The date that was asked for (a fallback day may carry another date)."""
+        self.generation = generation
+        self.still_fetching = still_fetching
+        """A cached copy shown while a fresher one is on its way."""
+        self.note = note
+        """Why this isn't the day that was asked for (offline fallback), if it isn't."""
+
+
+class FetchProgressed(Message):
+    def __init__(self, progress: FetchProgress, *, generation: int) -> None:
+        super().__init__()
+        self.progress = progress
+        self.generation = generation
+
+
+class FetchFailed(Message):
+    def __init__(self, reason: str, *, requested: date, generation: int, had_cached: bool) -> None:
+        super().__init__()
+        self.reason = reason
+        self.requested = requested
+        self.generation = generation
+        self.had_cached = had_cached
+
+
+class LoadFinished(Message):
+    """A day's worker has ended, whatever came of it (lets tests and the UI settle)."""
+
+    def __init__(self, *, requested: date, generation: int) -> None:
+        super().__init__()
+        self.requested = requested
+        self.generation = generation
+
+
+class StarredFound(Message):
+    """The starred papers of every cached day, for the starred-only view."""
+
+    def __init__(self, papers: Sequence[Paper], index: DayIndex) -> None:
+        super().__init__()
+        self.papers = papers
+        self.index = index
+
+
+class StoreOpened(Message):
+    def __init__(self, notices: Sequence[str]) -> None:
+        super().__init__()
+        self.notices = notices
+
+
+class StoreFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class FlagWriteFailed(Message):
+    def __init__(self, ids: Sequence[str], reason: str) -> None:
+        super().__init__()
+        self.ids = ids
+        self.reason = reason

@@ -1,0 +1,652 @@
+"""The morning screen: one listing day, filtered by the sidebar and the search box, triaged by key.
+
+State lives here (the day shown, its index, the query, the undo steps); the widgets only show
+what they are handed. Loading runs in thread workers that post messages; every message carries
+the generation of the load that sent it, so a day the user has already left is ignored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.app.clipboard import Clipboard
+from tui.app.commands import TriageCommands, bindings, help_entries
+from tui.app.flag_keeper import FlagField, FlagKeeper
+from tui.app.messages import DayLoaded, FetchFailed, FetchProgressed, LoadFinished, StarredFound
+from tui.app.screens.date_picker import DatePickerScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.widgets.date_bar import DateBar, DateBarState, Status
+from tui.app.widgets.paper_list import PaperList
+from tui.app.widgets.sidebar import Sidebar
+from tui.domain.day_cache import DayCache
+from tui.domain.filters import DayIndex, Query, View
+from tui.domain.follow import KeywordProfile
+from tui.domain.listing import next_listing_day, previous_listing_day
+from tui.domain.paper import Day, Paper
+from tui.domain.sample import load_sample_day
+from tui.domain.source import ArxivSource, FetchCancelled, FetchError, FetchProgress
+
+NARROW_WIDTH = 70
+"""Below this many columns the sidebar hides itself (b brings it back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    label: str
+    field: FlagField
+    previous: dict[str, bool]
+    """Paper id -> the value before the step."""
+
+
+@dataclass(frozen=True, slots=True)
+class DaySources:
+    """Where days come from; the app builds these, tests replace them."""
+
+    cache: Callable[[], DayCache]
+    """The day cache (built on first use, on a worker thread; shared, so guard with ``lock``)."""
+    source: Callable[[], ArxivSource]
+    lock: threading.Lock
+    demo: bool
+    """Only the bundled sample day and the cache: never fetch."""
+
+
+class SearchBox(Input):
+    BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
+
+
+class TriageScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings()]
+    COMMANDS: ClassVar = {TriageCommands}
+    AUTO_FOCUS = "#papers"
+
+    def __init__(
+        self,
+        *,
+        categories: Sequence[str],
+        profiles: Sequence[KeywordProfile],
+        active_profile: str | None,
+        start: date | None,
+        newest: date,
+        flags: FlagKeeper,
+        days: DaySources,
+        open_page: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.categories = tuple(categories)
+        self.profiles = tuple(profiles)
+        self._active_profile = active_profile
+        self._enabled = frozenset(self.categories)
+        self._start = start
+        self.newest = newest
+        self.flags = flags
+        self._days = days
+        self._open_page = open_page
+
+        self.shown_date: date | None = None
+        """The listing day on screen (or being loaded)."""
+        self.day: Day | None = None
+        self._index = DayIndex(())
+        self._starred_index: DayIndex | None = None
+        self.starred_only = False
+        self.view: View | None = None
+        self._seen: dict[str, Paper] = {}
+        """Every paper shown this session, for the starred view."""
+
+        self._generation = 0
+        self._cancel: threading.Event | None = None
+        self.day_loading = False
+        self._status = ""
+        self._status_kind = Status.QUIET
+        self._list_message = ""
+        self._undo: list[UndoStep] = []
+        self._fallback_label: str | None = None
+        """Set while an offline stand-in (the sample or an older cached day) is shown."""
+        self.stale_results_ignored = 0
+        """Results of days already left, dropped (tests wait on this)."""
+        self.stale_loads_finished = 0
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield DateBar(id="date-bar")
+        with Horizontal(id="body"):
+            yield Sidebar(
+                self.categories, self.profiles, active_profile=self._active_profile, id="sidebar"
+            )
+            with Vertical(id="main"):
+                yield SearchBox(placeholder="Search: title, author, abstract, id", id="search")
+                yield Static("", id="list-message", markup=False)
+                yield PaperList(flag_lookup=self.flags.get, id="papers")
+        yield Footer()
+
+    @property
+    def papers(self) -> PaperList:
+        return self.query_one("#papers", PaperList)
+
+    @property
+    def date_bar(self) -> DateBar:
+        return self.query_one(DateBar)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    def on_mount(self) -> None:
+        self._refresh_view()
+        self.show_date(self._start or self.newest, first=True)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # ----------------------------------------------------------------- loading days
+
+    def show_date(self, day: date, *, first: bool = False) -> None:
+        """Show the listing ``day``: the cached copy at once, then arXiv's where it may be newer."""
+        if self._cancel is not None:
+            self._cancel.set()
+        self._generation += 1
+        self._cancel = threading.Event()
+        self.starred_only = False
+        self._fallback_label = None
+        same_day = day == self.shown_date
+        self.shown_date = day
+        if not same_day:
+            self.day = None
+            self._index = DayIndex(())
+        self.day_loading = True
+        self._set_status("loading…", Status.BUSY)
+        self._list_message = "Loading " + day.strftime("%a %Y-%m-%d") + "…"
+        self._refresh_view(keep_position=same_day)
+        self.run_worker(
+            partial(self._load_day, day, self._generation, self._cancel, first),
+            name=f"load {day.isoformat()}",
+            group="day",
+            exclusive=True,
+            thread=True,
+        )
+
+    def _load_day(
+        self, requested: date, generation: int, cancel: threading.Event, first: bool
+    ) -> None:
+        """Worker thread: cache first, then arXiv; everything it learns goes out as messages."""
+        try:
+            self._load_day_steps(requested, generation, cancel, first)
+        except Exception as error:  # a bug or a broken cache must not take the app down
+            reason = f"{type(error).__name__}: {error}"
+            self.post_message(
+                FetchFailed(reason, requested=requested, generation=generation, had_cached=False)
+            )
+        finally:
+            self.post_message(LoadFinished(requested=requested, generation=generation))
+
+    def _post_day(
+        self, day: Day, *, requested: date, generation: int, fetching: bool, note: str | None = None
+    ) -> None:
+        self.post_message(
+            DayLoaded(
+                day,
+                DayIndex(day.papers),
+                requested=requested,
+                generation=generation,
+                still_fetching=fetching,
+                note=note,
+            )
+        )
+
+    def _load_day_steps(
+        self, requested: date, generation: int, cancel: threading.Event, first: bool
+    ) -> None:
+        days = self._days
+        if days.demo:
+            sample = load_sample_day()
+            if requested == sample.date:
+                self._post_day(sample, requested=requested, generation=generation, fetching=False)
+                return
+        with days.lock:
+            cache = days.cache()
+            cached = cache.load(requested, self.categories)
+        fetch = not days.demo and (cached is None or requested >= self.newest)
+        if cached is not None:
+            self._post_day(cached, requested=requested, generation=generation, fetching=fetch)
+        if not fetch:
+            if cached is None:
+                reason = "nothing cached for this day (the demo never fetches)"
+                self.post_message(
+                    FetchFailed(
+                        reason, requested=requested, generation=generation, had_cached=False
+                    )
+                )
+            return
+
+        # Starting offline with nothing cached: show something to read (the newest cached day or
+        # the sample) as soon as the first attempt fails, while the source keeps retrying.
+        fall_back_early = first and cached is None
+        fell_back = False
+
+        def progress(report: FetchProgress) -> None:
+            nonlocal fell_back
+            if cancel.is_set():
+                return
+            self.post_message(FetchProgressed(report, generation=generation))
+            failed_attempt = report.total is None and report.requests >= 1
+            if fall_back_early and failed_attempt and not fell_back:
+                fell_back = True
+                self._fall_back(requested, generation, report.message, retrying=True)
+
+        try:
+            fetched = days.source().fetch_day(
+                requested, self.categories, progress=progress, cancel=cancel
+            )
+        except FetchCancelled:
+            return
+        except FetchError as error:
+            if fall_back_early:
+                self._fall_back(requested, generation, str(error), retrying=False)
+                return
+            self.post_message(
+                FetchFailed(
+                    str(error),
+                    requested=requested,
+                    generation=generation,
+                    had_cached=cached is not None,
+                )
+            )
+            return
+        with days.lock:
+            days.cache().save(fetched)
+        self._post_day(fetched, requested=requested, generation=generation, fetching=False)
+
+    def _fall_back(self, requested: date, generation: int, reason: str, *, retrying: bool) -> None:
+        """First day not cached, arXiv unreachable: show the newest cached day, else the sample."""
+        still = " (still trying)" if retrying else ""
+        with self._days.lock:
+            cache = self._days.cache()
+            for cached_date in sorted(cache.dates(), reverse=True):
+                cached = cache.load(cached_date, self.categories)
+                if cached is not None:
+                    note = f"offline — arXiv unreachable: {reason}{still}"
+                    self._post_day(
+                        cached,
+                        requested=requested,
+                        generation=generation,
+                        fetching=retrying,
+                        note=note,
+                    )
+                    return
+        note = f"sample day — arXiv unreachable: {reason}{still}"
+        self._post_day(
+            load_sample_day(),
+            requested=requested,
+            generation=generation,
+            fetching=retrying,
+            note=note,
+        )
+
+    def _is_stale(self, generation: int) -> bool:
+        if generation != self._generation:
+            self.stale_results_ignored += 1
+            return True
+        return False
+
+    @on(DayLoaded)
+    def day_loaded(self, message: DayLoaded) -> None:
+        if self._is_stale(message.generation):
+            return
+        same_day = self.day is not None and self.day.date == message.day.date
+        self.day = message.day
+        self._index = message.index
+        self.shown_date = message.day.date
+        self.day_loading = message.still_fetching
+        self._seen.update((paper.id, paper) for paper in message.day.papers)
+        self._list_message = ""
+        if message.note:
+            self._set_status(message.note, Status.WARNING)
+            if self._fallback_label is None:
+                self.notify(message.note, title="Offline", severity="warning", timeout=8)
+            self._fallback_label = (
+                "sample day" if message.day.source == "sample" else "offline, cached day"
+            )
+        elif self._fallback_label is not None:
+            self._fallback_label = None
+            self._set_status("", Status.QUIET)
+            self.notify("arXiv answered: showing " + message.day.date.strftime("%a %Y-%m-%d"))
+        elif message.day.source == "sample":
+            self._set_status("sample day (demo)", Status.QUIET)
+        elif message.still_fetching:
+            self._set_status("cached · checking arXiv…", Status.BUSY)
+        else:
+            self._set_status("", Status.QUIET)
+        if not message.day.papers:
+            self._list_message = "No papers listed on this day."
+        if not self.starred_only:
+            self._refresh_view(keep_position=same_day)
+
+    @on(FetchProgressed)
+    def fetch_progressed(self, message: FetchProgressed) -> None:
+        if message.generation != self._generation:
+            return
+        report = message.progress
+        if report.total:
+            text = f"fetching {report.papers}/{report.total}…"
+        else:
+            text = report.message or "fetching…"
+        if self._fallback_label is not None:
+            self._set_status(f"{self._fallback_label} — {text}", Status.WARNING)
+        else:
+            prefix = "cached · " if self.day is not None else ""
+            self._set_status(prefix + text, Status.BUSY)
+        self._update_date_bar()
+
+    @on(FetchFailed)
+    def fetch_failed(self, message: FetchFailed) -> None:
+        if self._is_stale(message.generation):
+            return
+        self.day_loading = False
+        when = message.requested.strftime("%a %Y-%m-%d")
+        self.notify(message.reason, title=f"Could not fetch {when}", severity="error", timeout=10)
+        if self.day is not None:
+            self._set_status("cached copy — " + message.reason, Status.WARNING)
+        else:
+            self._set_status("not loaded", Status.ERROR)
+            self._list_message = f"Could not fetch {when}: {message.reason}"
+        self._refresh_view()
+
+    @on(LoadFinished)
+    def load_finished(self, message: LoadFinished) -> None:
+        if message.generation != self._generation:
+            self.stale_loads_finished += 1
+            return
+        if self.day_loading:
+            self.day_loading = False
+            if self._status_kind is Status.BUSY:
+                self._set_status("", Status.QUIET)
+            self._update_date_bar()
+
+    # ----------------------------------------------------------------- the view
+
+    def _query(self) -> Query:
+        enabled = None if self._enabled == frozenset(self.categories) else self._enabled
+        profile = next((p for p in self.profiles if p.name == self._active_profile), None)
+        return Query(categories=enabled, profile=profile, text=self.search_box.value)
+
+    def _refresh_view(self, *, keep_position: bool = True) -> None:
+        if self.starred_only:
+            index = self._starred_index if self._starred_index is not None else DayIndex(())
+        else:
+            index = self._index
+        view = index.view(self._query(), self.categories, self.profiles)
+        self.view = view
+        self.papers.show(view.matches, keep_position=keep_position)
+        self.sidebar.show_counts(view.category_counts, view.profile_counts)
+        self._update_date_bar()
+        self._update_list_message()
+
+    def _update_list_message(self) -> None:
+        text = self._list_message
+        view = self.view
+        if not text and view is not None and not view.matches and view.total:
+            text = "No paper matches. Esc clears the search; the sidebar turns filters off."
+        if self.starred_only:
+            if self._starred_index is None:
+                text = "Finding the starred papers…"
+            elif view is not None and not view.total:
+                text = "No starred papers yet: s stars the highlighted paper."
+        message = self.query_one("#list-message", Static)
+        message.update(Content(text))
+        message.display = bool(text)
+
+    def _set_status(self, text: str, kind: Status) -> None:
+        self._status = text
+        self._status_kind = kind
+
+    def _update_date_bar(self) -> None:
+        view = self.view
+        matches = view.matches if view is not None else ()
+        unread = sum(1 for match in matches if not self.flags.get(match.paper.id).read)
+        self.date_bar.show(
+            DateBarState(
+                day=self.shown_date,
+                shown=len(matches),
+                total=view.total if view is not None else 0,
+                unread=unread,
+                starred_only=self.starred_only,
+                status=self._status,
+                status_kind=self._status_kind,
+            )
+        )
+
+    def flags_changed(self, ids: Iterable[str] | None = None) -> None:
+        """Flags changed under the list (the store opened, a write failed): repaint."""
+        if ids is None:
+            self.papers.refresh()
+        else:
+            self.papers.refresh_papers(ids)
+        self._update_date_bar()
+
+    # ----------------------------------------------------------------- sidebar and search
+
+    @on(Sidebar.CategoriesChanged)
+    def categories_changed(self, message: Sidebar.CategoriesChanged) -> None:
+        self._enabled = message.enabled
+        self._refresh_view()
+
+    @on(Sidebar.ProfileChosen)
+    def profile_chosen(self, message: Sidebar.ProfileChosen) -> None:
+        self._active_profile = message.name
+        self._refresh_view()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        self._refresh_view()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.papers.focus()
+
+    def action_search(self) -> None:
+        self.search_box.add_class("-open")
+        self.search_box.focus()
+
+    def action_clear(self) -> None:
+        search = self.search_box
+        if search.has_class("-open"):
+            search.value = ""
+            search.remove_class("-open")
+            self.papers.focus()
+            self._refresh_view()
+        elif self.starred_only:
+            self.action_starred_only()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        visible = sidebar.display
+        self.set_class(visible, "-sidebar-hidden")
+        self.set_class(not visible, "-sidebar-shown")
+        if visible and sidebar.has_focus_within:
+            self.papers.focus()
+
+    # ----------------------------------------------------------------- the paper list
+
+    @on(PaperList.ExpandToggled)
+    def expand_toggled(self, message: PaperList.ExpandToggled) -> None:
+        if message.expanded and not self.flags.get(message.paper.id).read:
+            self._set_flag("read", [message.paper.id], True)
+
+    def _highlighted(self) -> Paper | None:
+        paper = self.papers.highlighted_paper
+        if paper is None:
+            self.notify("No paper here.", severity="warning", timeout=2)
+        return paper
+
+    def _set_flag(
+        self, field: FlagField, ids: Sequence[str], value: bool, *, undo_label: str | None = None
+    ) -> None:
+        if not ids:
+            return
+        if undo_label is not None:
+            previous = {paper_id: getattr(self.flags.get(paper_id), field) for paper_id in ids}
+            self._undo.append(UndoStep(undo_label, field, previous))
+            del self._undo[:-50]
+        self.flags.set(field, ids, value)
+        self.papers.refresh_papers(ids)
+        self._update_date_bar()
+
+    def action_toggle_expand(self) -> None:
+        self.papers.toggle_expand()
+
+    def action_toggle_star(self) -> None:
+        paper = self._highlighted()
+        if paper is not None:
+            starred = not self.flags.get(paper.id).starred
+            label = ("star " if starred else "unstar ") + paper.id
+            self._set_flag("starred", [paper.id], starred, undo_label=label)
+
+    def action_toggle_read(self) -> None:
+        paper = self._highlighted()
+        if paper is not None:
+            read = not self.flags.get(paper.id).read
+            label = ("mark read " if read else "mark unread ") + paper.id
+            self._set_flag("read", [paper.id], read, undo_label=label)
+
+    def action_mark_read_next(self) -> None:
+        paper = self._highlighted()
+        if paper is None:
+            return
+        if not self.flags.get(paper.id).read:
+            self._set_flag("read", [paper.id], True, undo_label="mark read " + paper.id)
+        papers = self.papers
+        index = papers.highlighted_index
+        shown = papers.shown_papers
+        if index is not None and index + 1 < len(shown):
+            papers.move_to(shown[index + 1].id)
+
+    def action_next_unread(self) -> None:
+        if not self.papers.next_unread():
+            self.notify("Every paper shown is read.", timeout=3)
+
+    def action_mark_all_read(self) -> None:
+        ids = [p.id for p in self.papers.shown_papers if not self.flags.get(p.id).read]
+        if not ids:
+            self.notify("Every paper shown is already read.", timeout=3)
+            return
+        count = f"{len(ids)} paper" + ("" if len(ids) == 1 else "s")
+        self._set_flag("read", ids, True, undo_label=f"mark {count} read")
+        self.notify(f"Marked {count} read. u undoes it.", timeout=4)
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        step = self._undo.pop()
+        for value in (False, True):
+            ids = [paper_id for paper_id, was in step.previous.items() if was is value]
+            if ids:
+                self.flags.set(step.field, ids, value)
+        self.papers.refresh_papers(step.previous)
+        self._update_date_bar()
+        self.notify(f"Undone: {step.label}.", timeout=3)
+
+    def _copy(self, text_of: Callable[[Paper], str], what: Callable[[Paper], str]) -> None:
+        paper = self._highlighted()
+        if paper is not None:
+            Clipboard(self.app).copy(text_of(paper), what(paper))
+
+    def action_copy_id(self) -> None:
+        self._copy(lambda p: p.id, lambda p: p.id)
+
+    def action_copy_abs(self) -> None:
+        self._copy(lambda p: p.abs_url, lambda p: "link " + p.abs_url)
+
+    def action_copy_pdf(self) -> None:
+        self._copy(lambda p: p.pdf_url, lambda p: "PDF link " + p.pdf_url)
+
+    def action_open_abs(self) -> None:
+        paper = self._highlighted()
+        if paper is not None:
+            self._open_page(paper.abs_url)
+
+    # ----------------------------------------------------------------- days
+
+    def action_previous_day(self) -> None:
+        current = self.shown_date or self.newest
+        self.show_date(previous_listing_day(current))
+
+    def action_next_day(self) -> None:
+        current = self.shown_date or self.newest
+        if current >= self.newest:
+            self.notify(f"{current.strftime('%a %Y-%m-%d')} is the newest listing.", timeout=3)
+            return
+        self.show_date(next_listing_day(current))
+
+    def action_newest_day(self) -> None:
+        if self.shown_date != self.newest or self.starred_only:
+            self.show_date(self.newest)
+
+    def action_pick_date(self) -> None:
+        def picked(chosen: date | None) -> None:
+            if chosen is not None:
+                self.show_date(chosen)
+
+        initial = min(self.shown_date or self.newest, self.newest)
+        self.app.push_screen(DatePickerScreen(initial, self.newest), picked)
+
+    # ----------------------------------------------------------------- starred view
+
+    def action_starred_only(self) -> None:
+        if self.starred_only:
+            self.starred_only = False
+            self._refresh_view(keep_position=False)
+            return
+        self.starred_only = True
+        self._starred_index = None
+        self._refresh_view(keep_position=False)
+        self.run_worker(
+            partial(self._find_starred, dict(self._seen)),
+            name="starred",
+            group="starred",
+            exclusive=True,
+            thread=True,
+        )
+
+    def _find_starred(self, seen: dict[str, Paper]) -> None:
+        ids = self.flags.starred_ids()
+        missing = [paper_id for paper_id in ids if paper_id not in seen]
+        found: dict[str, Paper] = {}
+        if missing:
+            with self._days.lock:
+                found = dict(self._days.cache().find(missing))
+        papers = [paper for paper_id in ids if (paper := seen.get(paper_id) or found.get(paper_id))]
+        self.post_message(StarredFound(papers, DayIndex(papers)))
+
+    @on(StarredFound)
+    def starred_found(self, message: StarredFound) -> None:
+        if not self.starred_only:
+            return
+        self._starred_index = message.index
+        self._refresh_view(keep_position=False)
+
+    # ----------------------------------------------------------------- app
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_entries()))
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()

@@ -1,0 +1,100 @@
+"""The top line: the listing day, how many papers, how many unread, and what is going on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from textual.content import Content
+from textual.widget import Widget
+
+
+class Status(Enum):
+    QUIET = "quiet"
+    BUSY = "busy"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class DateBarState:
+    day: date | None = None
+    """None before the first day arrives."""
+    shown: int = 0
+    total: int = 0
+    unread: int = 0
+    starred_only: bool = False
+    status: str = ""
+    """Progress, an offline mark, a failure: one line, plain text."""
+    status_kind: Status = Status.QUIET
+
+
+_STATUS_STYLE = {
+    Status.QUIET: "$text-muted",
+    Status.BUSY: "$text-accent",
+    Status.WARNING: "$text-warning",
+    Status.ERROR: "$text-error",
+}
+
+
+def date_bar_content(state: DateBarState) -> Content:
+    parts: list[Content] = []
+    if state.starred_only:
+        parts.append(Content.styled("★ Starred, every cached day", "bold $text-warning"))
+    elif state.day is not None:
+        parts.append(Content.styled(state.day.strftime("%a %Y-%m-%d"), "bold"))
+    else:
+        parts.append(Content.styled("arxiv-daily", "bold"))
+    if state.day is not None or state.starred_only:
+        papers = "paper" if state.total == 1 else "papers"
+        count = (
+            f"{state.shown} of {state.total} {papers}"
+            if state.shown != state.total
+            else f"{state.total} {papers}"
+        )
+        parts.append(Content(count))
+        parts.append(
+            Content.styled(
+                f"{state.unread} unread", "$text-accent" if state.unread else "$text-muted"
+            )
+        )
+    line = Content(" · ").join(parts)
+    if state.status:
+        line = Content.assemble(
+            line, "  ", Content.styled(state.status, _STATUS_STYLE[state.status_kind])
+        )
+    return line
+
+
+class DateBar(Widget):
+    """Shows a DateBarState; the screen hands it a new one whenever anything on it changes."""
+
+    DEFAULT_CSS = """
+    DateBar {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._state = DateBarState()
+
+    @property
+    def state(self) -> DateBarState:
+        return self._state
+
+    @property
+    def text(self) -> str:
+        """What the bar says, as plain text."""
+        return date_bar_content(self._state).plain
+
+    def show(self, state: DateBarState) -> None:
+        if state != self._state:
+            self._state = state
+            self.refresh(layout=True)
+
+    def render(self) -> Content:
+        return date_bar_content(self._state)
