@@ -312,6 +312,9 @@ ERRORS = [
         "default_profile 'LLM' names no profile (profiles: Diffusion)",
         id="default-profile",
     ),
+    pytest.param(
+        'default_profile = "LLM"\n', 1, "(there are no [profiles.NAME] sections)", id="no-profiles"
+    ),
     pytest.param('\nexpand_marks_read = "yes"\n', 2, "must be true or false", id="bool"),
     pytest.param("theme = 3\n", 1, "theme must be a non-empty string", id="theme"),
     pytest.param('[keys]\nquit = "ctlr+q"\n', 2, "'ctlr' is not a modifier", id="modifier"),

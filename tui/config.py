@@ -359,8 +359,9 @@ class _Reader:
         if not name:
             return None
         if not any(profile.name == name for profile in profiles):
-            names = ", ".join(profile.name for profile in profiles) or "none is defined"
-            raise self.fail(at, f"default_profile {name!r} names no profile (profiles: {names})")
+            names = ", ".join(profile.name for profile in profiles)
+            known = f"profiles: {names}" if names else "there are no [profiles.NAME] sections"
+            raise self.fail(at, f"default_profile {name!r} names no profile ({known})")
         return name
 
     def keys(self) -> Mapping[str, str]:
