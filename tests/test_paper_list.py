@@ -597,3 +597,25 @@ def test_rows_fill_exactly_the_width(width: int) -> None:
         styles=styles,
     )
     assert row.cell_length == width
+
+
+async def test_expanding_past_the_screen_brings_a_scrollbar_and_rewraps() -> None:
+    abstract = " ".join(f"word{n}" for n in range(80))
+    app = ListApp(matches_of([make_paper(1, abstract=abstract), make_paper(2)]))
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        assert app.papers.scrollable_content_region.width == 60
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.papers.scrollable_content_region.width < 60  # the scrollbar took its columns
+        assert "word0 word1" in screen_text(app)
+        await pilot.press("j")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert "word79" in screen_text(app)
+        assert "Paper number 2" in lines[-1]
+        assert all(len(line) == 60 for line in lines)
+        await pilot.press("k", "enter")
+        await pilot.pause()
+        assert app.papers.scrollable_content_region.width == 60
+        assert screen_lines(app)[1].startswith("● ☆ Paper number 2")

@@ -5,6 +5,7 @@ it prints, inside ``App.run_test``:
 
 - show: ``show()`` plus rendering every visible line (the widget's share of the first paint),
   and from ``show()`` to after ``pilot.pause()`` (the whole app painted; an upper bound);
+- page (cold rows): page down into rows never painted before (titles converted on the way);
 - cursor, expand, star: the handler plus rendering every visible line, and from
   ``pilot.press`` to after ``pilot.pause()`` (key to screen, an upper bound that includes
   the pilot's idle polling).
@@ -209,6 +210,8 @@ async def bench_paper_list(count: int) -> dict[str, str]:
         to_screen = [(frames.painted_at - start) * 1000]
         results["show"] = f"{ms(handler)} widget, {ms(to_screen)} to screen"
 
+        frames = FrameClock(app)
+
         async def measure(
             name: str, action: Callable[[], None], key: str, before: Callable[[], None]
         ) -> None:
@@ -229,6 +232,21 @@ async def bench_paper_list(count: int) -> dict[str, str]:
             results[name] = (
                 f"{ms(direct)} widget, {ms(to_screen)} key to screen "
                 f"(of which painting {ms(paint)})"
+            )
+
+        # Paging into rows never painted: every title there meets the LaTeX converter cold.
+        paper_list.move_to(papers[0].id)
+        await pilot.pause()
+        cold_pages: list[float] = []
+        cold_paint: list[float] = []
+        for _ in range(min(REPEATS, count // SCREEN[1])):
+            elapsed, painting = await frames.key_to_screen("pagedown")
+            cold_pages.append(elapsed)
+            cold_paint.append(painting)
+            await pilot.pause()
+        if cold_pages:
+            results["page (cold rows)"] = (
+                f"{ms(cold_pages)} key to screen (of which painting {ms(cold_paint)})"
             )
 
         middle = papers[count // 2].id
@@ -307,7 +325,7 @@ def main() -> None:
     print(f"PaperList, screen {SCREEN[0]}x{SCREEN[1]}, median of {REPEATS} where repeated")
     for count in SIZES:
         for name, figure in asyncio.run(bench_paper_list(count)).items():
-            print(f"  {count:>5} papers  {name:<7} {figure}")
+            print(f"  {count:>5} papers  {name:<16} {figure}")
     if args.baseline:
         print("OptionList baseline")
         for count in SIZES:

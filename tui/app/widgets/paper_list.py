@@ -372,10 +372,20 @@ class PaperList(ScrollView, can_focus=True):
         self._expanded_heights = heights
         self._expanded_row_lines = row_lines
         self._total_lines = len(self._papers) + extra
-        virtual_size = Size(width, self._total_lines)
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        self._set_virtual_size(Size(width, self._total_lines))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Resize the scrollable area. With a fixed height, only this widget and its scrollbar
+        repaint: assigning the reactive would lay out (and repaint) the whole screen."""
+        if size == self.virtual_size:
+            return
+        height = self.styles.height
+        if height is None or height.is_auto:
+            self.virtual_size = size
+        else:
+            self.set_reactive(PaperList.virtual_size, size)
+            self.refresh()
+        self._scroll_update(size)
 
     def _ensure_layout(self) -> None:
         if self._layout_width != self.scrollable_content_region.width:
