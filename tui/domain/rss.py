@@ -1,0 +1,361 @@
+"""The newest listing exactly as announced, from arXiv's daily RSS (rss.arxiv.org).
+
+The API only knows submission times, so a day built from it guesses which papers were announced
+(held-back papers come a day late, kinds follow from timestamps). The RSS lists the newest
+announcement as it was made: each item says whether it is new, a cross-list or a replacement.
+It has no timestamps and no comments, so ``merge`` lays it over the API's day.
+
+What the RSS carries and how it maps:
+
+- The channel's ``pubDate`` (``Thu, 28 Nov 2024 00:00:00 -0500``) is midnight US-Eastern of the
+  date arXiv's /new page gives the listing: that date, as written, is the listing day. Without
+  it, the newest listing at ``lastBuildDate`` (``listing.latest_listing_day``).
+- ``arxiv:announce_type``: new, cross, replace; replace-cross counts as replace.
+- ``dc:creator``: ``Name (Affiliation), Name, …`` with TeX accents (``Pawe{\\l}``); names are
+  converted to Unicode, affiliations kept apart in ``Paper.affiliations``.
+- Timestamps: a first version (new, or cross-listed v1) gets ``published = updated =`` the start
+  of the listing's submission window, the earliest moment it can have been submitted. A later
+  version gets ``updated =`` that start and ``published =`` the first day of the month in its id
+  (when arXiv numbered it), kept before the window. ``merge`` replaces both with the API's.
+- An error answer (unknown archive) is an RSS feed whose title starts "Feed error": RssError
+  with arXiv's message. A feed without items is returned as no papers by ``parse_rss``;
+  ``fetch_rss`` raises for it, because an empty weekday listing means the feed failed (like the
+  API's empty first page), and the caller keeps the API's day.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
+from tui.domain.paper import Day, Kind, Paper, split_id
+from tui.domain.render import author_name
+
+logger = logging.getLogger(__name__)
+
+RSS_URL = "https://rss.arxiv.org/rss/{categories}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_KINDS = {
+    "new": Kind.NEW,
+    "cross": Kind.CROSS,
+    "replace": Kind.REPLACE,
+    "replace-cross": Kind.REPLACE,
+}
+_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+_HEADER = re.compile(
+    r"^\s*arXiv:(?P<id>\S+?)(?:v(?P<version>\d+))?\s+Announce Type:\s*(?P<kind>[\w-]+)\s*"
+)
+_ABSTRACT = re.compile(r"^\s*Abstract:\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class RssError(Exception):
+    """arXiv's RSS gave no usable listing; the message is one line for the user."""
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join(_CONTROL.sub("", text or "").split())
+
+
+# ---------------------------------------------------------------- the URL and the request
+
+
+def rss_url(categories: Sequence[str]) -> str:
+    """The RSS address for ``categories`` (joined by "+"): ARXIV_DAILY_RSS_URL or arXiv's."""
+    if not categories:
+        raise RssError("no categories to ask arXiv's RSS for")
+    template = os.environ.get("ARXIV_DAILY_RSS_URL", "").strip() or RSS_URL
+    if "{categories}" not in template:
+        raise RssError(f"ARXIV_DAILY_RSS_URL has no {{categories}} placeholder: {template!r}")
+    return template.replace("{categories}", "+".join(c.strip() for c in categories))
+
+
+def fetch_rss(
+    categories: Sequence[str], *, timeout: float = 30.0
+) -> tuple[date | None, list[Paper]]:
+    """The newest listing of ``categories`` from the RSS: one GET; RssError unless it has papers."""
+    url = rss_url(categories)
+    try:
+        response = requests.get(
+            url, timeout=timeout, headers={"User-Agent": "arxiv-daily (RSS listing)"}
+        )
+    except requests.RequestException as error:
+        raise RssError(f"arXiv's RSS could not be reached: {_reason(error)}") from None
+    if response.status_code != 200:
+        raise RssError(f"arXiv's RSS answered HTTP {response.status_code} for {url}")
+    day, papers = parse_rss(response.content, categories)
+    if not papers:
+        dated = f" dated {day.isoformat()}" if day else ""
+        raise RssError(f"arXiv's RSS listing{dated} has no papers for {'+'.join(categories)}")
+    return day, papers
+
+
+def _reason(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    if isinstance(error, requests.ConnectionError):
+        return "connection failed"
+    return _collapse(str(error))[:120] or type(error).__name__
+
+
+# ---------------------------------------------------------------- the feed
+
+
+def parse_rss(content: bytes, followed: Sequence[str]) -> tuple[date | None, list[Paper]]:
+    """The listing date and papers of one RSS answer; RssError if it is not a listing.
+
+    Only papers carrying a ``followed`` category (or a category of a followed archive, "cs"
+    covers "cs.LG") are kept; none followed keeps all. A new paper whose primary category is not
+    followed is a cross-list for the followed set.
+    """
+    channel = _channel(content)
+    title = _collapse(channel.findtext("title"))
+    if title.lower().startswith("feed error"):
+        message = _collapse(channel.findtext("description")) or title
+        raise RssError(f"arXiv's RSS refused the request: {message}")
+    day = _listing_day(channel)
+    window_start = listing_window(day)[0] if day else None
+    follows = _Followed(followed)
+    papers: dict[str, Paper] = {}
+    for item in channel.iterfind("item"):
+        try:
+            paper = _paper(item, window_start)
+        except ValueError as error:
+            logger.warning("skipping an RSS item: %s", error)
+            continue
+        if not follows.any(paper.categories):
+            continue
+        if paper.kind is Kind.NEW and not follows.covers(paper.primary_category):
+            paper = paper.with_kind(Kind.CROSS)
+        held = papers.get(paper.id)
+        if held is None or paper.version > held.version:
+            papers[paper.id] = paper
+    return day, list(papers.values())
+
+
+def _channel(content: bytes) -> ET.Element:
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as error:
+        excerpt = _collapse(re.sub(rb"<[^>]*>", b" ", content[:2000]).decode("utf-8", "replace"))
+        detail = f": {excerpt[:80]!r}" if excerpt else " (empty answer)"
+        raise RssError(f"arXiv's RSS answer is not a feed ({error.msg}){detail}") from None
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise RssError(f"arXiv's RSS answer is not an RSS feed (root element {root.tag!r})")
+    return channel
+
+
+def _rfc822(text: str | None) -> datetime | None:
+    if not text or not text.strip():
+        return None
+    try:
+        moment = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _listing_day(channel: ET.Element) -> date | None:
+    labelled = _rfc822(channel.findtext("pubDate")) or _rfc822(channel.findtext("item/pubDate"))
+    if labelled is not None:
+        day = labelled.date()  # the date as written: midnight US-Eastern of the listing day
+        return day if is_listing_day(day) else latest_listing_day(labelled)
+    built = _rfc822(channel.findtext("lastBuildDate"))
+    return latest_listing_day(built) if built else None
+
+
+class _Followed:
+    def __init__(self, followed: Sequence[str]) -> None:
+        self.exact = frozenset(c.strip() for c in followed if c.strip())
+        self.archives = frozenset(c for c in self.exact if "." not in c)
+
+    def covers(self, category: str) -> bool:
+        if not self.exact or category in self.exact:
+            return True
+        return category.split(".", 1)[0] in self.archives
+
+    def any(self, categories: Sequence[str]) -> bool:
+        return any(self.covers(c) for c in categories)
+
+
+def _paper(item: ET.Element, window_start: datetime | None) -> Paper:
+    description = item.findtext("description") or ""
+    header = _HEADER.match(description)
+    link = _collapse(item.findtext("link"))
+    if header:
+        paper_id, version = split_id(header.group("id") + "v" + (header.group("version") or "1"))
+        abstract = _ABSTRACT.sub("", description[header.end() :], count=1)
+    else:
+        paper_id, version = split_id(link or _collapse(item.findtext("guid")).split(":")[-1])
+        abstract = description
+    announced = _collapse(item.findtext(f"{_ARXIV}announce_type")) or (
+        header.group("kind") if header else ""
+    )
+    version = version or 1
+    kind = _KINDS.get(announced.lower())
+    if kind is None:
+        kind = Kind.NEW if version == 1 else Kind.REPLACE
+    authors, affiliations = split_creators(item.findtext(f"{_DC}creator") or "")
+    categories = tuple(
+        dict.fromkeys(c for e in item.iterfind("category") if (c := _collapse(e.text)))
+    )
+    published, updated = _timestamps(paper_id, version, window_start)
+    return Paper(
+        id=paper_id,
+        version=version,
+        title=_collapse(item.findtext("title")),
+        authors=authors,
+        abstract=_collapse(abstract),
+        categories=categories,
+        published=published,
+        updated=updated,
+        kind=kind,
+        journal_ref=_collapse(item.findtext(f"{_ARXIV}journal_reference")) or None,
+        doi=_collapse(item.findtext(f"{_ARXIV}DOI")) or None,
+        affiliations=affiliations if any(affiliations) else (),
+    )
+
+
+def _id_month(paper_id: str) -> datetime | None:
+    """The first instant of the month an arXiv id was issued in (2411.17700 -> 2024-11-01)."""
+    digits = paper_id.rsplit("/", 1)[-1][:4]
+    if not digits.isdigit():
+        return None
+    year, month = int(digits[:2]), int(digits[2:])
+    if not 1 <= month <= 12:
+        return None
+    return datetime(1900 + year if year >= 91 else 2000 + year, month, 1, tzinfo=UTC)
+
+
+def _timestamps(
+    paper_id: str, version: int, window_start: datetime | None
+) -> tuple[datetime, datetime]:
+    first = _id_month(paper_id)
+    if window_start is None:
+        moment = first or datetime(1991, 8, 1, tzinfo=UTC)
+        return moment, moment
+    if version == 1 or first is None:
+        return window_start, window_start
+    return min(first, window_start - timedelta(seconds=1)), window_start
+
+
+def split_creators(creators: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Names (Unicode) and per-name affiliations from a ``dc:creator`` line.
+
+    >>> split_creators("Pawe{\\\\l} Niedbalski (IFPEN), Jos\\\\'e Piqueira")
+    (('Paweł Niedbalski', 'José Piqueira'), (('IFPEN',), ()))
+    """
+    names: list[str] = []
+    affiliations: list[tuple[str, ...]] = []
+    plain = "(" not in creators and "{" not in creators
+    for part in creators.split(",") if plain else _top_level_split(creators, ","):
+        name, groups = _take_parentheses(part)
+        name = author_name(_collapse(name))
+        if name:
+            names.append(name)
+            affiliations.append(tuple(a for a in (_collapse(g) for g in groups) if a))
+        elif groups and affiliations:  # "Name (A), (B)": a stray group belongs to the name before
+            affiliations[-1] += tuple(_collapse(g) for g in groups)
+    return tuple(names), tuple(affiliations)
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside parentheses and braces."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "({":
+            depth += 1
+        elif char in ")}":
+            depth = max(0, depth - 1)
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _take_parentheses(text: str) -> tuple[str, list[str]]:
+    """The text outside top-level parentheses, and each parenthesised group's content."""
+    outside: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char == "(":
+            if depth:
+                current.append(char)
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth:
+                current.append(char)
+            else:
+                groups.append("".join(current))
+                current = []
+        elif depth:
+            current.append(char)
+        else:
+            outside.append(char)
+    if current:  # an unclosed parenthesis: its text is an affiliation all the same
+        groups.append("".join(current))
+    return "".join(outside), groups
+
+
+# ---------------------------------------------------------------- merging with the API's day
+
+
+def _id_order(paper_id: str) -> tuple[int, str, int]:
+    if "/" in paper_id:
+        archive, number = paper_id.split("/", 1)
+        return (1, archive, int(number) if number.isdigit() else 0)
+    yymm, _, number = paper_id.partition(".")
+    return (0, yymm, int(number) if number.isdigit() else 0)
+
+
+def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
+    """The API's day with the RSS listing of the same date laid over it.
+
+    One paper per base id. Where both have a paper, the API's record is kept (structured author
+    list, timestamps, comment, journal_ref, doi) with the RSS's kind, as announced, and the RSS's
+    affiliations when the API has none for the same authors; the API's doi and journal_ref win,
+    the RSS's fill in where the API has none. Papers only in the RSS (held back, or announced
+    late) are added as the RSS has them; papers only in the API are kept. New, cross-lists,
+    replacements, each by id.
+    """
+    announced = {p.id: p for p in rss_papers}
+    merged: dict[str, Paper] = {}
+    for paper in api_day.papers:
+        rss = announced.get(paper.id)
+        held = merged.get(paper.id)
+        if held is not None and held.version >= paper.version:
+            continue
+        if rss is None:
+            merged[paper.id] = paper
+            continue
+        affiliations = paper.affiliations
+        if not any(affiliations) and len(rss.authors) == len(paper.authors):
+            affiliations = rss.affiliations
+        merged[paper.id] = replace(
+            paper,
+            kind=rss.kind,
+            doi=paper.doi or rss.doi,
+            journal_ref=paper.journal_ref or rss.journal_ref,
+            affiliations=affiliations,
+        )
+    for paper in rss_papers:
+        merged.setdefault(paper.id, paper)
+    ordered = sorted(merged.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+    return replace(api_day, papers=tuple(ordered))
