@@ -244,6 +244,7 @@ class DatePickerScreen(ModalScreen[date | None]):
         super().__init__()
         self.initial = initial
         self.today = today
+        self._focus_pending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="date-picker") as dialog:
@@ -280,13 +281,23 @@ class DatePickerScreen(ModalScreen[date | None]):
     def on_key(self, event: events.Key) -> None:
         """A digit typed on the calendar starts a typed date."""
         field = self.query_one("#date-picker-input", Input)
-        if self.focused is field or event.character not in DATE_CHARACTERS:
+        if self.focused is field:
+            return
+        if event.character not in DATE_CHARACTERS and not (
+            self._focus_pending and event.character == "-"
+        ):
             return
         event.stop()
         event.prevent_default()
-        field.value = event.character or ""
+        # Focus moves later, so keys typed quickly still arrive here: append them, don't restart.
+        field.value = (field.value if self._focus_pending else "") + (event.character or "")
         field.cursor_position = len(field.value)
+        self._focus_pending = True
         field.focus()
+
+    @on(events.DescendantFocus)
+    def typing_reached_the_field(self) -> None:
+        self._focus_pending = False
 
     @on(MonthCalendar.Chosen)
     def choose_from_calendar(self, event: MonthCalendar.Chosen) -> None:
