@@ -22,7 +22,9 @@ from tui.domain.taxonomy import parse_categories
 from tui.options import Options
 
 if TYPE_CHECKING:
+    from tui.config import Config
     from tui.domain.filters import Match
+    from tui.domain.follow import KeywordProfile
     from tui.domain.paper import Day
 
 PROG = "arxiv-daily"
@@ -88,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="markdown",
         help="output format (default: markdown)",
     )
+    config = commands.add_parser(
+        "config",
+        help="show the settings file (created with comments on first run)",
+        description="Print the settings file, or with --path only where it is.",
+    )
+    config.add_argument("--path", action="store_true", help="print only the file's path")
     return parser
 
 
@@ -185,7 +193,12 @@ def _warn(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def select(day: Day, categories: Sequence[str], keywords: Sequence[str] | None) -> list[Match]:
+def select(
+    day: Day,
+    categories: Sequence[str],
+    keywords: Sequence[str] | None,
+    exclude: Sequence[str] = (),
+) -> list[Match]:
     """The day's papers in any of ``categories`` that match any keyword (all, without keywords)."""
     from tui.domain.filters import Match, matched_keywords
 
@@ -197,26 +210,63 @@ def select(day: Day, categories: Sequence[str], keywords: Sequence[str] | None) 
         if keywords is None:
             chosen.append(Match(paper, ()))
             continue
-        hits = matched_keywords(paper, keywords)
+        hits = matched_keywords(paper, keywords, exclude)
         if hits:
             chosen.append(Match(paper, hits))
     return chosen
 
 
-def run_digest(options: Options, output_format: str) -> str:
+def digest_profile(options: Options, config: Config | None) -> KeywordProfile | None:
+    """--keyword wins; otherwise the configured default profile; otherwise no keyword filter."""
+    from tui.domain.follow import KeywordProfile
+
+    if options.keywords:
+        return KeywordProfile("--keyword", options.keywords)
+    if config is not None:
+        return config.follow.profile(config.follow.default_profile)
+    return None
+
+
+def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
     from tui.domain.render import digest_json, digest_markdown
 
-    categories = options.categories or DEFAULT_FOLLOW.categories
+    follow = config.follow if config is not None else DEFAULT_FOLLOW
+    categories = options.categories or follow.categories
     if options.demo:
         from tui.domain.sample import load_sample_day
 
         day = load_sample_day()
     else:
         day = load_day(options.date or latest_listing_day(), categories)
-    matches = select(day, categories, options.keywords)
+    profile = digest_profile(options, config)
+    keywords = profile.keywords if profile else None
+    matches = select(day, categories, keywords, profile.exclude if profile else ())
     if output_format == "json":
         return json.dumps(digest_json(day.date, matches), ensure_ascii=False, indent=2) + "\n"
-    return digest_markdown(day.date, matches, options.keywords or ())
+    return digest_markdown(day.date, matches, keywords or ())
+
+
+def load_settings() -> Config:
+    """The settings file, written with comments on first run; CommandError (exit 2) if bad."""
+    from tui.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+
+
+def run_config(path_only: bool) -> str:
+    from tui.config import ConfigError, ensure_config_file
+
+    try:
+        path = ensure_config_file()
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+    if path_only:
+        return f"{path}\n"
+    load_settings()  # a broken file says so, with its line, before being shown
+    return path.read_text(encoding="utf-8")
 
 
 def _write(text: str) -> int:
@@ -252,9 +302,12 @@ def _fail(error: CommandError) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "config":
+            return _write(run_config(args.path))
         options = options_from(args)
+        config = load_settings()
         if args.command == "digest":
-            return _write(run_digest(options, args.format))
+            return _write(run_digest(options, args.format, config))
         return run_reader(options)
     except CommandError as error:
         _fail(error)
