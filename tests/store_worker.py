@@ -1,7 +1,8 @@
 """A process that writes flags, for the store's crash and two-process tests.
 
 Crash mode (default): toggles random flags on a small pool of papers until killed, with a tiny
-checkpoint threshold so checkpoints are often under way. Before each write it prints
+checkpoint threshold so checkpoints are often under way (``--mode``: background checkpoints in
+a thread of this process, or in a child process). Before each write it prints
 ``id<TAB>field<TAB>value<TAB>try`` and after ``set_*`` returns ``…<TAB>ok`` (flushed): a change
 printed ``ok`` was acknowledged, and must survive any kill.
 
@@ -65,8 +66,11 @@ def main() -> None:
     parser.add_argument("--checkpoint-every", type=int, default=5000)
     parser.add_argument("--prefix")
     parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--mode", choices=["thread", "process"], default="process")
     args = parser.parse_args()
-    store = FlagStore(args.directory, checkpoint_every=args.checkpoint_every)
+    store = FlagStore(
+        args.directory, checkpoint_every=args.checkpoint_every, checkpoint_in=args.mode
+    )
     if args.prefix:
         count_mode(store, args.prefix, args.count)
         store.close()

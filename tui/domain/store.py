@@ -39,15 +39,15 @@ import fcntl
 import json
 import os
 import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Final, Literal
-
-from tinydb import TinyDB
 
 from tui import paths
 from tui.domain.atomic import (
@@ -70,7 +70,12 @@ JOURNAL_KIND: Final = "arxiv-daily flags journal"
 DEFAULT_CHECKPOINT_EVERY: Final = 5000
 
 Field = Literal["read", "starred", "note"]
+CheckpointIn = Literal["process", "thread"]
 _FIELDS: Final = frozenset({"read", "starred", "note"})
+
+
+Document = dict[str, Any]
+"""A flag as stored. The store keeps these in memory; ``Flag``s are made on demand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,46 +89,77 @@ class Flag:
     starred_changed: datetime | None = None
     note: str = ""
 
-    def to_document(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "read": self.read,
-            "starred": self.starred,
-            "read_changed": _format_time(self.read_changed),
-            "starred_changed": _format_time(self.starred_changed),
-            "note": self.note,
-        }
-
     @classmethod
-    def from_document(cls, document: Any) -> Flag:
-        """Raise ``ValueError`` on a document that isn't one of ours."""
-        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-            raise ValueError("a flag document without an id")
-        read, starred = document.get("read", False), document.get("starred", False)
-        note = document.get("note", "")
-        if not isinstance(read, bool) or not isinstance(starred, bool) or not isinstance(note, str):
-            raise ValueError(f"flag document {document['id']!r} has fields of the wrong type")
+    def from_document(cls, document: Document) -> Flag:
+        """From a document that passed ``_check_document``."""
         return cls(
             id=document["id"],
-            read=read,
-            starred=starred,
-            read_changed=_parse_optional_time(document.get("read_changed")),
-            starred_changed=_parse_optional_time(document.get("starred_changed")),
-            note=note,
+            read=document["read"],
+            starred=document["starred"],
+            read_changed=_parse_time(document["read_changed"]),
+            starred_changed=_parse_time(document["starred_changed"]),
+            note=document["note"],
         )
 
 
-def _format_time(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _new_document(paper_id: str) -> Document:
+    return {
+        "id": paper_id,
+        "read": False,
+        "starred": False,
+        "read_changed": None,
+        "starred_changed": None,
+        "note": "",
+    }
 
 
-def _parse_optional_time(value: Any) -> datetime | None:
+_DOCUMENT_KEYS: Final = frozenset(_new_document("").keys())
+
+
+def _check_document(document: Any) -> Document:
+    """The document with defaults filled in; ``ValueError`` if it isn't a flag document."""
+    # Fast path first: 100,000 of these are checked when the store opens.
+    if type(document) is dict and document.keys() == _DOCUMENT_KEYS:
+        read_changed, starred_changed = document["read_changed"], document["starred_changed"]
+        if (
+            type(document["id"]) is str
+            and type(document["read"]) is bool
+            and type(document["starred"]) is bool
+            and type(document["note"]) is str
+            and (read_changed is None or type(read_changed) is str)
+            and (starred_changed is None or type(starred_changed) is str)
+        ):
+            return document
+    if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+        raise ValueError("a flag document without an id")
+    checked = {**_new_document(document["id"]), **document}
+    if (
+        not isinstance(checked["read"], bool)
+        or not isinstance(checked["starred"], bool)
+        or not isinstance(checked["note"], str)
+        or not isinstance(checked["read_changed"], str | None)
+        or not isinstance(checked["starred_changed"], str | None)
+    ):
+        raise ValueError(f"flag document {document['id']!r} has fields of the wrong type")
+    return checked
+
+
+def _format_time(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    """A stored time; one that doesn't parse counts as unknown rather than failing a read."""
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValueError("a timestamp that is not a string")
-    parsed = datetime.fromisoformat(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_CHANGED_FIELD: Final = {"read": "read_changed", "starred": "starred_changed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +167,11 @@ class _Change:
     id: str
     field: Field
     value: bool | str
-    at: datetime
+    at: str
+    """ISO 8601, UTC."""
 
     def to_line(self) -> bytes:
-        line = {"id": self.id, "field": self.field, "value": self.value, "at": self.at.isoformat()}
+        line = {"id": self.id, "field": self.field, "value": self.value, "at": self.at}
         return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
     @classmethod
@@ -147,87 +184,81 @@ class _Change:
         if not isinstance(data.get("id"), str) or field not in _FIELDS or not ok_value:
             raise ValueError("not a flag change")
         assert isinstance(value, bool | str)
-        parsed_at = _parse_optional_time(at)
-        if parsed_at is None:
+        if not isinstance(at, str) or _parse_time(at) is None:
             raise ValueError("a change without a time")
-        return cls(id=data["id"], field=field, value=value, at=parsed_at)
+        return cls(id=data["id"], field=field, value=value, at=at)
 
-    def apply(self, flags: dict[str, Flag]) -> bool:
-        """Apply to ``flags``; True if it changed anything.
+    def apply(self, documents: dict[str, Document]) -> bool:
+        """Apply to ``documents``; True if it changed anything.
 
         A flag's time moves only when its value does, so replaying a line twice changes nothing.
+        Documents are replaced, never changed in place (readers may hold the old one).
         """
-        current = flags.get(self.id) or Flag(self.id)
-        if self.field == "read":
-            if current.read == self.value:
-                return False
-            new = replace(current, read=bool(self.value), read_changed=self.at)
-        elif self.field == "starred":
-            if current.starred == self.value:
-                return False
-            new = replace(current, starred=bool(self.value), starred_changed=self.at)
-        else:
-            if current.note == self.value:
-                return False
-            new = replace(current, note=str(self.value))
-        flags[self.id] = new
+        current = documents.get(self.id)
+        if current is None:
+            current = _new_document(self.id)
+        if current[self.field] == self.value:
+            return False
+        updated = dict(current)
+        updated[self.field] = self.value
+        stamp = _CHANGED_FIELD.get(self.field)
+        if stamp is not None:
+            updated[stamp] = self.at
+        documents[self.id] = updated
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """A journal's first line: its generation token and the token of the generation before it."""
+
+    token: str
+    previous: str | None
+    size: int
+    """Bytes the header takes; change lines start here."""
+
+
+def _read_header(handle: BinaryIO) -> _Header:
+    handle.seek(0)
+    line = handle.readline()
+    try:
+        header = json.loads(line) if line.endswith(b"\n") else None
+    except ValueError:
+        header = None
+    if isinstance(header, dict) and header.get("journal") == JOURNAL_KIND:
+        token, previous = header.get("token"), header.get("previous")
+        if isinstance(token, str):
+            return _Header(token, previous if isinstance(previous, str) else None, len(line))
+    # A damaged header: name the generation by its inode and read every line as a change.
+    stat = os.fstat(handle.fileno())
+    return _Header(f"inode-{stat.st_dev}-{stat.st_ino}", None, 0)
+
+
 @dataclass(slots=True)
-class _JournalChunk:
+class _Lines:
     """What one read of a journal found."""
 
-    token: str | None
-    """The generation token, when the read started at the header."""
     changes: list[_Change]
     end: int
     """Offset just past the last complete line: where the next read starts."""
-    bad_lines: int
+    bad: int
 
 
-def _parse_journal(data: bytes, start: int) -> _JournalChunk:
-    """Parse journal bytes that begin at file offset ``start``; only whole lines (``\n``) count."""
+def _read_lines(handle: BinaryIO, start: int) -> _Lines:
+    """The changes from offset ``start`` on; a last line without its ``\\n`` is not there yet."""
+    handle.seek(start)
+    data = handle.read()
     complete = data.rfind(b"\n") + 1
-    token: str | None = None
     changes: list[_Change] = []
     bad = 0
-    for index, raw in enumerate(data[:complete].split(b"\n")[:-1]):
-        if index == 0 and start == 0:
-            token = _header_token(raw)
-            if token is not None:
-                continue
+    for raw in data[:complete].split(b"\n")[:-1]:
         if not raw.strip():
             continue
         try:
             changes.append(_Change.from_line(raw))
         except (ValueError, TypeError):
             bad += 1
-    return _JournalChunk(token=token, changes=changes, end=start + complete, bad_lines=bad)
-
-
-def _header_token(raw: bytes) -> str | None:
-    try:
-        header = json.loads(raw)
-    except ValueError:
-        return None
-    if isinstance(header, dict) and header.get("journal") == JOURNAL_KIND:
-        token = header.get("token")
-        return token if isinstance(token, str) else None
-    return None
-
-
-def _identity(handle: BinaryIO, token: str | None) -> str:
-    """A journal's generation token; a journal whose header is damaged is named by its inode."""
-    if token is not None:
-        return token
-    stat = os.fstat(handle.fileno())
-    return f"inode-{stat.st_dev}-{stat.st_ino}"
-
-
-def _read_from(handle: BinaryIO, offset: int) -> bytes:
-    handle.seek(offset)
-    return handle.read()
+    return _Lines(changes=changes, end=start + complete, bad=bad)
 
 
 def _open_or_none(path: Path) -> BinaryIO | None:
@@ -239,7 +270,7 @@ def _open_or_none(path: Path) -> BinaryIO | None:
 
 @dataclass(slots=True)
 class _Snapshot:
-    """Handles on the three files, opened together under the shared lock, so they agree."""
+    """Handles on the files, opened together under the shared lock, so they agree."""
 
     base: BinaryIO | None
     folding: BinaryIO | None
@@ -249,6 +280,41 @@ class _Snapshot:
         for handle in (self.base, self.folding, self.journal):
             if handle is not None:
                 handle.close()
+
+
+@dataclass(slots=True)
+class _Base:
+    """``flags.json`` as read: its tables, and the flag documents by paper id."""
+
+    tables: dict[str, dict[str, Any]]
+    documents: dict[str, Document]
+
+    @classmethod
+    def empty(cls) -> _Base:
+        return cls(tables={}, documents={})
+
+    @classmethod
+    def parse(cls, raw: bytes, path: Path) -> _Base:
+        """Read the tinydb database through its storage; ``ValueError`` if damaged or not ours."""
+        tables = AtomicJSONStorage(path, preloaded=raw).read() or {}
+        checked = map(_check_document, tables.get(TABLE, {}).values())
+        return cls(tables=tables, documents={document["id"]: document for document in checked})
+
+    def tables_with_documents(self) -> dict[str, dict[str, Any]]:
+        """The tables to write back, the flags table rebuilt from ``documents``.
+
+        A paper keeps its tinydb document id; new papers get ids after the largest.
+        """
+        old_table = self.tables.get(TABLE, {})
+        doc_ids = {document["id"]: doc_id for doc_id, document in old_table.items()}
+        next_id = max(map(int, old_table), default=0) + 1
+        table: dict[str, Any] = {}
+        for paper_id, document in self.documents.items():
+            doc_id = doc_ids.get(paper_id)
+            if doc_id is None:
+                doc_id, next_id = str(next_id), next_id + 1
+            table[doc_id] = document
+        return {**self.tables, TABLE: table}
 
 
 class FlagStore:
@@ -265,29 +331,43 @@ class FlagStore:
         *,
         checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
         background_checkpoints: bool = True,
+        checkpoint_in: CheckpointIn = "process",
+        _load: bool = True,
     ) -> None:
+        """Open (creating) the store in ``directory``, default ``tui.paths.flags_dir()``.
+
+        When the journal passes ``checkpoint_every`` lines a checkpoint starts in the background:
+        by default in a child process, so that its big JSON parse and dump (C calls that hold
+        the GIL for ~100 ms at 100,000 flags) never stall this process's UI thread;
+        ``checkpoint_in="thread"`` keeps it in this process.
+        """
         self.directory = Path(directory) if directory is not None else paths.flags_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.notices: list[str] = []
         self.checkpoint_every = checkpoint_every
         self.background_checkpoints = background_checkpoints
+        self.checkpoint_in: CheckpointIn = checkpoint_in
 
         self._base_path = self.directory / FLAGS_FILE
         self._journal_path = self.directory / JOURNAL_FILE
         self._folding_path = self.directory / FOLDING_FILE
         self._next_path = self.directory / NEXT_FILE
 
-        self._flags: dict[str, Flag] = {}
-        self._state_lock = threading.Lock()  # guards _flags; held only for quick swaps and copies
+        self._documents: dict[str, Document] = {}
+        self._state_lock = threading.Lock()  # guards _documents; held only briefly
         self._io_lock = threading.RLock()  # one thread at a time on the files and the flock fds
         self._checkpoint_lock = threading.Lock()
         self._checkpoint_thread: threading.Thread | None = None
+        self._checkpoint_process: subprocess.Popen[bytes] | None = None
         self._closed = False
 
-        # Where in which journal generation this instance has read up to.
+        # How far this instance has read: a handle on that journal generation (it stays
+        # readable after a checkpoint renames or deletes the file), its token, the offset.
+        self._cursor: BinaryIO | None = None
         self._cursor_token: str | None = None
         self._cursor_offset = 0
 
+        # The live journal, opened for appending.
         self._append_fd: int | None = None
         self._append_ino: int | None = None
         self._append_token: str | None = None
@@ -301,40 +381,36 @@ class FlagStore:
         try:
             with self._io_lock:
                 self._heal_missing_journal()
-                self._reload()
+                if _load:
+                    self._reload()
         except BaseException:
-            os.close(self._lock_fd)
-            os.close(self._checkpoint_fd)
+            self._release()
             raise
 
     # ----------------------------------------------------------------- reading
 
     def get(self, paper_id: str) -> Flag:
         key = base_id(paper_id)
-        return self._flags.get(key) or Flag(key)
+        document = self._documents.get(key)
+        return Flag.from_document(document) if document is not None else Flag(key)
 
     def many(self, ids: Iterable[str]) -> dict[str, Flag]:
         """Flags by the ids as given (``2504.06312v2`` → the flags of ``2504.06312``)."""
-        flags = self._flags
-        result: dict[str, Flag] = {}
-        for raw in ids:
-            key = base_id(raw)
-            result[raw] = flags.get(key) or Flag(key)
-        return result
+        return {raw: self.get(raw) for raw in ids}
 
     def starred(self) -> list[Flag]:
         """Starred papers, the most recently starred first."""
         with self._state_lock:
-            found = [flag for flag in self._flags.values() if flag.starred]
+            found = [Flag.from_document(d) for d in self._documents.values() if d["starred"]]
         epoch = datetime.min.replace(tzinfo=UTC)
         found.sort(key=lambda flag: flag.starred_changed or epoch, reverse=True)
         return found
 
     def __len__(self) -> int:
-        return len(self._flags)
+        return len(self._documents)
 
     def __contains__(self, paper_id: object) -> bool:
-        return isinstance(paper_id, str) and base_id(paper_id) in self._flags
+        return isinstance(paper_id, str) and base_id(paper_id) in self._documents
 
     # ----------------------------------------------------------------- writing
 
@@ -352,78 +428,77 @@ class FlagStore:
         keys = list(dict.fromkeys(base_id(raw) for raw in raw_ids))
         if not keys:
             return
-        now = datetime.now(UTC)
+        now = _format_time(datetime.now(UTC))
         changes = [_Change(id=key, field=field, value=value, at=now) for key in keys]
-        self._append(changes)
-        if (
-            self.background_checkpoints
-            and self._append_lines >= self.checkpoint_every
-            and not self._closed
-        ):
-            self._start_background_checkpoint()
-
-    def _append(self, changes: list[_Change]) -> None:
-        payload = b"".join(change.to_line() for change in changes)
         with self._io_lock:
             self._ensure_open()
             with self._flock(fcntl.LOCK_EX):
-                self._append_locked(changes, payload)
+                self._append_locked(changes)
+        if self.background_checkpoints and self._append_lines >= self.checkpoint_every:
+            self._start_background_checkpoint()
 
-    def _append_locked(self, changes: list[_Change], payload: bytes) -> None:
-        fd, token = self._current_journal_fd()
+    def _append_locked(self, changes: list[_Change]) -> None:
+        """Append and fsync ``changes`` (under the exclusive lock), after catching up on others'."""
+        payload = b"".join(change.to_line() for change in changes)
+        fd, token = self._live_journal_fd()
         size = os.fstat(fd).st_size
-        caught_up: list[_Change] = []
-        if token == self._cursor_token and size > self._cursor_offset:
-            # Other processes appended since we last looked: take their lines first, so our
-            # memory follows the journal's order.
-            tail = os.pread(fd, size - self._cursor_offset, self._cursor_offset)
-            chunk = _parse_journal(tail, self._cursor_offset)
-            caught_up = chunk.changes
-            self._note_bad_lines(chunk.bad_lines)
-            if chunk.end < size:
-                payload = b"\n" + payload  # end a line torn by a crash; it must not eat ours
-        elif size and os.pread(fd, 1, size - 1) != b"\n":
-            payload = b"\n" + payload
-        _write_all(fd, payload)
+        if token != self._cursor_token or size != self._cursor_offset:
+            # Others wrote (or a checkpoint rotated) since we last looked: take their lines
+            # first, so memory follows the journal's order. Usually a few hundred bytes.
+            with self._journal_path.open("rb") as journal:
+                folding = _open_or_none(self._folding_path)
+                try:
+                    self._catch_up(folding, journal)
+                finally:
+                    if folding is not None:
+                        folding.close()
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload  # end a line torn by a crash, so it cannot swallow ours
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
         os.fdatasync(fd)
-        with self._state_lock:
-            for change in caught_up:
-                change.apply(self._flags)
-            for change in changes:
-                change.apply(self._flags)
+        self._apply(changes)
         self._append_lines += len(changes)
         if token == self._cursor_token:
             self._cursor_offset = size + len(payload)
 
-    def _current_journal_fd(self) -> tuple[int, str | None]:
+    def _live_journal_fd(self) -> tuple[int, str]:
         """An append handle on the live journal (creating it if need be), and its token.
 
-        Call under the exclusive lock. Another process's checkpoint may have renamed the journal
-        we had open, so compare inodes and reopen rather than append to a ``.folding``.
+        Call under the exclusive lock. A checkpoint (maybe another process's) may have renamed
+        the journal we had open, so compare inodes and reopen rather than append to a
+        ``.folding``.
         """
         try:
             ino = self._journal_path.stat().st_ino
         except FileNotFoundError:
-            self._create_journal()
+            self._create_journal(previous=self._folding_token())
             ino = self._journal_path.stat().st_ino
-        if self._append_fd is None or self._append_ino != ino:
+        if self._append_fd is None or self._append_token is None or self._append_ino != ino:
             self._close_append_fd()
             self._append_fd = os.open(self._journal_path, os.O_RDWR | os.O_APPEND)
             self._append_ino = ino
             with self._journal_path.open("rb") as handle:
-                header = handle.readline()
-                self._append_token = _identity(handle, _header_token(header))
-                self._append_lines = handle.read().count(b"\n")
+                self._append_token = _read_header(handle).token
+                self._append_lines = max(0, handle.read().count(b"\n"))
         return self._append_fd, self._append_token
 
-    def _create_journal(self) -> str:
-        """Start a fresh journal generation (under the exclusive lock); return its token."""
+    def _folding_token(self) -> str | None:
+        folding = _open_or_none(self._folding_path)
+        if folding is None:
+            return None
+        with folding:
+            return _read_header(folding).token
+
+    def _create_journal(self, previous: str | None) -> str:
+        """Start a journal generation (under the exclusive lock); return its token."""
         token = secrets.token_hex(8)
-        header = {"journal": JOURNAL_KIND, "version": 1, "token": token}
+        header = {"journal": JOURNAL_KIND, "version": 1, "token": token, "previous": previous}
         temp = self.directory / f"{JOURNAL_FILE}.new-{secrets.token_hex(4)}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            _write_all(fd, json.dumps(header, separators=(",", ":")).encode() + b"\n")
+            os.write(fd, json.dumps(header, separators=(",", ":")).encode() + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -432,71 +507,84 @@ class FlagStore:
         return token
 
     def _heal_missing_journal(self) -> None:
-        """Start a journal if there is none (a new store, or a crash mid-rotation).
-
-        Then the cursor is on the live generation from the start, and ``refresh`` stays cheap.
-        """
+        """Start a journal if there is none (a new store, or a crash mid-rotation)."""
         if self._journal_path.exists():
             return
         with self._flock(fcntl.LOCK_EX):
             if not self._journal_path.exists():
-                self._create_journal()
+                self._create_journal(previous=self._folding_token())
 
     def _close_append_fd(self) -> None:
         if self._append_fd is not None:
             os.close(self._append_fd)
         self._append_fd = None
         self._append_ino = None
+        self._append_token = None
+
+    def _apply(self, changes: list[_Change]) -> bool:
+        changed = False
+        with self._state_lock:
+            for change in changes:
+                changed = change.apply(self._documents) or changed
+        return changed
 
     # ----------------------------------------------------------------- other processes
 
     def refresh(self) -> bool:
-        """Pick up other processes' writes; True if any flag changed."""
+        """Pick up other processes' writes; True if any flag changed.
+
+        Cheap: a header read and the lines added since the last look, across checkpoints too
+        (each journal names the generation before it). Only a broken chain costs a full reload.
+        """
         with self._io_lock:
             self._ensure_open()
             snapshot = self._snapshot(with_base=False)
             try:
-                journal_token = self._token_of(snapshot.journal)
-                folding_token = self._token_of(snapshot.folding)
-                if snapshot.journal is not None and journal_token == self._cursor_token:
-                    chunk = _parse_journal(
-                        _read_from(snapshot.journal, self._cursor_offset), self._cursor_offset
-                    )
-                    self._note_bad_lines(chunk.bad_lines)
-                    self._cursor_offset = chunk.end
-                    return self._apply_all(chunk.changes)
-                if snapshot.folding is not None and folding_token == self._cursor_token:
-                    # One rotation since we last looked: the old generation's rest, then the new.
-                    tail = _parse_journal(
-                        _read_from(snapshot.folding, self._cursor_offset), self._cursor_offset
-                    )
-                    changes, bad = tail.changes, tail.bad_lines
-                    self._cursor_token, self._cursor_offset = None, 0
-                    if snapshot.journal is not None:
-                        fresh = _parse_journal(_read_from(snapshot.journal, 0), 0)
-                        changes += fresh.changes
-                        bad += fresh.bad_lines
-                        self._cursor_token = _identity(snapshot.journal, fresh.token)
-                        self._cursor_offset = fresh.end
-                    self._note_bad_lines(bad)
-                    return self._apply_all(changes)
+                changed = self._catch_up(snapshot.folding, snapshot.journal)
             finally:
                 snapshot.close()
-            return self._reload()
+            return self._reload() if changed is None else changed
 
-    def _apply_all(self, changes: list[_Change]) -> bool:
-        changed = False
-        with self._state_lock:
-            for change in changes:
-                changed = change.apply(self._flags) or changed
-        return changed
+    def _catch_up(self, folding: BinaryIO | None, journal: BinaryIO | None) -> bool | None:
+        """Apply every change after the cursor up to the live journal's end; move the cursor.
 
-    @staticmethod
-    def _token_of(handle: BinaryIO | None) -> str | None:
-        if handle is None:
+        ``folding`` and ``journal`` must have been opened together under the lock. Returns
+        whether anything changed, or None if the generations since the cursor cannot be
+        followed (then only a full reload will do).
+        """
+        if journal is None or self._cursor is None:
             return None
-        handle.seek(0)
-        return _identity(handle, _header_token(handle.readline()))
+        live = _read_header(journal)
+        pieces: list[tuple[BinaryIO, int]] = [(self._cursor, self._cursor_offset)]
+        if live.token != self._cursor_token:
+            last = self._cursor_token
+            if folding is not None:
+                folded = _read_header(folding)
+                if folded.token != last and folded.previous == last:
+                    pieces.append((folding, folded.size))
+                    last = folded.token
+            if live.previous != last:
+                return None
+            pieces.append((journal, live.size))
+        changes: list[_Change] = []
+        bad = 0
+        end = 0
+        for handle, start in pieces:
+            lines = _read_lines(handle, start)
+            changes += lines.changes
+            bad += lines.bad
+            end = lines.end
+        self._note_bad_lines(bad)
+        if live.token != self._cursor_token:
+            self._set_cursor(os.fdopen(os.dup(journal.fileno()), "rb"), live.token)
+        self._cursor_offset = end
+        return self._apply(changes)
+
+    def _set_cursor(self, handle: BinaryIO | None, token: str | None) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+        self._cursor = handle
+        self._cursor_token = token
 
     def _snapshot(self, *, with_base: bool = True) -> _Snapshot:
         """Open the files under the shared lock (microseconds); read them after releasing it.
@@ -516,41 +604,41 @@ class FlagStore:
         for _attempt in range(5):
             snapshot = self._snapshot()
             try:
-                flags = self._read_base(snapshot.base)
-                if flags is None:
+                base = self._read_base(snapshot.base)
+                if base is None:
                     continue  # flags.json was damaged and has been moved aside: look again
-                changes: list[_Change] = []
+                documents = base.documents
                 bad = 0
-                token: str | None = None
                 end = 0
-                if snapshot.folding is not None:
-                    folded = _parse_journal(_read_from(snapshot.folding, 0), 0)
-                    changes += folded.changes
-                    bad += folded.bad_lines
-                if snapshot.journal is not None:
-                    live = _parse_journal(_read_from(snapshot.journal, 0), 0)
-                    changes += live.changes
-                    bad += live.bad_lines
-                    token = _identity(snapshot.journal, live.token)
-                    end = live.end
-                for change in changes:
-                    change.apply(flags)
+                token: str | None = None
+                for handle in (snapshot.folding, snapshot.journal):
+                    if handle is None:
+                        continue
+                    header = _read_header(handle)
+                    lines = _read_lines(handle, header.size)
+                    for change in lines.changes:
+                        change.apply(documents)
+                    bad += lines.bad
+                    end, token = lines.end, header.token
                 self._note_bad_lines(bad)
                 with self._state_lock:
-                    changed = flags != self._flags
-                    self._flags = flags
-                self._cursor_token, self._cursor_offset = token, end
+                    changed = documents != self._documents
+                    self._documents = documents
+                journal, snapshot.journal = snapshot.journal, None  # the cursor keeps it open
+                self._set_cursor(journal, token if journal is not None else None)
+                self._cursor_offset = end if journal is not None else 0
                 return changed
             finally:
                 snapshot.close()
         raise OSError(f"{self._base_path} keeps changing or failing to read")
 
-    def _read_base(self, handle: BinaryIO | None) -> dict[str, Flag] | None:
-        """The flags in ``flags.json``; None if it was unreadable and has been moved aside."""
+    def _read_base(self, handle: BinaryIO | None) -> _Base | None:
+        """What ``flags.json`` holds; None if it was unreadable and has been moved aside."""
         if handle is None:
-            return {}
+            return _Base.empty()
         try:
-            return _flags_from_database(_read_from(handle, 0), self._base_path)
+            handle.seek(0)
+            return _Base.parse(handle.read(), self._base_path)
         except (ValueError, TypeError, UnicodeDecodeError) as error:
             self._quarantine_base(handle, error)
             return None
@@ -593,9 +681,9 @@ class FlagStore:
             return
         try:
             self._ensure_open()
-            flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+            operation = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
             try:
-                fcntl.flock(self._checkpoint_fd, flags)
+                fcntl.flock(self._checkpoint_fd, operation)
             except BlockingIOError:
                 return
             try:
@@ -606,12 +694,13 @@ class FlagStore:
             self._checkpoint_lock.release()
 
     def _checkpoint_locked(self) -> None:
+        # Holding checkpoint.lock: any temporary or .next file is a crashed checkpoint's.
         remove_stale_temps(self._base_path)
         remove_stale_temps(self._next_path)
         self._next_path.unlink(missing_ok=True)
         with self._io_lock, self._flock(fcntl.LOCK_EX):
             for temp in self.directory.glob(f"{JOURNAL_FILE}.new-*"):
-                temp.unlink(missing_ok=True)  # a journal a crash left half-created
+                temp.unlink(missing_ok=True)  # a journal a crash left half-made
         while True:
             with self._io_lock, self._flock(fcntl.LOCK_EX):
                 leftover = self._folding_path.exists()  # a crashed checkpoint's: fold it first
@@ -623,32 +712,16 @@ class FlagStore:
 
     def _rotate(self) -> bool:
         """Under the exclusive lock: journal → ``.folding``, and a fresh journal. False if empty."""
-        try:
-            with self._journal_path.open("rb") as handle:
-                header = handle.readline()
-                token = _identity(handle, _header_token(header))
-                if os.fstat(handle.fileno()).st_size <= len(header):
-                    return False
-                # Catch up on the tail of the generation that is about to close, so our cursor
-                # can move to the new one without a full reload afterwards.
-                if token == self._cursor_token:
-                    chunk = _parse_journal(
-                        _read_from(handle, self._cursor_offset), self._cursor_offset
-                    )
-                    self._note_bad_lines(chunk.bad_lines)
-                    self._apply_all(chunk.changes)
-                    caught_up = True
-                else:
-                    caught_up = False
-        except FileNotFoundError:
+        journal = _open_or_none(self._journal_path)
+        if journal is None:
             return False
+        with journal:
+            header = _read_header(journal)
+            if os.fstat(journal.fileno()).st_size <= header.size:
+                return False
         os.replace(self._journal_path, self._folding_path)
-        new_token = self._create_journal()
+        self._create_journal(previous=header.token)
         self._close_append_fd()
-        if caught_up:
-            self._cursor_token = new_token
-            with self._journal_path.open("rb") as handle:
-                self._cursor_offset = len(handle.readline())
         return True
 
     def _fold(self) -> None:
@@ -656,41 +729,79 @@ class FlagStore:
         # Nobody else replaces flags.json or touches .folding while we hold checkpoint.lock.
         base_handle = _open_or_none(self._base_path)
         try:
-            flags = self._read_base(base_handle)
+            base = self._read_base(base_handle) or _Base.empty()
         finally:
             if base_handle is not None:
                 base_handle.close()
-        if flags is None:
-            flags = {}
-        with self._folding_path.open("rb") as handle:
-            folded = _parse_journal(handle.read(), 0)
-        for change in folded.changes:
-            change.apply(flags)
-        documents = [flag.to_document() for flag in flags.values()]
-        database = TinyDB(self._next_path, storage=AtomicJSONStorage, fresh=True)
-        try:
-            database.table(TABLE).insert_multiple(documents)
-        finally:
-            database.close()
+        with self._folding_path.open("rb") as folding:
+            lines = _read_lines(folding, _read_header(folding).size)
+        for change in lines.changes:
+            change.apply(base.documents)
+        # The whole table in one storage write: tinydb's Table.insert_multiple would cost
+        # ~0.5 s more at 100,000 documents (it wraps and re-keys each one).
+        AtomicJSONStorage(self._next_path).write(base.tables_with_documents())
         with self._io_lock, self._flock(fcntl.LOCK_EX):
             os.replace(self._next_path, self._base_path)
             self._folding_path.unlink()
             fsync_dir(self.directory)
 
     def _start_background_checkpoint(self) -> None:
-        thread = self._checkpoint_thread
-        if thread is not None and thread.is_alive():
+        if self._closed:
             return
-        self._checkpoint_thread = threading.Thread(
-            target=self._background_checkpoint, name="flag-store-checkpoint", daemon=True
-        )
-        self._checkpoint_thread.start()
+        if self.checkpoint_in == "thread":
+            thread = self._checkpoint_thread
+            if thread is not None and thread.is_alive():
+                return
+            self._checkpoint_thread = threading.Thread(
+                target=self._background_checkpoint, name="flag-store-checkpoint", daemon=True
+            )
+            self._checkpoint_thread.start()
+            return
+        with self._checkpoint_lock:
+            if self._checkpoint_process is not None:
+                if self._checkpoint_process.poll() is None:
+                    return  # still folding
+                self._collect_checkpoint_process()
+            package_root = str(Path(__file__).resolve().parents[2])
+            python_path = os.environ.get("PYTHONPATH")
+            env = {
+                **os.environ,
+                "PYTHONPATH": package_root + (os.pathsep + python_path if python_path else ""),
+            }
+            self._checkpoint_process = subprocess.Popen(
+                [sys.executable, "-m", "tui.domain.store", "checkpoint", str(self.directory)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,  # a Ctrl-C meant for the app must not cut it short
+            )
 
     def _background_checkpoint(self) -> None:
         try:
             self.checkpoint(wait=False)
         except Exception as error:  # never kill the app over a checkpoint: the journal holds all
-            self._notice(f"checkpoint of {FLAGS_FILE} failed ({describe_error(error)})")
+            self._notice(f"background checkpoint of {FLAGS_FILE} failed ({describe_error(error)})")
+
+    def _collect_checkpoint_process(self) -> None:
+        """Reap a finished checkpoint process; a failure becomes a notice (the journal has all)."""
+        process = self._checkpoint_process
+        if process is None:
+            return
+        _out, errors = process.communicate()
+        self._checkpoint_process = None
+        if process.returncode != 0:
+            lines = errors.decode("utf-8", "replace").strip().splitlines()
+            reason = lines[-1] if lines else f"exit status {process.returncode}"
+            self._notice(f"background checkpoint of {FLAGS_FILE} failed ({reason[:160]})")
+
+    def wait_for_background_checkpoint(self) -> None:
+        """Block until a background checkpoint under way (thread or process) has finished."""
+        thread = self._checkpoint_thread
+        if thread is not None:
+            thread.join()
+        with self._checkpoint_lock:
+            self._collect_checkpoint_process()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -698,17 +809,19 @@ class FlagStore:
         """Fold the journal into ``flags.json`` and let go of the files."""
         if self._closed:
             return
-        thread = self._checkpoint_thread
-        if thread is not None:
-            thread.join()
+        self.wait_for_background_checkpoint()
         try:
             self.checkpoint()
         finally:
-            with self._checkpoint_lock, self._io_lock:
-                self._closed = True
-                self._close_append_fd()
-                os.close(self._lock_fd)
-                os.close(self._checkpoint_fd)
+            self._release()
+
+    def _release(self) -> None:
+        with self._checkpoint_lock, self._io_lock:
+            self._closed = True
+            self._close_append_fd()
+            self._set_cursor(None, None)
+            os.close(self._lock_fd)
+            os.close(self._checkpoint_fd)
 
     def __enter__(self) -> FlagStore:
         return self
@@ -727,7 +840,7 @@ class FlagStore:
 
     @contextlib.contextmanager
     def _flock(self, operation: int) -> Iterator[None]:
-        """The inter-process lock. Callers hold ``_io_lock`` (threads share one lock fd)."""
+        """The inter-process lock, under ``_io_lock`` (this process's threads share its fd)."""
         with self._io_lock:
             fcntl.flock(self._lock_fd, operation)
             try:
@@ -736,21 +849,18 @@ class FlagStore:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
 
-def _flags_from_database(raw: bytes, path: Path) -> dict[str, Flag]:
-    """Parse the tinydb database ``flags.json``; ``ValueError`` if it is damaged or not ours."""
-    database = TinyDB(path, storage=AtomicJSONStorage, preloaded=raw)
+def _main(argv: list[str]) -> int:
+    """``python -m tui.domain.store checkpoint DIR``: what a background checkpoint runs."""
+    if len(argv) != 2 or argv[0] != "checkpoint":
+        print("usage: python -m tui.domain.store checkpoint DIRECTORY", file=sys.stderr)
+        return 2
+    store = FlagStore(Path(argv[1]), background_checkpoints=False, _load=False)
     try:
-        documents = database.table(TABLE).all()
+        store.checkpoint()
     finally:
-        database.close()
-    flags: dict[str, Flag] = {}
-    for document in documents:
-        flag = Flag.from_document(dict(document))
-        flags[flag.id] = flag
-    return flags
+        store._release()  # without close(): its checkpoint has just run
+    return 0
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,126 @@
+"""Time the flag store: a durable star, a checkpoint and an open, at 1k, 10k and 100k flags.
+
+    python tests/benchmarks/store_bench.py [--sizes 1000,10000,100000] [--dir /some/disk]
+
+A star is timed from the call to ``set_starred`` until it returns (the line is fsynced). The
+stall figure is the longest gap a 1 ms ticker thread (standing in for the UI thread) saw while
+stars went on and a background checkpoint ran: what a checkpoint costs the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tui.domain.store import FlagStore
+
+STARS = 300
+
+
+def ids(count: int) -> list[str]:
+    return [f"{2001 + n // 90_000}.{n % 90_000:05d}" for n in range(count)]
+
+
+def fill(directory: Path, count: int) -> None:
+    with FlagStore(directory, background_checkpoints=False) as store:
+        every = ids(count)
+        for start in range(0, count, 5000):
+            store.set_read(every[start : start + 5000], True)
+        store.set_starred(every[::7], True)
+        store.set_note(every[0], "a note")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+class Ticker:
+    """A thread that wants to run every millisecond; records the longest wait it got."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.is_set():
+            time.sleep(0.001)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.001)
+            last = now
+
+    def __enter__(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(root: Path, count: int, mode: str) -> None:
+    directory = root / f"flags-{count}"
+    started = time.perf_counter()
+    fill(directory, count)
+    filled = time.perf_counter() - started
+
+    started = time.perf_counter()
+    store = FlagStore(directory, background_checkpoints=False)
+    opened = time.perf_counter() - started
+    assert len(store) == count, len(store)
+
+    targets = ids(count)[1::13][:STARS]
+    times = []
+    for n, paper_id in enumerate(targets):
+        started = time.perf_counter()
+        store.set_starred(paper_id, n % 2 == 0)
+        times.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    store.checkpoint()
+    checkpointed = time.perf_counter() - started
+    store.close()
+
+    # Stars while a background checkpoint folds a full journal, with a "UI" thread ticking.
+    store = FlagStore(directory, checkpoint_every=1000, checkpoint_in=mode)
+    busy: list[float] = []
+    with Ticker() as ticker:
+        for n, paper_id in enumerate(targets * 4):
+            started = time.perf_counter()
+            store.set_starred(paper_id, n % 2 == 1)
+            busy.append(time.perf_counter() - started)
+        store.wait_for_background_checkpoint()
+    store.close()
+
+    print(
+        f"{count:>7,} flags: star median {statistics.median(times) * 1e3:.2f} ms, "
+        f"p95 {percentile(times, 0.95) * 1e3:.2f} ms, max {max(times) * 1e3:.2f} ms | "
+        f"checkpoint {checkpointed * 1e3:.0f} ms | open {opened * 1e3:.0f} ms | "
+        f"during a {mode} checkpoint: star p95 {percentile(busy, 0.95) * 1e3:.2f} ms, "
+        f"max {max(busy) * 1e3:.1f} ms, UI-thread stall max {ticker.longest * 1e3:.1f} ms "
+        f"(fill {filled:.1f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--dir", type=Path, default=None, help="where to make the stores")
+    parser.add_argument("--mode", default="process", choices=["process", "thread"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as root:
+        for size in (int(s) for s in args.sizes.split(",")):
+            measure(Path(root), size, args.mode)
+
+
+if __name__ == "__main__":
+    main()
