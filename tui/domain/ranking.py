@@ -19,9 +19,10 @@ a star costs about half. Run it off the UI thread.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import filterfalse
 
 from tui.domain.paper import Paper
@@ -65,6 +66,10 @@ def _term_counts(paper: Paper) -> Counter[str]:
     return Counter(filterfalse(STOP_WORDS.__contains__, words))
 
 
+# (1 + ln tf)^2 by tf; no abstract (1,920 characters at most) repeats a word this often
+_SQUARED_TF = [0.0] + [(1 + math.log(count)) ** 2 for count in range(1, 2048)]
+
+
 class _Idf:
     """Smooth IDF from document frequencies, tabulated by df (df runs from 1 to n)."""
 
@@ -76,16 +81,13 @@ class _Idf:
         self.squared_by_df = [w * w for w in self.by_df]
 
     def squared_norm(self, counts: Counter[str]) -> float:
-        """Squared length of a document's TF-IDF vector before normalising."""
-        squared = self.squared_by_df
-        total = sum(map(squared.__getitem__, map(self.df.__getitem__, counts)))
-        # Terms seen more than once weigh (1 + ln tf)^2 rather than 1: most_common() sorts
-        # them first, so only those are visited in Python.
-        for term, count in counts.most_common():
-            if count == 1:
-                break
-            total += ((1 + math.log(count)) ** 2 - 1) * squared[self.df[term]]
-        return total
+        """Squared length of a document's TF-IDF vector before normalising (C-level loops)."""
+        if counts and max(counts.values()) >= len(_SQUARED_TF):
+            return sum(self.weight(term, count) ** 2 for term, count in counts.items())
+        tf_squared = map(_SQUARED_TF.__getitem__, counts.values())
+        idf_squared = map(self.squared_by_df.__getitem__, map(self.df.__getitem__, counts))
+        products: Iterator[float] = map(operator.mul, tf_squared, idf_squared)
+        return sum(products)
 
     def weight(self, term: str, count: int) -> float:
         tf = 1.0 if count == 1 else 1 + math.log(count)
