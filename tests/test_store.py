@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tinydb import TinyDB
 
 from tui import paths
 from tui.domain.store import (
@@ -291,6 +292,53 @@ def test_folding_replayed_over_a_flags_json_that_already_holds_it(flags_dir: Pat
         assert reopened.get("2504.00001") == expected  # same value: time unchanged
 
 
+def test_flags_json_is_a_tinydb_database_both_ways(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+        store.set_note("2504.00002", "see §2")
+    database = TinyDB(flags_dir / FLAGS_FILE, access_mode="r")
+    documents = {doc["id"]: doc for doc in database.table("flags").all()}
+    database.close()
+    assert documents["2504.00001"]["starred"] is True
+    assert documents["2504.00002"]["note"] == "see §2"
+    assert set(documents["2504.00001"]) == {
+        "id", "read", "starred", "read_changed", "starred_changed", "note"
+    }  # fmt: skip
+
+    # And a database written by tinydb itself (fields it left out get their defaults).
+    other = flags_dir.parent / "other"
+    other.mkdir()
+    with TinyDB(other / FLAGS_FILE) as written:
+        written.table("flags").insert_multiple(
+            [
+                {"id": "2504.00003", "read": True, "starred": False, "note": ""},
+                {"id": "2504.00004", "starred": True, "starred_changed": "2025-04-09T10:00:00"},
+            ]
+        )
+    with FlagStore(other) as store:
+        assert store.get("2504.00003").read
+        flag = store.get("2504.00004")
+        assert flag.starred and flag.starred_changed == datetime(2025, 4, 9, 10, tzinfo=UTC)
+        store.set_read("2504.00004", True)
+    with TinyDB(other / FLAGS_FILE, access_mode="r") as reread:
+        assert len(reread.table("flags")) == 2
+        doc_ids = {doc["id"]: doc.doc_id for doc in reread.table("flags").all()}
+        assert doc_ids == {"2504.00003": 1, "2504.00004": 2}  # tinydb's ids are kept
+
+
+def test_threads_sharing_one_store(store: FlagStore, flags_dir: Path) -> None:
+    def star(start: int) -> None:
+        for n in range(start, start + 100):
+            store.set_starred(f"2504.{n:05d}", True)
+            store.get(f"2504.{n:05d}")
+            store.starred()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(star, range(0, 400, 100)))
+    assert len(store.starred()) == 400
+    assert len(journal_lines(flags_dir)) == 401
+
+
 # ---------------------------------------------------------------- other processes
 
 
@@ -314,6 +362,40 @@ def test_refresh_picks_up_another_stores_writes(flags_dir: Path) -> None:
             theirs.checkpoint()
         assert mine.refresh()
         assert mine.get("2504.00004").note == "take 2"
+
+
+def test_refresh_follows_checkpoints_without_a_full_reload(
+    flags_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FlagStore(flags_dir) as mine, FlagStore(flags_dir) as theirs:
+        mine.set_read("2504.00009", True)
+        reloads: list[int] = []
+        real_reload = FlagStore._reload
+
+        def counting(self: FlagStore) -> bool:
+            reloads.append(1)
+            return real_reload(self)
+
+        monkeypatch.setattr(FlagStore, "_reload", counting)
+        for n in range(3):
+            theirs.set_starred(f"2504.{n:05d}", True)
+            theirs.checkpoint()  # folds, and starts a journal that names the one before
+            mine.set_note("2504.00009", f"after {n}")  # our appends follow along, too
+        theirs.set_starred("2504.00003", True)
+        theirs.checkpoint()
+        assert mine.refresh()
+        assert len(mine.starred()) == 4
+        assert reloads == []
+
+        # Two generations folded and gone since our last look: only a reload can tell.
+        theirs.set_starred("2504.00004", True)
+        theirs.checkpoint()
+        theirs.set_starred("2504.00005", True)
+        theirs.checkpoint()
+        assert mine.refresh()
+        assert [flag.id for flag in mine.starred()][:2] == ["2504.00005", "2504.00004"]
+        assert len(mine.starred()) == 6
+        assert reloads == [1]
 
 
 def test_own_writes_follow_the_journal_order(flags_dir: Path) -> None:

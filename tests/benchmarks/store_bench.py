@@ -1,4 +1,5 @@
-"""Time the flag store: a durable star, a checkpoint and an open, at 1k, 10k and 100k flags.
+"""Time the flag store: a durable star, a checkpoint and an open, at 1k, 10k and 100k flags;
+and the day cache: save and load of a 5,000-paper day, find across 30 cached days.
 
     python tests/benchmarks/store_bench.py [--sizes 1000,10000,100000] [--dir /some/disk]
 
@@ -15,10 +16,13 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tui.domain.day_cache import DayCache
+from tui.domain.paper import Day, Kind, Paper
 from tui.domain.store import FlagStore
 
 STARS = 300
@@ -111,6 +115,52 @@ def measure(root: Path, count: int, mode: str) -> None:
     )
 
 
+def big_day(when: date, count: int) -> Day:
+    moment = datetime(2025, 4, 7, 18, tzinfo=UTC)
+    abstract = " ".join(["A realistic abstract sentence about learning and inference."] * 18)
+    papers = tuple(
+        Paper(
+            id=f"{when:%y%m}.{n:05d}",
+            version=1,
+            title=f"On the behaviour of paper number {n} under alpha-scaling",
+            authors=tuple(f"Author {k} Surname" for k in range(6)),
+            abstract=abstract,
+            categories=("cs.LG", "stat.ML"),
+            published=moment,
+            updated=moment,
+            kind=Kind.NEW,
+            comment="12 pages, 4 figures",
+        )
+        for n in range(count)
+    )
+    return Day(when, ("cs.LG", "stat.ML"), papers, fetched_at=moment, source="arxiv")
+
+
+def measure_day_cache(root: Path) -> None:
+    cache = DayCache(root / "days")
+    day = big_day(date(2025, 4, 9), 5000)
+    started = time.perf_counter()
+    cache.save(day)
+    saved = time.perf_counter() - started
+    size = (root / "days" / "2025-04-09.json").stat().st_size
+    started = time.perf_counter()
+    loaded = DayCache(root / "days").load(day.date, ["cs.LG"])
+    load_time = time.perf_counter() - started
+    assert loaded is not None and len(loaded.papers) == 5000
+    for offset in range(1, 30):
+        when = day.date - timedelta(days=offset)
+        cache.save(big_day(when, 300))
+    wanted = [f"2504.{n:05d}" for n in range(0, 5000, 50)] + ["2503.00007", "9999.99999"]
+    started = time.perf_counter()
+    found = DayCache(root / "days").find(wanted)
+    find_time = time.perf_counter() - started
+    print(
+        f"day cache: save a 5,000-paper day {saved * 1e3:.0f} ms ({size / 1e6:.1f} MB), "
+        f"load it {load_time * 1e3:.0f} ms, find {len(wanted)} ids over 30 days "
+        f"{find_time * 1e3:.0f} ms ({len(found)} found)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -120,6 +170,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.dir) as root:
         for size in (int(s) for s in args.sizes.split(",")):
             measure(Path(root), size, args.mode)
+        measure_day_cache(Path(root))
 
 
 if __name__ == "__main__":

@@ -73,6 +73,9 @@ Field = Literal["read", "starred", "note"]
 CheckpointIn = Literal["process", "thread"]
 _FIELDS: Final = frozenset({"read", "starred", "note"})
 
+_sync_data = getattr(os, "fdatasync", os.fsync)
+"""Make a file's new bytes durable (fdatasync skips metadata a read doesn't need)."""
+
 
 Document = dict[str, Any]
 """A flag as stored. The store keeps these in memory; ``Flag``s are made on demand."""
@@ -457,7 +460,7 @@ class FlagStore:
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
-        os.fdatasync(fd)
+        _sync_data(fd)
         self._apply(changes)
         self._append_lines += len(changes)
         if token == self._cursor_token:
@@ -768,14 +771,19 @@ class FlagStore:
                 **os.environ,
                 "PYTHONPATH": package_root + (os.pathsep + python_path if python_path else ""),
             }
-            self._checkpoint_process = subprocess.Popen(
-                [sys.executable, "-m", "tui.domain.store", "checkpoint", str(self.directory)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=env,
-                start_new_session=True,  # a Ctrl-C meant for the app must not cut it short
-            )
+            try:
+                self._checkpoint_process = subprocess.Popen(
+                    [sys.executable, "-m", "tui.domain.store", "checkpoint", str(self.directory)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    start_new_session=True,  # a Ctrl-C meant for the app must not cut it short
+                )
+                return
+            except OSError:  # no interpreter to start (an embedded build?): fold in a thread
+                self.checkpoint_in = "thread"
+        self._start_background_checkpoint()
 
     def _background_checkpoint(self) -> None:
         try:
