@@ -152,7 +152,7 @@ class Ranker:
                 scores.append(0.0)
                 continue
             dots = [0.0] * len(star_counts)
-            for term in shared:
+            for term in sorted(shared):  # one summation order: same input, same score
                 weight = idf.weight(term, counts[term])
                 for index, star_weight in postings[term]:
                     dots[index] += weight * star_weight
