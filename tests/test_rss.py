@@ -459,6 +459,17 @@ def test_merging_the_full_day_with_itself_has_no_duplicates() -> None:
     assert Counter(p.kind for p in merged.papers) == Counter(p.kind for p in papers)
 
 
+def test_a_newer_version_in_the_rss_wins_over_a_stale_api_record() -> None:
+    rss_paper = parse_rss(feed(item("2501.00003v3", "replace")), [])[1][0]
+    stale = api_paper("2501.00003", 2, Kind.NEW, doi="10.1/api")
+    api = Day(date(2026, 9, 24), ("cs.LG",), (stale,))
+    (merged,) = merge(api, [rss_paper]).papers
+    assert (merged.version, merged.kind, merged.title) == (3, Kind.REPLACE, "A Title")
+    assert merged.published == stale.published  # the first submission does not change
+    assert merged.updated == rss_paper.updated
+    assert (merged.comment, merged.doi) == ("12 pages", "10.1/api")
+
+
 def test_merge_with_no_rss_papers_keeps_the_api_day() -> None:
     api = Day(date(2026, 9, 24), ("cs.LG",), (api_paper("2609.00001", 1, Kind.NEW),))
     assert merge(api, []) == api

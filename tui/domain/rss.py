@@ -329,33 +329,44 @@ def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
     """The API's day with the RSS listing of the same date laid over it.
 
     One paper per base id. Where both have a paper, the API's record is kept (structured author
-    list, timestamps, comment, journal_ref, doi) with the RSS's kind, as announced, and the RSS's
-    affiliations when the API has none for the same authors; the API's doi and journal_ref win,
-    the RSS's fill in where the API has none. Papers only in the RSS (held back, or announced
-    late) are added as the RSS has them; papers only in the API are kept. New, cross-lists,
-    replacements, each by id.
+    list, timestamps, comment) with the RSS's kind, as announced, and the RSS's affiliations when
+    the API has none for the same authors; the API's doi and journal_ref win, the RSS's fill in
+    where the API has none. If the RSS announces a newer version than the API returned (a stale
+    answer or cache), the RSS's record is kept with the API's first-submission time, comment, doi
+    and journal_ref filling in. Papers only in the RSS (held back, or announced late) are added
+    as the RSS has them; papers only in the API are kept. New, cross-lists, replacements, each
+    by id.
     """
     announced = {p.id: p for p in rss_papers}
     merged: dict[str, Paper] = {}
     for paper in api_day.papers:
-        rss = announced.get(paper.id)
         held = merged.get(paper.id)
         if held is not None and held.version >= paper.version:
             continue
-        if rss is None:
-            merged[paper.id] = paper
-            continue
-        affiliations = paper.affiliations
-        if not any(affiliations) and len(rss.authors) == len(paper.authors):
-            affiliations = rss.affiliations
-        merged[paper.id] = replace(
-            paper,
-            kind=rss.kind,
-            doi=paper.doi or rss.doi,
-            journal_ref=paper.journal_ref or rss.journal_ref,
-            affiliations=affiliations,
-        )
+        rss = announced.get(paper.id)
+        merged[paper.id] = paper if rss is None else _laid_over(paper, rss)
     for paper in rss_papers:
         merged.setdefault(paper.id, paper)
     ordered = sorted(merged.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
     return replace(api_day, papers=tuple(ordered))
+
+
+def _laid_over(api: Paper, rss: Paper) -> Paper:
+    if rss.version > api.version:
+        return replace(
+            rss,
+            published=api.published,
+            comment=api.comment,
+            doi=rss.doi or api.doi,
+            journal_ref=rss.journal_ref or api.journal_ref,
+        )
+    affiliations = api.affiliations
+    if not any(affiliations) and len(rss.authors) == len(api.authors):
+        affiliations = rss.affiliations
+    return replace(
+        api,
+        kind=rss.kind,
+        doi=api.doi or rss.doi,
+        journal_ref=api.journal_ref or rss.journal_ref,
+        affiliations=affiliations,
+    )
