@@ -256,6 +256,20 @@ def test_damaged_line_in_the_middle_is_skipped_with_a_notice(flags_dir: Path) ->
         assert any("unreadable line" in notice for notice in reopened.notices)
 
 
+def test_a_damaged_journal_header_costs_only_that_line(flags_dir: Path) -> None:
+    store = FlagStore(flags_dir)
+    store.set_starred(["2504.00001", "2504.00002"], True)
+    journal = flags_dir / JOURNAL_FILE
+    lines = journal.read_bytes().split(b"\n")
+    journal.write_bytes(b"\n".join([b"#garbage#", *lines[1:]]))
+    with FlagStore(flags_dir) as reopened:
+        assert len(reopened.starred()) == 2
+        assert any("1 unreadable line" in notice for notice in reopened.notices)
+        reopened.set_starred("2504.00003", True)
+    with FlagStore(flags_dir) as again:
+        assert len(again.starred()) == 3
+
+
 def test_leftover_folding_from_a_crashed_checkpoint_is_used_and_folded(flags_dir: Path) -> None:
     store = FlagStore(flags_dir)
     store.set_starred("2504.00001", True)

@@ -5,31 +5,35 @@ Files in the flags directory:
 ``flags.json``
     The store of record: a tinydb database, table ``flags``, one document per paper
     (``id`` without version, ``read``, ``starred``, ``read_changed``, ``starred_changed``,
-    ``note``).
-    Only a checkpoint rewrites it, atomically (temp file, fsync, rename).
+    ``note``). Only a checkpoint rewrites it, atomically (temp file, fsync, rename).
 ``flags.journal``
     An append-only write-ahead journal of JSON lines. The first line is a header with a random
-    generation token; every other line is one absolute change
-    ``{"id": …, "field": "starred", "value": true, "at": "…"}``. A change is durable once its line
-    is appended and fsynced under an exclusive ``flock`` on ``lock``: that costs the same at 100
-    flags or 100,000, unlike a tinydb write, which rewrites the whole file.
+    generation token and the token of the generation before; every other line is one absolute
+    change ``{"id": …, "field": "starred", "value": true, "at": "…"}``. A change is durable once
+    its line is appended and fsynced under an exclusive ``flock`` on ``lock``: that costs the
+    same at 100 flags or 100,000, unlike a tinydb write, which rewrites the whole file.
 ``flags.journal.folding``
     A journal being folded into ``flags.json`` by a checkpoint (or left by one that crashed).
 ``lock``, ``checkpoint.lock``
     ``flock`` targets: appends and snapshots; the one checkpoint at a time.
 
 The state is ``flags.json`` + ``.folding`` + ``journal`` replayed in order. Replay is idempotent
-because lines carry absolute values, so a checkpoint that crashed after writing ``flags.json``
-but before deleting ``.folding`` does no harm. A crash mid-append leaves a torn last line, which
-readers ignore (and the next append terminates, so it never swallows a good line).
+because lines carry absolute values (and a flag's time moves only when its value does), so a
+checkpoint that crashed after writing ``flags.json`` but before deleting ``.folding`` does no
+harm. A crash mid-append leaves a torn last line, which readers ignore and the next append ends
+with a newline, so it never swallows a good line.
 
-Checkpoint (when the journal passes ``checkpoint_every`` lines, in a background thread; on
-``close``; or when asked): under the lock, rename the journal to ``.folding`` and start a fresh one
-with a new token; fold outside the lock; under the lock again replace ``flags.json`` and delete
-``.folding``. Appends wait for the lock only for the two renames, never for the rewrite.
+Checkpoint (when the journal passes ``checkpoint_every`` lines, in the background; on ``close``;
+or when asked): under the lock, rename the journal to ``.folding`` and start a fresh one; fold
+outside the lock; under the lock again replace ``flags.json`` and delete ``.folding``. Appends
+wait for the lock only for the renames, never for the rewrite. Background checkpoints run in a
+child process by default: the fold's JSON parse and dump are long C calls that hold the GIL, and
+in a thread they would stall the UI for ~200 ms at 100,000 flags.
 
-Other processes' writes are picked up by ``refresh()``: a stat and a header read, then only the
-new lines (or a full reload when the journal's generation moved on by more than one step).
+Each instance keeps the flags in memory and a cursor: an open handle on the journal generation
+it has read up to, and the offset. ``refresh()`` (and every append, under the lock) reads only
+what was added since, following checkpoints through the ``previous`` tokens; a full reload is
+needed only when a generation it had not finished was folded and deleted in the meantime.
 """
 
 from __future__ import annotations
