@@ -33,6 +33,8 @@ class FlagKeeper:
         self._pending: dict[str, tuple[int, Flag]] = {}
         """Changes not yet on disk, by paper: (the write that makes it, the flag as it will be)."""
         self._sequence = 0
+        self._known: dict[str, Flag] = {}
+        """Flags read from the open store, by id."""
         self._pending_lock = threading.Lock()
         self._on_write_failed = on_write_failed
         self._closed = False
@@ -52,12 +54,24 @@ class FlagKeeper:
         return self._store is not None
 
     def get(self, paper_id: str) -> Flag:
-        key = base_id(paper_id)
-        pending = self._pending.get(key)
+        """The flag as the user last set it; called for every row painted and every count."""
+        pending = self._pending.get(paper_id)
         if pending is not None:
             return pending[1]
+        known = self._known.get(paper_id)
+        if known is not None:
+            return known
+        key = base_id(paper_id)
+        if key != paper_id:
+            return self.get(key)
         store = self._store
-        return store.get(key) if store is not None else Flag(key)
+        if store is None:
+            return Flag(key)
+        flag = store.get(key)
+        # Only this app writes while it runs, and a change drops the entry (below), so the
+        # memo stays true; it spares the store's id parsing on every lookup.
+        self._known[key] = flag
+        return flag
 
     def starred_ids(self) -> list[str]:
         """Starred papers, most recently starred first (unsaved stars first of all)."""
@@ -81,6 +95,7 @@ class FlagKeeper:
                     replace(flag, read=value) if field == "read" else replace(flag, starred=value)
                 )
                 self._pending[key] = (sequence, changed)
+                self._known.pop(key, None)
         return self._writer.submit(self._write, field, keys, value, sequence)
 
     def _write(self, field: FlagField, keys: list[str], value: bool, sequence: int) -> None:

@@ -18,7 +18,6 @@ class DayLoaded(Message):
     def __init__(
         self,
         day: Day,
-        index: DayIndex,
         *,
         requested: date,
         generation: int,
@@ -27,7 +26,6 @@ class DayLoaded(Message):
     ) -> None:
         super().__init__()
         self.day = day
-        self.index = index
         self.requested = requested
         """The date that was asked for (a fallback day may carry another date)."""
         self.generation = generation
@@ -35,6 +33,16 @@ class DayLoaded(Message):
         """A cached copy shown while a fresher one is on its way."""
         self.note = note
         """Why this isn't the day that was asked for (offline fallback), if it isn't."""
+
+
+class DayIndexed(Message):
+    """The filter index of a day just loaded (built after the day is posted, so rows show first)."""
+
+    def __init__(self, day: Day, index: DayIndex, *, generation: int) -> None:
+        super().__init__()
+        self.day = day
+        self.index = index
+        self.generation = generation
 
 
 class FetchProgressed(Message):

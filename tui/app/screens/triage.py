@@ -26,19 +26,28 @@ from textual.widgets import Footer, Input, Static
 from tui.app.clipboard import Clipboard
 from tui.app.commands import TriageCommands, bindings, help_entries
 from tui.app.flag_keeper import FlagField, FlagKeeper
-from tui.app.messages import DayLoaded, FetchFailed, FetchProgressed, LoadFinished, StarredFound
+from tui.app.messages import (
+    DayIndexed,
+    DayLoaded,
+    FetchFailed,
+    FetchProgressed,
+    LoadFinished,
+    StarredFound,
+)
 from tui.app.screens.date_picker import DatePickerScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.sidebar import Sidebar
 from tui.domain.day_cache import DayCache
-from tui.domain.filters import DayIndex, Query, View
+from tui.domain.filters import DayIndex, Match, Query, View
 from tui.domain.follow import KeywordProfile
 from tui.domain.listing import next_listing_day, previous_listing_day
 from tui.domain.paper import Day, Paper
 from tui.domain.sample import load_sample_day
 from tui.domain.source import ArxivSource, FetchCancelled, FetchError, FetchProgress
+
+REPAINT_ROWS_ONE_BY_ONE = 64
 
 NARROW_WIDTH = 70
 """Below this many columns the sidebar hides itself (b brings it back)."""
@@ -99,7 +108,8 @@ class TriageScreen(Screen[None]):
         self.shown_date: date | None = None
         """The listing day on screen (or being loaded)."""
         self.day: Day | None = None
-        self._index = DayIndex(())
+        self._index: DayIndex | None = DayIndex(())
+        """The shown day's filter index; None while it is being built."""
         self._starred_index: DayIndex | None = None
         self.starred_only = False
         self.view: View | None = None
@@ -203,13 +213,14 @@ class TriageScreen(Screen[None]):
         self.post_message(
             DayLoaded(
                 day,
-                DayIndex(day.papers),
                 requested=requested,
                 generation=generation,
                 still_fetching=fetching,
                 note=note,
             )
         )
+        # The rows can show before the index exists (unfiltered); counts follow with it.
+        self.post_message(DayIndexed(day, DayIndex(day.papers), generation=generation))
 
     def _load_day_steps(
         self, requested: date, generation: int, cancel: threading.Event, first: bool
@@ -312,7 +323,7 @@ class TriageScreen(Screen[None]):
             return
         same_day = self.day is not None and self.day.date == message.day.date
         self.day = message.day
-        self._index = message.index
+        self._index = None
         self.shown_date = message.day.date
         self.day_loading = message.still_fetching
         self._seen.update((paper.id, paper) for paper in message.day.papers)
@@ -388,22 +399,46 @@ class TriageScreen(Screen[None]):
         return Query(categories=enabled, profile=profile, text=self.search_box.value)
 
     def _refresh_view(self, *, keep_position: bool = True) -> None:
+        index: DayIndex | None
         if self.starred_only:
             index = self._starred_index if self._starred_index is not None else DayIndex(())
         else:
             index = self._index
-        view = index.view(self._query(), self.categories, self.profiles)
+        if index is None:
+            view = self._view_before_index()
+            self.sidebar.show_counts(None, None)
+        else:
+            view = index.view(self._query(), self.categories, self.profiles)
+            self.sidebar.show_counts(view.category_counts, view.profile_counts)
         self.view = view
         self.papers.show(view.matches, keep_position=keep_position)
-        self.sidebar.show_counts(view.category_counts, view.profile_counts)
         self._update_date_bar()
         self._update_list_message()
+
+    def _view_before_index(self) -> View:
+        """Every paper if nothing filters them, else none yet (the index is a moment away)."""
+        papers = self.day.papers if self.day is not None else ()
+        query = self._query()
+        unfiltered = query.categories is None and query.profile is None and not query.text.strip()
+        matches = tuple(Match(paper, ()) for paper in papers) if unfiltered else ()
+        return View(matches=matches, category_counts={}, profile_counts={}, total=len(papers))
+
+    @on(DayIndexed)
+    def day_indexed(self, message: DayIndexed) -> None:
+        if message.generation != self._generation or message.day is not self.day:
+            return
+        self._index = message.index
+        if not self.starred_only:
+            self._refresh_view()
 
     def _update_list_message(self) -> None:
         text = self._list_message
         view = self.view
         if not text and view is not None and not view.matches and view.total:
-            text = "No paper matches. Esc clears the search; the sidebar turns filters off."
+            if self._index is None:
+                text = "Filtering…"
+            else:
+                text = "No paper matches. Esc clears the search; the sidebar turns filters off."
         if self.starred_only:
             if self._starred_index is None:
                 text = "Finding the starred papers…"
@@ -435,11 +470,17 @@ class TriageScreen(Screen[None]):
 
     def flags_changed(self, ids: Iterable[str] | None = None) -> None:
         """Flags changed under the list (the store opened, a write failed): repaint."""
-        if ids is None:
-            self.papers.refresh()
-        else:
-            self.papers.refresh_papers(ids)
+        self._repaint(ids)
         self._update_date_bar()
+
+    def _repaint(self, ids: Iterable[str] | None) -> None:
+        """Repaint these papers' rows; many of them at once is cheaper as one whole repaint."""
+        if ids is not None:
+            ids = list(ids)
+            if len(ids) <= REPAINT_ROWS_ONE_BY_ONE:
+                self.papers.refresh_papers(ids)
+                return
+        self.papers.refresh()
 
     # ----------------------------------------------------------------- sidebar and search
 
@@ -506,7 +547,7 @@ class TriageScreen(Screen[None]):
             self._undo.append(UndoStep(undo_label, field, previous))
             del self._undo[:-50]
         self.flags.set(field, ids, value)
-        self.papers.refresh_papers(ids)
+        self._repaint(ids)
         self._update_date_bar()
 
     def action_toggle_expand(self) -> None:
@@ -560,7 +601,7 @@ class TriageScreen(Screen[None]):
             ids = [paper_id for paper_id, was in step.previous.items() if was is value]
             if ids:
                 self.flags.set(step.field, ids, value)
-        self.papers.refresh_papers(step.previous)
+        self._repaint(step.previous)
         self._update_date_bar()
         self.notify(f"Undone: {step.label}.", timeout=3)
 

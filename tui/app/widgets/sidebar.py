@@ -68,8 +68,8 @@ class Sidebar(VerticalScroll, can_focus=False):
         self._categories = tuple(categories)
         self._profiles = tuple(profiles)
         self._active_profile = active_profile
-        self._category_counts: Mapping[str, int] = {}
-        self._profile_counts: Mapping[str, int] = {}
+        self._category_counts: Mapping[str, int] | None = None
+        self._profile_counts: Mapping[str, int] | None = None
         self._enabled = frozenset(self._categories)
 
     @property
@@ -101,17 +101,17 @@ class Sidebar(VerticalScroll, can_focus=False):
         )
 
     def show_counts(
-        self, category_counts: Mapping[str, int], profile_counts: Mapping[str, int]
+        self, category_counts: Mapping[str, int] | None, profile_counts: Mapping[str, int] | None
     ) -> None:
+        """The papers per category and per profile; None while they are being counted."""
         if category_counts != self._category_counts:
-            self._category_counts = dict(category_counts)
+            self._category_counts = None if category_counts is None else dict(category_counts)
             categories = self.query_one(CategoryList)
             for i, category in enumerate(self._categories):
-                categories.replace_option_prompt_at_index(
-                    i, category_prompt(category, category_counts.get(category, 0))
-                )
+                count = None if category_counts is None else category_counts.get(category, 0)
+                categories.replace_option_prompt_at_index(i, category_prompt(category, count))
         if profile_counts != self._profile_counts:
-            self._profile_counts = dict(profile_counts)
+            self._profile_counts = None if profile_counts is None else dict(profile_counts)
             self._render_profiles()
 
     def _render_profiles(self) -> None:
@@ -121,7 +121,9 @@ class Sidebar(VerticalScroll, can_focus=False):
                 i,
                 profile_prompt(
                     profile.name,
-                    self._profile_counts.get(profile.name, 0),
+                    None
+                    if self._profile_counts is None
+                    else self._profile_counts.get(profile.name, 0),
                     profile.name == self._active_profile,
                 ),
             )
