@@ -272,3 +272,24 @@ async def test_narrow_terminals_fetch_and_show_too(arxiv_double: ArxivDouble, wi
         assert not app.triage.sidebar.display
         assert app.triage.date_bar.text.startswith("Wed 2025-04-09")
         assert len(shown_ids(app)) == 8
+
+
+class RefusingSource:
+    """A source whose failure reason looks like markup: it must be shown as text."""
+
+    def fetch_day(self, *args: Any, **kwargs: Any) -> Any:
+        from tui.domain.source import FetchError
+
+        raise FetchError("proxy said [b]no[/b] [@click=app.quit]here[/]")
+
+
+async def test_failure_reasons_are_shown_as_text_not_markup() -> None:
+    cache_days(make_day(WEDNESDAY, 2))
+    app = RecordingApp(Options(), source=RefusingSource)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert "proxy said [b]no[/b] [@click=app.quit]here[/]" in app.triage.date_bar.text
+        errors = [n for n in app.notices if n[2] == "error"]
+        assert errors[0][1] == "proxy said [b]no[/b] [@click=app.quit]here[/]"
+        assert app.markup_notices == []

@@ -32,11 +32,15 @@ class RecordingApp(ArxivDailyApp):
         kwargs.setdefault("opener", self.opened.append)
         super().__init__(options, **kwargs)
         self.notices: list[tuple[str, str, str]] = []
+        self.markup_notices: list[str] = []
+        """Notifications whose message was parsed as markup (data must never be)."""
 
     def notify(
         self, message: str, *, title: str = "", severity: Any = "information", **kw: Any
     ) -> None:  # type: ignore[override]
         self.notices.append((title, message, str(severity)))
+        if kw.get("markup", False):
+            self.markup_notices.append(message)
         super().notify(message, title=title, severity=severity, **kw)
 
     def notice_text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,6 +23,8 @@ from tui.app.commands import TRIAGE_COMMANDS, bindings, help_entries
 from tui.app.screens.date_picker import DatePickerScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.triage import TriageScreen
+from tui.config import Config
+from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.sample import load_sample_day
 
 SIZE = (110, 36)
@@ -504,3 +507,46 @@ async def test_works_at_40x12_and_after_resizing() -> None:
         assert paper is not None
         flag = stored([paper.id])[paper.id]
         assert flag.starred and flag.read
+
+
+async def test_settings_rebind_keys_pick_the_theme_and_the_default_profile() -> None:
+    follow = replace(DEFAULT_FOLLOW, default_profile="Diffusion")
+    config = Config(
+        follow=follow,
+        keys={"toggle_star": "x", "next_day": "right_square_bracket,l", "fly": "z"},
+        theme="nord",
+    )
+    app = demo_app(app_options={"config": config})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        triage = app.triage
+        assert app.theme == "nord"
+        assert triage.sidebar.active_profile == "Diffusion"
+        paper = triage.papers.highlighted_paper
+        assert paper is not None
+        await pilot.press("s")
+        await settle(pilot)
+        assert not stored([paper.id])[paper.id].starred
+        await pilot.press("x")
+        await settle(pilot)
+        assert stored([paper.id])[paper.id].starred
+        assert any("fly" in m and severity == "warning" for _, m, severity in app.notices)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {entry.description: entry.keys for entry in app.screen.entries}
+        assert keys["Star or unstar the paper"] == "x"
+        assert keys["Show the next listing day"] == "] l"
+
+
+async def test_expanding_need_not_mark_read() -> None:
+    config = Config(follow=DEFAULT_FOLLOW, expand_marks_read=False)
+    app = demo_app(app_options={"config": config})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.triage.papers.highlighted_paper
+        assert paper is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.triage.papers.is_expanded(paper.id)
+        assert not stored([paper.id])[paper.id].read
+        assert "16 unread" in app.triage.date_bar.text

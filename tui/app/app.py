@@ -12,12 +12,15 @@ from functools import partial
 
 from textual import on
 from textual.app import App
+from textual.notifications import SeverityLevel
 
+from tui.app.commands import KeyOverrides, keymap
 from tui.app.flag_keeper import FlagKeeper
 from tui.app.messages import FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.triage import DaySources, TriageScreen
+from tui.config import Config, ConfigError, default_config, load_config
 from tui.domain.day_cache import DayCache
-from tui.domain.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
+from tui.domain.follow import Follow, KeywordProfile
 from tui.domain.listing import latest_listing_day
 from tui.domain.source import ArxivSource
 from tui.domain.store import FlagStore
@@ -48,7 +51,7 @@ class ArxivDailyApp(App[int]):
         self,
         options: Options,
         *,
-        follow: Follow = DEFAULT_FOLLOW,
+        config: Config | None = None,
         now: Callable[[], datetime] | None = None,
         opener: Opener | None = None,
         source: Callable[[], ArxivSource] = ArxivSource,
@@ -57,7 +60,10 @@ class ArxivDailyApp(App[int]):
     ) -> None:
         super().__init__()
         self.options = options
-        self.follow = follow
+        self.config = config if config is not None else default_config()
+        self.follow: Follow = self.config.follow
+        self.key_overrides: KeyOverrides = dict(self.config.keys)
+        """The ``[keys]`` settings, for the help screen and the command palette."""
         self.now = now or (lambda: datetime.now(UTC))
         self._opener = opener
         self.opened_urls: list[str] = []
@@ -67,10 +73,15 @@ class ArxivDailyApp(App[int]):
         self._cache_factory = cache
         self._cache: DayCache | None = None
         self.flags: FlagKeeper | None = None
+        self.startup_warnings: list[str] = []
+        """Shown as warnings once the app is up (a settings file that could not be read)."""
 
     # ----------------------------------------------------------------- start
 
     def on_mount(self) -> None:
+        for warning in self.startup_warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=15)
+        self._apply_settings()
         self.flags = FlagKeeper(
             self._store_factory,
             on_opened=lambda notices: self.post_message(StoreOpened(notices)),
@@ -97,8 +108,29 @@ class ArxivDailyApp(App[int]):
                     demo=options.demo,
                 ),
                 open_page=self.open_page,
+                expand_marks_read=self.config.expand_marks_read,
             )
         )
+
+    def _apply_settings(self) -> None:
+        known, unknown = keymap(self.key_overrides)
+        if known:
+            self.set_keymap(known)
+        for action in unknown:
+            self.notify(
+                f"[keys] {action}: no such action (the help screen, ?, lists them)",
+                title="Settings",
+                severity="warning",
+            )
+        theme = self.config.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.notify(
+                f"theme {theme!r} is not one of: {', '.join(sorted(self.available_themes))}",
+                title="Settings",
+                severity="warning",
+            )
 
     def _day_cache(self) -> DayCache:
         """Built on first use, on a worker thread (it touches the disk)."""
@@ -172,6 +204,18 @@ class ArxivDailyApp(App[int]):
             thread=True,
         )
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As App.notify, but plain text unless asked: messages carry data (reasons, ids, URLs)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def _open_in_thread(self, opener: Opener, url: str) -> None:
         try:
             opened = opener(url)
@@ -190,7 +234,16 @@ def _sample_date() -> date:
     return date.fromisoformat(sample_day_path().stem.removeprefix("sample-"))
 
 
-def run_app(options: Options) -> int:
-    app = ArxivDailyApp(options)
+def run_app(options: Options, config: Config | None = None) -> int:
+    """Run the reader; ``config`` is read from the settings file when not given."""
+    warning = None
+    if config is None:
+        try:
+            config = load_config()
+        except ConfigError as error:
+            warning = str(error)
+    app = ArxivDailyApp(options, config=config)
+    if warning is not None:
+        app.startup_warnings.append(warning)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

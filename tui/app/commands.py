@@ -6,13 +6,14 @@ so a key shown in one place is the key that works in the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import ClassVar
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.keys import format_key
 
 from tui.app.screens.help import HelpEntry
 
@@ -259,8 +260,37 @@ def bindings(commands: Iterable[type[Command]] = TRIAGE_COMMANDS) -> list[Bindin
     return [command.binding() for command in commands if command.OWN_BINDING]
 
 
-def help_entries(commands: Iterable[type[Command]] = TRIAGE_COMMANDS) -> list[HelpEntry]:
-    return [HelpEntry(command.KEY_DISPLAY, command.HELP, command.GROUP) for command in commands]
+KeyOverrides = Mapping[str, str]
+"""Action (``toggle_star``) -> Textual key names, comma-separated: the ``[keys]`` settings."""
+
+
+def keymap(overrides: KeyOverrides) -> tuple[dict[str, str], list[str]]:
+    """Textual's keymap (binding id -> keys) for ``overrides``, and the actions it does not know."""
+    rebindable = {command.ACTION: command for command in TRIAGE_COMMANDS if command.OWN_BINDING}
+    known = {
+        rebindable[action].binding_id(): keys
+        for action, keys in overrides.items()
+        if action in rebindable
+    }
+    unknown = [action for action in overrides if action not in rebindable]
+    return known, unknown
+
+
+def key_display(command: type[Command], overrides: KeyOverrides | None = None) -> str:
+    """The command's keys as a person types them, after the user's overrides."""
+    keys = (overrides or {}).get(command.ACTION) if command.OWN_BINDING else None
+    if keys is None:
+        return command.KEY_DISPLAY
+    return " ".join(format_key(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def help_entries(
+    overrides: KeyOverrides | None = None, commands: Iterable[type[Command]] = TRIAGE_COMMANDS
+) -> list[HelpEntry]:
+    return [
+        HelpEntry(key_display(command, overrides), command.HELP, command.GROUP)
+        for command in commands
+    ]
 
 
 class TriageCommands(Provider):
@@ -270,7 +300,8 @@ class TriageCommands(Provider):
         return [command for command in TRIAGE_COMMANDS if command.IN_PALETTE]
 
     def _display(self, command: type[Command], title: Content) -> Content:
-        return Content.assemble(title, ("  " + command.KEY_DISPLAY, "dim"))
+        overrides: KeyOverrides = getattr(self.app, "key_overrides", {})
+        return Content.assemble(title, ("  " + key_display(command, overrides), "dim"))
 
     async def discover(self) -> Hits:
         for command in self._palette_commands():

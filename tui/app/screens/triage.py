@@ -93,6 +93,7 @@ class TriageScreen(Screen[None]):
         flags: FlagKeeper,
         days: DaySources,
         open_page: Callable[[str], None],
+        expand_marks_read: bool = True,
     ) -> None:
         super().__init__()
         self.categories = tuple(categories)
@@ -104,6 +105,7 @@ class TriageScreen(Screen[None]):
         self.flags = flags
         self._days = days
         self._open_page = open_page
+        self._expand_marks_read = expand_marks_read
 
         self.shown_date: date | None = None
         """The listing day on screen (or being loaded)."""
@@ -331,14 +333,14 @@ class TriageScreen(Screen[None]):
         if message.note:
             self._set_status(message.note, Status.WARNING)
             if self._fallback_label is None:
-                self.notify(message.note, title="Offline", severity="warning", timeout=8)
+                self.app.notify(message.note, title="Offline", severity="warning", timeout=8)
             self._fallback_label = (
                 "sample day" if message.day.source == "sample" else "offline, cached day"
             )
         elif self._fallback_label is not None:
             self._fallback_label = None
             self._set_status("", Status.QUIET)
-            self.notify("arXiv answered: showing " + message.day.date.strftime("%a %Y-%m-%d"))
+            self.app.notify("arXiv answered: showing " + message.day.date.strftime("%a %Y-%m-%d"))
         elif message.day.source == "sample":
             self._set_status("sample day (demo)", Status.QUIET)
         elif message.still_fetching:
@@ -372,7 +374,9 @@ class TriageScreen(Screen[None]):
             return
         self.day_loading = False
         when = message.requested.strftime("%a %Y-%m-%d")
-        self.notify(message.reason, title=f"Could not fetch {when}", severity="error", timeout=10)
+        self.app.notify(
+            message.reason, title=f"Could not fetch {when}", severity="error", timeout=10
+        )
         if self.day is not None:
             self._set_status("cached copy — " + message.reason, Status.WARNING)
         else:
@@ -528,13 +532,17 @@ class TriageScreen(Screen[None]):
 
     @on(PaperList.ExpandToggled)
     def expand_toggled(self, message: PaperList.ExpandToggled) -> None:
-        if message.expanded and not self.flags.get(message.paper.id).read:
+        if (
+            self._expand_marks_read
+            and message.expanded
+            and not self.flags.get(message.paper.id).read
+        ):
             self._set_flag("read", [message.paper.id], True)
 
     def _highlighted(self) -> Paper | None:
         paper = self.papers.highlighted_paper
         if paper is None:
-            self.notify("No paper here.", severity="warning", timeout=2)
+            self.app.notify("No paper here.", severity="warning", timeout=2)
         return paper
 
     def _set_flag(
@@ -581,20 +589,20 @@ class TriageScreen(Screen[None]):
 
     def action_next_unread(self) -> None:
         if not self.papers.next_unread():
-            self.notify("Every paper shown is read.", timeout=3)
+            self.app.notify("Every paper shown is read.", timeout=3)
 
     def action_mark_all_read(self) -> None:
         ids = [p.id for p in self.papers.shown_papers if not self.flags.get(p.id).read]
         if not ids:
-            self.notify("Every paper shown is already read.", timeout=3)
+            self.app.notify("Every paper shown is already read.", timeout=3)
             return
         count = f"{len(ids)} paper" + ("" if len(ids) == 1 else "s")
         self._set_flag("read", ids, True, undo_label=f"mark {count} read")
-        self.notify(f"Marked {count} read. u undoes it.", timeout=4)
+        self.app.notify(f"Marked {count} read. u undoes it.", timeout=4)
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.notify("Nothing to undo.", timeout=3)
+            self.app.notify("Nothing to undo.", timeout=3)
             return
         step = self._undo.pop()
         for value in (False, True):
@@ -603,7 +611,7 @@ class TriageScreen(Screen[None]):
                 self.flags.set(step.field, ids, value)
         self._repaint(step.previous)
         self._update_date_bar()
-        self.notify(f"Undone: {step.label}.", timeout=3)
+        self.app.notify(f"Undone: {step.label}.", timeout=3)
 
     def _copy(self, text_of: Callable[[Paper], str], what: Callable[[Paper], str]) -> None:
         paper = self._highlighted()
@@ -633,7 +641,7 @@ class TriageScreen(Screen[None]):
     def action_next_day(self) -> None:
         current = self.shown_date or self.newest
         if current >= self.newest:
-            self.notify(f"{current.strftime('%a %Y-%m-%d')} is the newest listing.", timeout=3)
+            self.app.notify(f"{current.strftime('%a %Y-%m-%d')} is the newest listing.", timeout=3)
             return
         self.show_date(next_listing_day(current))
 
@@ -687,7 +695,8 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- app
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_entries()))
+        overrides = getattr(self.app, "key_overrides", None)
+        self.app.push_screen(HelpScreen(help_entries(overrides)))
 
     async def action_quit(self) -> None:
         await self.app.action_quit()
