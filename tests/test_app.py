@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -174,10 +175,13 @@ async def test_the_demo_never_fetches(arxiv_double: ArxivDouble) -> None:
     assert arxiv_double.query_requests == []
 
 
-async def test_leaving_a_day_while_it_loads_ignores_its_result(arxiv_double: ArxivDouble) -> None:
+async def test_leaving_a_day_while_it_loads_ignores_its_result(
+    arxiv_double: ArxivDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "10")
     wednesday, tuesday = make_day(WEDNESDAY, 5), make_day(TUESDAY, 3, first=500)
     arxiv_double.add_many(wednesday.papers + tuesday.papers)
-    arxiv_double.stall_next(0.6)
+    arxiv_double.stall_next(1.5)
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
         triage = app.triage
@@ -185,10 +189,36 @@ async def test_leaving_a_day_while_it_loads_ignores_its_result(arxiv_double: Arx
         assert "Wed 2025-04-09" in triage.date_bar.text
         assert "loading" in triage.date_bar.text or "fetching" in triage.date_bar.text
         await pilot.press("left_square_bracket")
-        await wait_until(pilot, lambda: triage.stale_loads_finished >= 1, "the stalled load to end")
-        await settle(pilot)
+        # The stalled request is abandoned at once, not waited out.
+        await wait_until(
+            pilot, lambda: triage.stale_loads_finished >= 1, "the stalled load to end", timeout=1
+        )
+        await wait_until(pilot, lambda: len(shown_ids(app)) == 3, "Tuesday's papers", timeout=5)
         assert triage.date_bar.text.startswith("Tue 2025-04-08 · 3 papers")
         assert sorted(shown_ids(app)) == sorted(p.id for p in tuesday.papers)
+        # The stalled answer for Wednesday arrives later and changes nothing.
+        await wait_until(
+            pilot,
+            lambda: not any(t.name == "arxiv-fetch" for t in threading.enumerate()),
+            "the abandoned request to end",
+        )
+        await settle(pilot)
+        assert triage.date_bar.text.startswith("Tue 2025-04-08 · 3 papers")
+
+
+async def test_quitting_while_a_request_hangs_cancels_it(
+    arxiv_double: ArxivDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "10")
+    arxiv_double.stall_next(3)
+    app = RecordingApp(Options())
+    async with app.run_test(size=SIZE) as pilot:
+        triage = app.triage
+        await wait_until(pilot, lambda: len(arxiv_double.requests) >= 1, "the first request")
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to stop", timeout=1)
+    cancel = triage._cancel
+    assert cancel is not None and cancel.is_set()
 
 
 async def test_flag_store_notices_are_shown_as_warnings() -> None:
@@ -236,8 +266,6 @@ async def test_a_failed_write_is_reported_and_the_screen_shows_the_truth() -> No
 
 async def test_writes_do_not_wait_for_the_disk(tmp_path: Path) -> None:
     """The screen shows a star before the (slow) store has written it."""
-    import threading
-
     release = threading.Event()
 
     class SlowStore(FlagStore):

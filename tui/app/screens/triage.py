@@ -73,6 +73,34 @@ class DaySources:
     """Only the bundled sample day and the cache: never fetch."""
 
 
+def _abandonable(fetch: Callable[[], Day], cancel: threading.Event) -> Day:
+    """Run ``fetch`` on a daemon thread; give up waiting for it as soon as ``cancel`` is set.
+
+    The source checks ``cancel`` between requests, but a request that hangs holds on until its
+    timeout. Leaving the day (or quitting) must not wait for that: the worker returns at once
+    and the abandoned request ends on its own (a daemon thread never holds up the exit).
+    """
+    done = threading.Event()
+    outcome: list[Day | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(fetch())
+        except BaseException as error:
+            outcome.append(error)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="arxiv-fetch", daemon=True).start()
+    while not done.wait(0.05):
+        if cancel.is_set():
+            raise FetchCancelled("the day was left while it loaded")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
 class SearchBox(Input):
     BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
 
@@ -164,6 +192,10 @@ class TriageScreen(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_view()
         self.show_date(self._start or self.newest, first=True)
+
+    def on_unmount(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -264,9 +296,13 @@ class TriageScreen(Screen[None]):
                 fell_back = True
                 self._fall_back(requested, generation, report.message, retrying=True)
 
+        source = days.source()
         try:
-            fetched = days.source().fetch_day(
-                requested, self.categories, progress=progress, cancel=cancel
+            fetched = _abandonable(
+                partial(
+                    source.fetch_day, requested, self.categories, progress=progress, cancel=cancel
+                ),
+                cancel,
             )
         except FetchCancelled:
             return
