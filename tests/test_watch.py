@@ -78,8 +78,15 @@ def test_surnames_with_particles() -> None:
         assert watch.matches(paper(("Laurens van der Maaten",))) == (watched,)
         assert watch.matches(paper(("van der Maaten, L.",))) == (watched,)
         assert watch.matches(paper(("Laurens Maaten-Smith",))) == ()
+    assert WatchList(["van der Maaten"]).matches(paper(("Laurens van der Maaten",)))
     # The particles are not needed to find someone.
     assert WatchList(["Maaten"]).matches(paper(("Laurens van der Maaten",))) == ("Maaten",)
+
+
+def test_a_capitalised_particle_first_is_a_given_name() -> None:
+    parsed = parse_author("Al Smith")
+    assert parsed is not None and parsed.given == (("al", False),)
+    assert WatchList(["Al Smith"]).matches(paper(("Bob Smith",))) == ()
 
 
 def test_hyphenated_and_two_word_surnames() -> None:

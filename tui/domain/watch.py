@@ -88,7 +88,8 @@ def _clean_word(word: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def parse_author(raw: str) -> AuthorName | None:
     """``raw`` as the watch list compares it; None if it holds no name at all."""
-    text = search_fold(_PARENTHESES.sub(" ", author_name(raw)))
+    readable = _PARENTHESES.sub(" ", author_name(raw))
+    text = search_fold(readable)
     if "," in text:
         parts = [p.strip() for p in text.split(",")]
         parts = [p for p in parts if p and p not in SUFFIXES]
@@ -104,6 +105,10 @@ def parse_author(raw: str) -> AuthorName | None:
         start = len(words) - 1
         while start > 1 and words[start - 1] in PARTICLES:
             start -= 1
+        # A first word that is a particle is a given name ("Al Smith") unless written in
+        # lowercase ("van der Maaten").
+        if start == 1 and words[0] in PARTICLES and readable.lstrip()[:1].islower():
+            start = 0
         surname_text, given_text = " ".join(words[start:]), " ".join(words[:start])
     surname_words = [w for w in map(_clean_word, _SURNAME_WORD.findall(surname_text)) if w]
     if not surname_words:
@@ -118,8 +123,8 @@ def parse_author(raw: str) -> AuthorName | None:
         initial = len(word) == 1 or piece.endswith(".")
         given.append((word[0] if initial else word, initial))
     given_words = (_clean_word(w) for w in re.split(r"[\s\-]+", given_text))
-    words = frozenset(w for w in (*surname_words, *given_words) if w)
-    return AuthorName(core, tuple(given), words)
+    every_word = frozenset(w for w in (*surname_words, *given_words) if w)
+    return AuthorName(core, tuple(given), every_word)
 
 
 def same_author(a: str, b: str) -> bool:
