@@ -8,6 +8,11 @@
 
 Faults queued with ``fail_next`` / ``stall_next`` / ``serve_next`` / ``empty_next`` are consumed
 one per request, in order, whatever the route. Add routes with ``double.route(prefix, handler)``.
+
+PDFs: ``/pdf/<id>`` serves ``set_pdf(id, body)`` (else a tiny PDF for a known paper), honours
+``Range: bytes=N-`` with 206 (``pdf_ranges = False`` answers 200 with the whole file instead), and
+``cut_next_pdf(after)`` ends the next PDF answer after that many body bytes (the connection
+closes, as a dropped download does). ``pdf_requests`` lists ``(path, Range header)``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class RecordedRequest(NamedTuple):
 class Request:
     path: str
     params: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ class Response:
     body: bytes = b""
     content_type: str = ATOM_CONTENT_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    cut_after: int | None = None
+    """Send only this many body bytes (after a full Content-Length), then close the connection."""
+    stall_after_cut: float = 0.0
+    """Say nothing for this long before closing a cut answer."""
 
 
 Route = Callable[[Request], Response]
@@ -351,6 +361,11 @@ class ArxivDouble:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.requests: list[RecordedRequest] = []
+        self._pdf_bodies: dict[str, bytes] = {}
+        self._pdf_cuts: list[tuple[int, float]] = []
+        self.pdf_ranges = True
+        """Whether Range requests for PDFs get 206 (else 200 with the whole file)."""
+        self.pdf_requests: list[tuple[str, str | None]] = []
         self.routes: dict[str, Route] = {
             "/api/query": self._query,
             "/pdf/": self._pdf,
@@ -419,6 +434,16 @@ class ArxivDouble:
         with self._lock:
             return list(self._papers.values())
 
+    def set_pdf(self, paper_id: str, body: bytes) -> None:
+        """Serve ``body`` as the PDF of ``paper_id`` (any version), paper known or not."""
+        with self._lock:
+            self._pdf_bodies[split_id(paper_id)[0]] = body
+
+    def cut_next_pdf(self, after: int, *, stall: float = 0.0, times: int = 1) -> None:
+        """End the next PDF answer(s) after ``after`` body bytes (waiting ``stall`` s first)."""
+        with self._lock:
+            self._pdf_cuts.extend([(after, stall)] * times)
+
     def route(self, prefix: str, handler: Route) -> None:
         """Answer GET requests whose path starts with ``prefix`` (longest prefix wins)."""
         self.routes[prefix] = handler
@@ -471,7 +496,7 @@ class ArxivDouble:
         arrived = time.monotonic()
         split = urlsplit(handler.path)
         params = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
-        request = Request(split.path, params)
+        request = Request(split.path, params, dict(handler.headers.items()))
         with self._lock:
             fault = self._faults.pop(0) if self._faults else None
         response = fault.response if fault is not None else None
@@ -488,7 +513,14 @@ class ArxivDouble:
             for name, value in response.headers.items():
                 handler.send_header(name, value)
             handler.end_headers()
-            handler.wfile.write(response.body)
+            if response.cut_after is None:
+                handler.wfile.write(response.body)
+                return
+            handler.close_connection = True
+            handler.wfile.write(response.body[: response.cut_after])
+            handler.wfile.flush()
+            if response.stall_after_cut > 0:
+                self._stop.wait(response.stall_after_cut)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -549,13 +581,36 @@ class ArxivDouble:
 
     def _pdf(self, request: Request) -> Response:
         raw = request.path.removeprefix("/pdf/")
+        range_header = request.headers.get("Range")
+        with self._lock:
+            self.pdf_requests.append((request.path, range_header))
         try:
-            wanted = split_id(raw)[0]
+            wanted, version = split_id(raw)
         except ValueError:
             return Response(404, b"not found", "text/plain")
         with self._lock:
             paper = self._papers.get(wanted)
-        if paper is None:
-            return Response(404, b"not found", "text/plain")
-        body = f"%PDF-1.4\n% {paper.versioned_id}\n%%EOF\n".encode()
-        return Response(200, body, "application/pdf")
+            body = self._pdf_bodies.get(wanted)
+            cut = self._pdf_cuts.pop(0) if self._pdf_cuts else None
+        if body is None:
+            if paper is None:
+                return Response(404, b"not found", "text/plain")
+            shown = f"{wanted}v{version}" if version else paper.versioned_id
+            body = f"%PDF-1.4\n% {shown}\n%%EOF\n".encode()
+        status, headers = 200, {"Accept-Ranges": "bytes"}
+        start = _range_start(range_header) if self.pdf_ranges else None
+        if start is not None:
+            if start >= len(body):
+                headers["Content-Range"] = f"bytes */{len(body)}"
+                return Response(416, b"", "text/plain", headers)
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+            body = body[start:]
+        after, stall = cut if cut is not None else (None, 0.0)
+        return Response(status, body, "application/pdf", headers, after, stall)
+
+
+def _range_start(header: str | None) -> int | None:
+    """The first byte asked for by ``Range: bytes=N-`` (other forms are served whole)."""
+    match = re.fullmatch(r"\s*bytes=(\d+)-\s*", header or "")
+    return int(match.group(1)) if match else None
