@@ -1,4 +1,6 @@
-"""The command line: ``arxiv-daily`` opens the reader, ``arxiv-daily digest`` prints a day.
+"""The command line: ``arxiv-daily`` opens the reader, ``arxiv-daily digest`` prints a day,
+``fetch`` fills the day cache ahead (for cron), ``export`` writes papers as Markdown, BibTeX or
+JSON.
 
 ``digest`` must stay light: nothing here imports Textual; the app is imported only to run it.
 Expected failures end with one line on stderr, never a traceback: exit 2 for what the user typed,
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from tui.domain.paper import Day
 
 PROG = "arxiv-daily"
+EXPORT_FORMATS = ("markdown", "bibtex", "json")
+MAX_FETCH_DAYS = 60
 SAMPLE_DATE = date(2025, 4, 9)
 """The listing day of the bundled sample (tui/data/sample-2025-04-09.json)."""
 
@@ -96,7 +100,68 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the settings file, or with --path only where it is.",
     )
     config.add_argument("--path", action="store_true", help="print only the file's path")
+    _add_fetch_parser(commands)
+    _add_export_parser(commands)
     return parser
+
+
+def _add_fetch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch listing days into the cache ahead of reading (for cron)",
+        description=(
+            "Fetch the listing of the followed categories for a day and the days before it "
+            "into the cache, so that the reader opens them without waiting. One line per day; "
+            "exit status 1 if any day could not be fetched."
+        ),
+    )
+    fetch.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        default=argparse.SUPPRESS,
+        help="the newest listing day to fetch (default: the newest one announced)",
+    )
+    fetch.add_argument(
+        "--days",
+        metavar="N",
+        type=int,
+        default=1,
+        help="how many listing days, counting back from --date (default: 1)",
+    )
+    fetch.add_argument(
+        "--category",
+        metavar="CATS",
+        default=argparse.SUPPRESS,
+        help="comma-separated categories (default: the followed ones)",
+    )
+    fetch.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch again days that are cached already",
+    )
+
+
+def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a day's matching papers, or the starred ones, as Markdown, BibTeX or JSON",
+        description=(
+            "Print the papers of one listing day that match the categories and keywords (as "
+            "digest chooses them), or with --starred every starred paper kept in the day cache."
+        ),
+    )
+    _add_day_options(export, inherited=True)
+    export.add_argument(
+        "--starred",
+        action="store_true",
+        help="the starred papers of every cached day instead of one day's",
+    )
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="markdown",
+        help="output format (default: markdown)",
+    )
 
 
 def _parse_keywords(text: str | None) -> tuple[str, ...] | None:
@@ -281,6 +346,155 @@ def _write(text: str) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- fetch
+
+
+def _count_papers(count: int) -> str:
+    return f"{count:,} paper" if count == 1 else f"{count:,} papers"
+
+
+def fetch_days(newest: date, days: int) -> list[date]:
+    """``newest`` and the ``days - 1`` listing days before it, newest first."""
+    from tui.domain.listing import previous_listing_day
+
+    found = [newest]
+    while len(found) < days:
+        found.append(previous_listing_day(found[-1]))
+    return found
+
+
+def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = False) -> int:
+    """Fetch each day into the cache, one line per day on stdout; 1 if any day failed."""
+    from tui.domain.day_cache import DayCache
+    from tui.domain.source import ArxivSource, FetchError
+
+    if options.demo:
+        raise CommandError("--demo has nothing to fetch: the sample day is part of the program")
+    if options.keywords is not None:
+        raise CommandError("fetch takes no --keyword: a day is fetched whole")
+    if not 1 <= days <= MAX_FETCH_DAYS:
+        raise CommandError(f"--days must be between 1 and {MAX_FETCH_DAYS}, not {days}")
+    categories = options.categories or config.follow.categories
+    label = ",".join(categories)
+    try:
+        cache = DayCache()
+    except OSError as error:
+        raise CommandError(f"the day cache is unavailable: {error}", code=1) from None
+    try:
+        source = ArxivSource()
+    except ValueError as error:  # a malformed ARXIV_DAILY_API_* setting
+        raise CommandError(str(error)) from None
+    failed = False
+    for day in fetch_days(options.date or latest_listing_day(), days):
+        cached = None if refresh else cache.load(day, categories)
+        for notice in cache.notices:
+            _warn(notice)
+        cache.notices.clear()
+        if cached is not None:
+            line = f"{_count_papers(len(cached.papers))} (cached)"
+        else:
+            try:
+                fetched = source.fetch_day(day, categories)
+            except FetchError as error:
+                failed = True
+                line = f"not fetched: {str(error) or 'fetching from arXiv failed'}"
+            else:
+                line = f"{_count_papers(len(fetched.papers))} (fetched)"
+                try:
+                    cache.save(fetched)
+                except OSError as error:
+                    failed = True
+                    line = f"{_count_papers(len(fetched.papers))} fetched but not cached: {error}"
+        if _write(f"{day.isoformat()}  {label}  {line}\n"):
+            return 1
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export_text(matches: Sequence[Match], output_format: str, title: str) -> str:
+    from tui.domain.export import export_json, export_markdown, to_bibtex
+
+    if output_format == "bibtex":
+        return to_bibtex([m.paper for m in matches])
+    if output_format == "json":
+        return export_json(matches, title)
+    return export_markdown(title, matches)
+
+
+def _export_title(label: str, categories: Sequence[str], keywords: Sequence[str] | None) -> str:
+    title = f"{label} ({', '.join(categories)})" if categories else label
+    if keywords:
+        title += f" matching {', '.join(keywords)}"
+    return title
+
+
+def run_export(
+    options: Options, output_format: str, config: Config | None = None, *, starred: bool = False
+) -> str:
+    """The day's matching papers (as ``digest`` chooses them), or the starred ones, as text."""
+    if starred:
+        return _export_starred(options, output_format)
+    follow = config.follow if config is not None else DEFAULT_FOLLOW
+    categories = options.categories or follow.categories
+    if options.demo:
+        from tui.domain.sample import load_sample_day
+
+        day = load_sample_day()
+    else:
+        day = load_day(options.date or latest_listing_day(), categories)
+    profile = digest_profile(options, config)
+    keywords = profile.keywords if profile else None
+    matches = select(day, categories, keywords, profile.exclude if profile else ())
+    if not matches:
+        _warn(f"no papers of {day.date.isoformat()} to export")
+    title = _export_title(f"arXiv {day.date.isoformat()}", categories, keywords)
+    return _export_text(matches, output_format, title)
+
+
+def _export_starred(options: Options, output_format: str) -> str:
+    """Every starred paper in the day cache, the most recently starred first; --category and
+    --keyword narrow them."""
+    from tui.domain.day_cache import DayCache
+    from tui.domain.filters import Match, matched_keywords
+    from tui.domain.store import FlagStore
+
+    if options.date is not None or options.demo:
+        raise CommandError("--starred takes papers from every day: leave out --date and --demo")
+    try:
+        with FlagStore() as store:
+            ids = [flag.id for flag in store.starred()]
+            notices = list(store.notices)
+        cache = DayCache()
+        found = cache.find(ids)
+        notices += cache.notices
+    except OSError as error:
+        raise CommandError(f"cannot read the starred papers: {error}", code=1) from None
+    for notice in notices:
+        _warn(notice)
+    missing = [paper_id for paper_id in ids if paper_id not in found]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        _warn(f"{_count_papers(len(missing))} starred but not in the day cache, left out: {shown}")
+    wanted = set(options.categories) if options.categories else None
+    matches: list[Match] = []
+    for paper_id in ids:
+        paper = found.get(paper_id)
+        if paper is None or (wanted is not None and wanted.isdisjoint(paper.categories)):
+            continue
+        hits: tuple[str, ...] = ()
+        if options.keywords:
+            hits = matched_keywords(paper, options.keywords)
+            if not hits:
+                continue
+        matches.append(Match(paper, hits))
+    if not matches:
+        _warn("no starred papers to export")
+    title = _export_title("Starred arXiv papers", options.categories or (), options.keywords)
+    return _export_text(matches, output_format, title)
+
+
 # ---------------------------------------------------------------- the app
 
 
@@ -308,6 +522,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_settings()
         if args.command == "digest":
             return _write(run_digest(options, args.format, config))
+        if args.command == "fetch":
+            return run_fetch(options, args.days, config, refresh=args.refresh)
+        if args.command == "export":
+            return _write(run_export(options, args.format, config, starred=args.starred))
         return run_reader(options)
     except CommandError as error:
         _fail(error)
