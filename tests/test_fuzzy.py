@@ -82,8 +82,9 @@ def test_swapped_letters_and_a_typo_in_each_word(sample: FuzzyIndex) -> None:
 
 def test_a_word_still_being_typed_matches_the_beginning_of_a_word(sample: FuzzyIndex) -> None:
     assert ids(sample.search("decoupled difus")) == [DDT]
-    # Only the last term is taken as unfinished.
+    # Only the last term is taken as unfinished, and not once a space follows it.
     assert sample.search("difus decoupled") == []
+    assert sample.search("decoupled difus ") == []
 
 
 def test_hyphenated_term_with_a_typo(sample: FuzzyIndex) -> None:
