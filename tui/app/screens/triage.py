@@ -477,10 +477,10 @@ class TriageScreen(Screen[None]):
             self._refresh_view()
 
     def _update_list_message(self) -> None:
-        text = self._list_message
+        text = "" if self.starred_only else self._list_message
         view = self.view
         if not text and view is not None and not view.matches and view.total:
-            if self._index is None:
+            if self._index is None and not self.starred_only:
                 text = "Filtering…"
             else:
                 text = "No paper matches. Esc clears the search; the sidebar turns filters off."
