@@ -18,6 +18,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("ARXIV_DAILY_DATA_DIR", str(data))
     monkeypatch.setenv("ARXIV_DAILY_API_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("ARXIV_DAILY_RSS_URL", "http://127.0.0.1:9/rss/{categories}")
+    monkeypatch.setenv("ARXIV_DAILY_PDF_URL", "http://127.0.0.1:9/pdf/{id}")
     yield data
 
 

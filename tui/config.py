@@ -126,7 +126,8 @@ exclude = []
 # "question_mark", "left_square_bracket"). The actions (the help screen, ?, says what each
 # does): next_unread, toggle_star, toggle_read, mark_read_next, mark_all_read, undo, copy_id,
 # copy_abs, copy_pdf, open_abs, previous_day, next_day, newest_day, pick_date, search,
-# starred_only, toggle_sidebar, clear, help, quit. Default: no overrides.
+# starred_only, toggle_sidebar, clear, toggle_select, select_all, watch_author, watched_only,
+# download_pdf, open_pdf, help, quit. Default: no overrides.
 [keys]
 # toggle_star = "x"
 # next_day = "right_square_bracket,l"

@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sys
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import partial
+from pathlib import Path
 
 from textual import on
+from textual.actions import ActionParseResult
 from textual.app import App
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
+from tui import paths
 from tui.app.commands import KeyOverrides, keymap
 from tui.app.flag_keeper import FlagKeeper
 from tui.app.messages import FlagWriteFailed, StoreFailed, StoreOpened
+from tui.app.screens.power_triage import TriageExtras
 from tui.app.screens.triage import DaySources, TriageScreen
-from tui.config import Config, ConfigError, default_config, load_config
+from tui.app.session_keeper import SessionKeeper
+from tui.config import Config, ConfigError, add_watch_author, default_config, load_config
+from tui.crash import RecentActions, report_and_exit_message, write_crash_report
 from tui.domain.day_cache import DayCache
 from tui.domain.follow import Follow, KeywordProfile
 from tui.domain.listing import latest_listing_day
+from tui.domain.pdf import PdfError, open_with_system_viewer
+from tui.domain.session import SESSION_FILE, Session, load_session
 from tui.domain.source import ArxivSource
 from tui.domain.store import FlagStore
+from tui.domain.watch import WatchList
 from tui.options import Options
 from tui.paths import sample_day_path, styles_path
 
@@ -31,8 +43,20 @@ BROWSER_ENV = "ARXIV_DAILY_BROWSER"
 """``none``: never start a browser; say which page would have opened."""
 
 ADHOC_PROFILE = "--keyword"
+DEMO_SESSION_FILE = "session-demo.json"
+"""The demo keeps its own session: its sample day must not become the real reader's day."""
 
 Opener = Callable[[str], object]
+PdfOpener = Callable[[Path], object]
+
+
+def session_file(options: Options) -> Path:
+    return paths.state_dir() / (DEMO_SESSION_FILE if options.demo else SESSION_FILE)
+
+
+def restores_session(options: Options) -> bool:
+    """Pick up where the last run left off unless the command line says where to start."""
+    return options.date is None and options.categories is None and options.keywords is None
 
 
 def profiles_for(options: Options, follow: Follow) -> tuple[tuple[KeywordProfile, ...], str | None]:
@@ -57,7 +81,11 @@ class ArxivDailyApp(App[int]):
         source: Callable[[], ArxivSource] = ArxivSource,
         store: Callable[[], FlagStore] = FlagStore,
         cache: Callable[[], DayCache] = DayCache,
+        pdf_opener: PdfOpener | None = None,
+        session: Session | bool | None = True,
     ) -> None:
+        """``session``: the session to restore; True reads the last one (unless ``options`` say
+        where to start); False neither restores nor saves one."""
         super().__init__()
         self.options = options
         self.config = config if config is not None else default_config()
@@ -75,6 +103,29 @@ class ArxivDailyApp(App[int]):
         self.flags: FlagKeeper | None = None
         self.startup_warnings: list[str] = []
         """Shown as warnings once the app is up (a settings file that could not be read)."""
+        self._pdf_opener = pdf_opener
+        self.opened_pdfs: list[Path] = []
+        """Every PDF asked to open, whether or not a viewer was started."""
+        self.recent_actions = RecentActions()
+        self.crash_report: Path | None = None
+        """Where the report of an unexpected error went (printed after the terminal is back)."""
+        self.session_keeper: SessionKeeper | None = None
+        self.restored: Session | None = None
+        if session is not False:
+            self.session_keeper = SessionKeeper(
+                session_file(options),
+                on_failed=lambda reason: self.call_from_thread(
+                    self.notify,
+                    f"Where you left off will not be kept: {reason}",
+                    title="Session",
+                    severity="warning",
+                ),
+            )
+            if isinstance(session, Session):
+                self.restored = session
+            elif session is True and restores_session(options):
+                # Before the app runs: a small file, read once, not on a running UI.
+                self.restored = load_session(session_file(options), self.startup_warnings)
 
     # ----------------------------------------------------------------- start
 
@@ -92,7 +143,10 @@ class ArxivDailyApp(App[int]):
         categories = options.categories or self.follow.categories
         profiles, active = profiles_for(options, self.follow)
         newest = _sample_date() if options.demo else latest_listing_day(self.now())
+        restored = self.restored
         start = options.date or newest
+        if restored is not None and restored.day is not None and restored.day < newest:
+            start = restored.day
         self.push_screen(
             TriageScreen(
                 categories=categories,
@@ -109,8 +163,24 @@ class ArxivDailyApp(App[int]):
                 ),
                 open_page=self.open_page,
                 expand_marks_read=self.config.expand_marks_read,
+                extras=TriageExtras(
+                    watch=WatchList(self.config.watch_authors, self.config.watch_phrases),
+                    pdf_folder=self.config.pdf_folder,
+                    open_pdf=self.open_pdf,
+                    save_watch_author=self._save_watch_author,
+                    keep_session=self._keep_session if self.session_keeper else None,
+                    restore=restored,
+                ),
             )
         )
+
+    def _save_watch_author(self, name: str) -> None:
+        """On a worker thread: the settings file gains the author (ConfigError if it cannot)."""
+        add_watch_author(name, self.config.path)
+
+    def _keep_session(self, session: Session) -> None:
+        if self.session_keeper is not None:
+            self.session_keeper.save(session)
 
     def _apply_settings(self) -> None:
         known, unknown = keymap(self.key_overrides)
@@ -180,11 +250,61 @@ class ArxivDailyApp(App[int]):
 
     async def action_quit(self) -> None:
         await self.flush_flags()
+        await self.flush_session()
         self.exit(0)
+
+    async def flush_session(self) -> None:
+        """Hand the triage screen's session to the keeper and wait until it is on disk."""
+        keeper = self.session_keeper
+        if keeper is None:
+            return
+        try:
+            session = self.triage.current_session()
+        except LookupError:
+            return
+        await asyncio.wrap_future(keeper.save(session))
 
     def on_unmount(self) -> None:
         if self.flags is not None:
             self.flags.close()
+        if self.session_keeper is not None:
+            self.session_keeper.close()
+
+    # ----------------------------------------------------------------- crashes
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every action, whatever ran it (a key, the palette, a click), noted for crash reports."""
+        where = type(default_namespace).__name__ if default_namespace is not None else "App"
+        self.recent_actions.add(f"{where}: {action if isinstance(action, str) else action[1]}")
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: write a report, keep every flag and the position, then let
+        Textual restore the terminal and exit (run_app prints the report's path)."""
+        if self.crash_report is None:
+            original = getattr(error, "error", None)  # a worker's error comes wrapped
+            reported = original if isinstance(original, BaseException) else error
+            try:
+                self.crash_report = write_crash_report(reported, self.recent_actions.snapshot())
+            except OSError:
+                self.crash_report = None
+            self._save_on_crash()
+        super()._handle_exception(error)
+
+    def _save_on_crash(self) -> None:
+        # Crashing already: keep what can be kept, whatever else fails.
+        if self.flags is not None:
+            with contextlib.suppress(Exception):
+                self.flags.close()
+        keeper = self.session_keeper
+        if keeper is not None:
+            with contextlib.suppress(Exception):
+                keeper.save_now(self.triage.current_session())
 
     # ----------------------------------------------------------------- browser
 
@@ -202,6 +322,37 @@ class ArxivDailyApp(App[int]):
             name="browser",
             group="browser",
             thread=True,
+        )
+
+    def open_pdf(self, path: Path) -> None:
+        """Open a PDF on disk with the system viewer (or the injected opener), off the UI
+        thread; where there is no viewer (ARXIV_DAILY_BROWSER=none, headless) say where it is."""
+        self.opened_pdfs.append(path)
+        opener = self._pdf_opener
+        if opener is None and (
+            os.environ.get(BROWSER_ENV, "").strip().lower() == "none" or self.is_headless
+        ):
+            self.notify(str(path), title="Not opening a PDF viewer here", timeout=5)
+            return
+        self.notify(path.name, title="Opening", timeout=3)
+        self.run_worker(
+            partial(self._open_pdf_in_thread, opener or open_with_system_viewer, path),
+            name="pdf viewer",
+            group="viewer",
+            thread=True,
+        )
+
+    def _open_pdf_in_thread(self, opener: PdfOpener, path: Path) -> None:
+        try:
+            opener(path)
+        except PdfError as error:
+            problem = str(error)
+        except Exception as error:
+            problem = f"{type(error).__name__}: {error}"
+        else:
+            return
+        self.call_from_thread(
+            self.notify, f"{path.name}: {problem}", title="Could not open", severity="error"
         )
 
     def notify(
@@ -246,4 +397,6 @@ def run_app(options: Options, config: Config | None = None) -> int:
     if warning is not None:
         app.startup_warnings.append(warning)
     result = app.run()
+    if app.crash_report is not None:
+        print(report_and_exit_message(app.crash_report), file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

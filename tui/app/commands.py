@@ -23,6 +23,9 @@ COPY = "Copy and open"
 DAYS = "Days"
 FILTER = "Filter"
 APP = "App"
+SELECT = "Selection"
+WATCH = "Watch list"
+PDF = "PDFs"
 
 
 class Command:
@@ -138,7 +141,7 @@ class MarkAllRead(Command):
 
 class Undo(Command):
     KEYS, KEY_DISPLAY, ACTION = "u", "u", "undo"
-    TITLE, HELP, GROUP = "Undo", "Undo the last star, read or mark-all", FLAGS
+    TITLE, HELP, GROUP = "Undo", "Undo the last star, read or mark-all (of one or many)", FLAGS
 
 
 class CopyId(Command):
@@ -210,7 +213,61 @@ class FocusSidebar(Command):
 
 class ClearFilter(Command):
     KEYS, KEY_DISPLAY, ACTION = "escape", "Esc", "clear"
-    TITLE, HELP, GROUP = "Clear", "Clear the search, or leave the starred view", FILTER
+    TITLE, HELP, GROUP = (
+        "Clear",
+        "Clear the search, else the selection, else leave the starred view",
+        FILTER,
+    )
+
+
+# ---------------------------------------------------------------- power triage
+
+
+class ToggleSelect(Command):
+    KEYS, KEY_DISPLAY, ACTION = "v", "v", "toggle_select"
+    TITLE, HELP, GROUP = (
+        "Select",
+        "Select or unselect the paper and move on (s, r, c, y, Y, o, D, O then act on the "
+        "selection)",
+        SELECT,
+    )
+
+
+class SelectAll(Command):
+    KEYS, KEY_DISPLAY, ACTION = "V", "V", "select_all"
+    TITLE, HELP, GROUP = "Select all", "Select every paper shown (again: unselect them)", SELECT
+
+
+class WatchAuthor(Command):
+    KEYS, KEY_DISPLAY, ACTION = "w", "w", "watch_author"
+    TITLE, HELP, GROUP = (
+        "Watch author",
+        "Watch an author of the paper (kept in the settings)",
+        WATCH,
+    )
+
+
+class WatchedOnly(Command):
+    KEYS, KEY_DISPLAY, ACTION = "W", "W", "watched_only"
+    TITLE, HELP, GROUP = (
+        "Watched",
+        "Show only papers by watched authors or with watched phrases",
+        WATCH,
+    )
+
+
+class DownloadPdf(Command):
+    KEYS, KEY_DISPLAY, ACTION = "D", "D", "download_pdf"
+    TITLE, HELP, GROUP = "Download PDF", "Download the PDF into the PDF folder", PDF
+
+
+class OpenPdf(Command):
+    KEYS, KEY_DISPLAY, ACTION = "O", "O", "open_pdf"
+    TITLE, HELP, GROUP = (
+        "Open PDF",
+        "Open the downloaded PDF in the PDF viewer (downloading it first if needed)",
+        PDF,
+    )
 
 
 class Help(Command):
@@ -251,6 +308,12 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     ToggleSidebar,
     FocusSidebar,
     ClearFilter,
+    ToggleSelect,
+    SelectAll,
+    WatchAuthor,
+    WatchedOnly,
+    DownloadPdf,
+    OpenPdf,
     Help,
     Quit,
 )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 
 from textual.message import Message
 
+from tui.app.watching import WatchHit
 from tui.domain.filters import DayIndex
+from tui.domain.fuzzy import FuzzyIndex
 from tui.domain.paper import Day, Paper
 from tui.domain.source import FetchProgress
 
@@ -73,10 +76,84 @@ class LoadFinished(Message):
 class StarredFound(Message):
     """The starred papers of every cached day, for the starred-only view."""
 
-    def __init__(self, papers: Sequence[Paper], index: DayIndex) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        index: DayIndex,
+        fuzzy: FuzzyIndex | None = None,
+        watch_hits: Mapping[str, WatchHit] | None = None,
+    ) -> None:
         super().__init__()
         self.papers = papers
         self.index = index
+        self.fuzzy = fuzzy
+        self.watch_hits = watch_hits
+
+
+class FuzzyIndexed(Message):
+    """The typo-tolerant search index of a day (built after its filter index)."""
+
+    def __init__(self, day: Day, fuzzy: FuzzyIndex, *, generation: int) -> None:
+        super().__init__()
+        self.day = day
+        self.fuzzy = fuzzy
+        self.generation = generation
+
+
+class WatchMatched(Message):
+    """Which of some papers the watch list hits (computed with list number ``watch_version``)."""
+
+    def __init__(self, hits: Mapping[str, WatchHit], *, watch_version: int) -> None:
+        super().__init__()
+        self.hits = hits
+        self.watch_version = watch_version
+
+
+class WatchAuthorSaved(Message):
+    """An author added to the watch list was written to the settings (or could not be)."""
+
+    def __init__(self, name: str, problem: str | None) -> None:
+        super().__init__()
+        self.name = name
+        self.problem = problem
+
+
+class PdfProgressed(Message):
+    def __init__(self, paper_id: str, done: int, total: int | None, *, position: str) -> None:
+        super().__init__()
+        self.paper_id = paper_id
+        self.done = done
+        self.total = total
+        self.position = position
+        """``"2/3"`` in a download of several papers, else empty."""
+
+
+class PdfFinished(Message):
+    """One paper's PDF is on disk (``path``), or could not be fetched (``problem``)."""
+
+    def __init__(
+        self,
+        paper_id: str,
+        *,
+        path: Path | None,
+        problem: str | None,
+        already_there: bool = False,
+        then_open: bool = False,
+    ) -> None:
+        super().__init__()
+        self.paper_id = paper_id
+        self.path = path
+        self.problem = problem
+        self.already_there = already_there
+        self.then_open = then_open
+
+
+class PdfJobEnded(Message):
+    """A download job (one key press) is over, whatever came of it."""
+
+    def __init__(self, paper_ids: Sequence[str]) -> None:
+        super().__init__()
+        self.paper_ids = paper_ids
 
 
 class StoreOpened(Message):

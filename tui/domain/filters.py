@@ -213,11 +213,24 @@ class DayIndex:
         return result
 
     def view(
-        self, query: Query, categories: Sequence[str], profiles: Sequence[KeywordProfile]
+        self,
+        query: Query,
+        categories: Sequence[str],
+        profiles: Sequence[KeywordProfile],
+        *,
+        ranked: Sequence[tuple[int, float]] | None = None,
+        within: frozenset[int] | None = None,
     ) -> View:
-        """The papers passing ``query`` in day order, with counts for every facet."""
+        """The papers passing ``query`` in day order, with counts for every facet.
+
+        ``ranked`` (positions in ``papers``, best first, as ``FuzzyIndex.ranked`` gives them)
+        replaces the substring search for ``query.text``: the papers are then in its order.
+        ``within`` keeps only those positions (a watched-only view), counts included.
+        """
         in_categories = self._category_set(query.categories)
-        in_text = self._text_set(query.text)
+        in_text = self._text_set(query.text) if ranked is None else frozenset(i for i, _ in ranked)
+        if within is not None:
+            in_text = in_text & within
         if query.profile is None:
             keyword_hits: Mapping[int, tuple[str, ...]] = {}
             in_profile = self._all
@@ -225,7 +238,11 @@ class DayIndex:
             keyword_hits = self.keyword_matches(query.profile)
             in_profile = frozenset(keyword_hits)
 
-        passing = sorted(in_categories & in_profile & in_text)
+        passing_set = in_categories & in_profile & in_text
+        if ranked is None:
+            passing = sorted(passing_set)
+        else:
+            passing = [i for i, _ in ranked if i in passing_set]
         matches = tuple(Match(self.papers[i], keyword_hits.get(i, ())) for i in passing)
 
         profile_and_text = in_profile & in_text

@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.app.clipboard import Clipboard
@@ -37,12 +36,15 @@ from tui.app.messages import (
 )
 from tui.app.screens.date_picker import DatePickerScreen
 from tui.app.screens.help import HelpScreen
+from tui.app.screens.power_triage import MAX_OPENED, PowerTriage, TriageExtras
+from tui.app.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.sidebar import Sidebar
 from tui.domain.day_cache import DayCache
 from tui.domain.filters import DayIndex, Match, Query, View
 from tui.domain.follow import KeywordProfile
+from tui.domain.fuzzy import FuzzyIndex
 from tui.domain.listing import next_listing_day, previous_listing_day
 from tui.domain.paper import Day, Paper
 from tui.domain.sample import load_sample_day
@@ -106,7 +108,7 @@ class SearchBox(Input):
     BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(PowerTriage):
     BINDINGS: ClassVar[list[BindingType]] = [*bindings()]
     COMMANDS: ClassVar = {TriageCommands}
     AUTO_FOCUS = "#papers"
@@ -123,6 +125,7 @@ class TriageScreen(Screen[None]):
         days: DaySources,
         open_page: Callable[[str], None],
         expand_marks_read: bool = True,
+        extras: TriageExtras | None = None,
     ) -> None:
         super().__init__()
         self.categories = tuple(categories)
@@ -159,6 +162,7 @@ class TriageScreen(Screen[None]):
         self.stale_results_ignored = 0
         """Results of days already left, dropped (tests wait on this)."""
         self.stale_loads_finished = 0
+        self._init_power(extras or TriageExtras())
 
     # ----------------------------------------------------------------- layout
 
@@ -166,12 +170,18 @@ class TriageScreen(Screen[None]):
         yield DateBar(id="date-bar")
         with Horizontal(id="body"):
             yield Sidebar(
-                self.categories, self.profiles, active_profile=self._active_profile, id="sidebar"
+                self.categories,
+                self.profiles,
+                active_profile=self._active_profile,
+                enabled=self._enabled,
+                id="sidebar",
             )
             with Vertical(id="main"):
                 yield SearchBox(placeholder="Search: title, author, abstract, id", id="search")
                 yield Static("", id="list-message", markup=False)
-                yield PaperList(flag_lookup=self.flags.get, id="papers")
+                yield PaperList(
+                    flag_lookup=self.flags.get, marks_lookup=self._row_marks, id="papers"
+                )
         yield Footer()
 
     @property
@@ -191,12 +201,14 @@ class TriageScreen(Screen[None]):
         return self.query_one(SearchBox)
 
     def on_mount(self) -> None:
+        self._restore_filters_on_mount()
         self._refresh_view()
         self.show_date(self._start or self.newest, first=True)
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
+        self._leaving()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -207,6 +219,7 @@ class TriageScreen(Screen[None]):
         """Show the listing ``day``: the cached copy at once, then arXiv's where it may be newer."""
         if self._cancel is not None:
             self._cancel.set()
+        self._day_changing(day)
         self._generation += 1
         self._cancel = threading.Event()
         self.starred_only = False
@@ -366,6 +379,7 @@ class TriageScreen(Screen[None]):
         self.shown_date = message.day.date
         self.day_loading = message.still_fetching
         self._seen.update((paper.id, paper) for paper in message.day.papers)
+        self._day_shown(message.day)
         self._list_message = ""
         if message.note:
             self._set_status(message.note, Status.WARNING)
@@ -426,6 +440,7 @@ class TriageScreen(Screen[None]):
         if message.generation != self._generation:
             self.stale_loads_finished += 1
             return
+        self._load_settled()
         if self.day_loading:
             self.day_loading = False
             if self._status_kind is Status.BUSY:
@@ -449,10 +464,11 @@ class TriageScreen(Screen[None]):
             view = self._view_before_index()
             self.sidebar.show_counts(None, None)
         else:
-            view = index.view(self._query(), self.categories, self.profiles)
+            view = self._view_of(index)
             self.sidebar.show_counts(view.category_counts, view.profile_counts)
         self.view = view
         self.papers.show(view.matches, keep_position=keep_position)
+        self._view_shown(view, counted=index is not None)
         self._update_date_bar()
         self._update_list_message()
 
@@ -469,6 +485,7 @@ class TriageScreen(Screen[None]):
         if message.generation != self._generation or message.day is not self.day:
             return
         self._index = message.index
+        self._day_indexed(message.day, message.generation)
         # A day is tens of thousands of long-lived objects (papers, index strings). Moving them
         # out of the collector's sight keeps full collections, and so key presses, short (a
         # 5,000-paper day: worst key-to-screen ~70 ms → ~15 ms). Acyclic garbage is still freed.
@@ -510,6 +527,9 @@ class TriageScreen(Screen[None]):
                 starred_only=self.starred_only,
                 status=self._status,
                 status_kind=self._status_kind,
+                selected=len(self.selected),
+                watched_only=self.watched_only,
+                activity=self._pdf_activity,
             )
         )
 
@@ -558,6 +578,8 @@ class TriageScreen(Screen[None]):
             search.remove_class("-open")
             self.papers.focus()
             self._refresh_view()
+        elif self.selected:
+            self._clear_selection()
         elif self.starred_only:
             self.action_starred_only()
 
@@ -603,18 +625,26 @@ class TriageScreen(Screen[None]):
         self.papers.toggle_expand()
 
     def action_toggle_star(self) -> None:
-        paper = self._highlighted()
-        if paper is not None:
-            starred = not self.flags.get(paper.id).starred
-            label = ("star " if starred else "unstar ") + paper.id
-            self._set_flag("starred", [paper.id], starred, undo_label=label)
+        self._toggle_flag("starred", ("star", "unstar"), ("Starred", "Unstarred"))
 
     def action_toggle_read(self) -> None:
-        paper = self._highlighted()
-        if paper is not None:
-            read = not self.flags.get(paper.id).read
-            label = ("mark read " if read else "mark unread ") + paper.id
-            self._set_flag("read", [paper.id], read, undo_label=label)
+        self._toggle_flag("read", ("mark read", "mark unread"), ("Marked read", "Marked unread"))
+
+    def _toggle_flag(self, field: FlagField, verbs: tuple[str, str], done: tuple[str, str]) -> None:
+        """Flip the flag of the highlighted paper; of a selection, set it on all (unless all
+        have it already: then clear it on all)."""
+        papers = self.targets()
+        if not papers:
+            return
+        ids = [paper.id for paper in papers]
+        value = not all(getattr(self.flags.get(paper_id), field) for paper_id in ids)
+        verb = verbs[0] if value else verbs[1]
+        if len(ids) == 1 and not self.selected:
+            self._set_flag(field, ids, value, undo_label=f"{verb} {ids[0]}")
+            return
+        count = f"{len(ids)} paper" + ("" if len(ids) == 1 else "s")
+        self._set_flag(field, ids, value, undo_label=f"{verb} {count}")
+        self.app.notify(f"{done[0] if value else done[1]} {count}. u undoes it.", timeout=4)
 
     def action_mark_read_next(self) -> None:
         paper = self._highlighted()
@@ -654,23 +684,35 @@ class TriageScreen(Screen[None]):
         self._update_date_bar()
         self.app.notify(f"Undone: {step.label}.", timeout=3)
 
-    def _copy(self, text_of: Callable[[Paper], str], what: Callable[[Paper], str]) -> None:
-        paper = self._highlighted()
-        if paper is not None:
-            Clipboard(self.app).copy(text_of(paper), what(paper))
+    def _copy(
+        self, text_of: Callable[[Paper], str], what: Callable[[Paper], str], many: str
+    ) -> None:
+        """Copy the highlighted paper's text, or the selection's, one per line."""
+        papers = self.targets()
+        if len(papers) == 1 and not self.selected:
+            Clipboard(self.app).copy(text_of(papers[0]), what(papers[0]))
+        elif papers:
+            text = "\n".join(text_of(paper) for paper in papers)
+            Clipboard(self.app).copy(text, f"{len(papers)} {many}")
 
     def action_copy_id(self) -> None:
-        self._copy(lambda p: p.id, lambda p: p.id)
+        self._copy(lambda p: p.id, lambda p: p.id, "IDs")
 
     def action_copy_abs(self) -> None:
-        self._copy(lambda p: p.abs_url, lambda p: "link " + p.abs_url)
+        self._copy(lambda p: p.abs_url, lambda p: "link " + p.abs_url, "links")
 
     def action_copy_pdf(self) -> None:
-        self._copy(lambda p: p.pdf_url, lambda p: "PDF link " + p.pdf_url)
+        self._copy(lambda p: p.pdf_url, lambda p: "PDF link " + p.pdf_url, "PDF links")
 
     def action_open_abs(self) -> None:
-        paper = self._highlighted()
-        if paper is not None:
+        papers = self.targets()
+        if len(papers) > MAX_OPENED:
+            self.app.notify(
+                f"Opening the first {MAX_OPENED} of {len(papers)} selected pages.",
+                severity="warning",
+                timeout=4,
+            )
+        for paper in papers[:MAX_OPENED]:
             self._open_page(paper.abs_url)
 
     # ----------------------------------------------------------------- days
@@ -701,6 +743,7 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- starred view
 
     def action_starred_only(self) -> None:
+        self._leaving_list()
         if self.starred_only:
             self.starred_only = False
             self._refresh_view(keep_position=False)
@@ -724,14 +767,17 @@ class TriageScreen(Screen[None]):
             with self._days.lock:
                 found = dict(self._days.cache().find(missing))
         papers = [paper for paper_id in ids if (paper := seen.get(paper_id) or found.get(paper_id))]
-        self.post_message(StarredFound(papers, DayIndex(papers)))
+        hits = watch_hits(self.watch_list, papers)
+        self.post_message(StarredFound(papers, DayIndex(papers), FuzzyIndex(papers), hits))
 
     @on(StarredFound)
     def starred_found(self, message: StarredFound) -> None:
         if not self.starred_only:
             return
         self._starred_index = message.index
+        self._starred_settled(message.fuzzy, dict(message.watch_hits or {}))
         self._refresh_view(keep_position=False)
+        self._after_starred_refresh()
 
     # ----------------------------------------------------------------- app
 

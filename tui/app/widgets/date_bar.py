@@ -28,6 +28,11 @@ class DateBarState:
     status: str = ""
     """Progress, an offline mark, a failure: one line, plain text."""
     status_kind: Status = Status.QUIET
+    selected: int = 0
+    """Papers selected for a bulk action."""
+    watched_only: bool = False
+    activity: str = ""
+    """Background work of the user's (PDF downloads): one line, plain text."""
 
 
 _STATUS_STYLE = {
@@ -59,6 +64,12 @@ def date_bar_content(state: DateBarState) -> Content:
                 f"{state.unread} unread", "$text-accent" if state.unread else "$text-muted"
             )
         )
+    if state.watched_only:
+        parts.append(Content.styled("◆ watched only", "$text-success"))
+    if state.selected:
+        parts.append(Content.styled(f"{state.selected} selected", "bold $text-primary"))
+    if state.activity:
+        parts.append(Content.styled(state.activity, "$text-accent"))
     line = Content(" · ").join(parts)
     if state.status:
         line = Content.assemble(

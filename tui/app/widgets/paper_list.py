@@ -24,7 +24,9 @@ from textual.strip import Strip
 from textual.style import Style
 
 from tui.app.widgets.paper_row import (
+    NO_MARKS,
     RowLayout,
+    RowMarks,
     RowStyles,
     detail_lines,
     row_content,
@@ -35,6 +37,7 @@ from tui.domain.paper import Paper
 from tui.domain.store import Flag
 
 FlagLookup = Callable[[str], Flag]
+MarksLookup = Callable[[Paper], RowMarks]
 
 _ROW_CACHE_SIZE = 1024
 _TITLE_CACHE_SIZE = 8192
@@ -71,6 +74,8 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--gutter",
         "paper-list--gutter-cursor",
         "paper-list--muted",
+        "paper-list--watch",
+        "paper-list--selected",
     }
 
     DEFAULT_CSS = """
@@ -103,6 +108,8 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--gutter { color: $foreground 25%; }
         & > .paper-list--gutter-cursor { color: $accent; }
         & > .paper-list--muted { color: $text-muted; }
+        & > .paper-list--watch { color: $text-success; text-style: bold; }
+        & > .paper-list--selected { color: $text-primary; text-style: bold; }
     }
     """
 
@@ -136,6 +143,7 @@ class PaperList(ScrollView, can_focus=True):
         self,
         *,
         flag_lookup: FlagLookup,
+        marks_lookup: MarksLookup | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -143,6 +151,7 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._flag_lookup = flag_lookup
+        self._marks_lookup = marks_lookup
         self._papers: list[Paper] = []
         self._keywords: list[tuple[str, ...]] = []
         self._index_of: dict[str, int] = {}
@@ -233,6 +242,22 @@ class PaperList(ScrollView, can_focus=True):
             index = self._index_of.get(paper_id)
             if index is not None:
                 self.refresh_line(self._line_of(index))
+
+    def refresh_marks(self, ids: Iterable[str] | None = None) -> None:
+        """The watch list or the selection changed: repaint these rows (None: all of them,
+        expanded details included)."""
+        if ids is None:
+            self._title_cache.clear()
+            self._detail_cache.clear()
+            self._row_cache.clear()
+            self._layout_width = -1
+            self.refresh()
+        else:
+            self.refresh_papers(ids)
+
+    def _marks(self, index: int) -> RowMarks:
+        lookup = self._marks_lookup
+        return NO_MARKS if lookup is None else lookup(self._papers[index])
 
     def move_to(self, paper_id: str) -> bool:
         """Put the cursor on this paper; False if it is not shown."""
@@ -420,7 +445,14 @@ class PaperList(ScrollView, can_focus=True):
         key = (paper.id, width)
         lines = self._detail_cache.get(key)
         if lines is None:
-            lines = detail_lines(paper, self._keywords[index], width, self._styles())
+            marks = self._marks(index)
+            lines = detail_lines(
+                paper,
+                self._keywords[index] + marks.phrases,
+                width,
+                self._styles(),
+                marks.watched_authors,
+            )
             self._detail_cache[key] = lines
         return lines
 
@@ -443,12 +475,14 @@ class PaperList(ScrollView, can_focus=True):
                 label=style("label"),
                 gutter=style("gutter"),
                 muted=style("muted"),
+                watch=style("watch"),
+                selected=style("selected"),
             )
         return self._row_styles
 
-    def _title(self, index: int) -> Content:
+    def _title(self, index: int, phrases: tuple[str, ...] = ()) -> Content:
         paper = self._papers[index]
-        keywords = self._keywords[index]
+        keywords = self._keywords[index] + phrases
         key = (paper.id, paper.title, keywords)
         title = self._title_cache.get(key)
         if title is None:
@@ -495,18 +529,20 @@ class PaperList(ScrollView, can_focus=True):
     def _row_strip(self, index: int, width: int, is_cursor: bool) -> Strip:
         paper = self._papers[index]
         flag = self._flag_lookup(paper.id)
-        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus)
+        marks = self._marks(index)
+        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus, marks)
         strip = self._row_cache.get(key)
         if strip is None:
             if self._row_layout is None or self._row_layout.width != width:
                 self._row_layout = RowLayout.fit(width, self._id_width, self._category_width)
             content = row_content(
                 paper,
-                self._title(index),
+                self._title(index, marks.phrases),
                 read=flag.read,
                 starred=flag.starred,
                 layout=self._row_layout,
                 styles=self._styles(),
+                marks=marks,
             )
             base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
             strip = self._strip(content, base, width)

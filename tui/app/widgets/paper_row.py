@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rich.cells import cell_len
@@ -21,6 +21,10 @@ from tui.domain.render import author_name, latex_to_text, short_authors
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 NO_STAR_MARK = "☆"
+WATCH_MARK = "◆"
+"""Before the title of a paper by a watched author or with a watched phrase."""
+SELECTED_MARK = "✓"
+"""Before the title of a selected paper."""
 CROSS_MARK = "↔ cross"
 REPLACE_MARK = "↻ v{version}"
 ROW_AUTHORS = 3
@@ -121,6 +125,23 @@ class RowStyles:
     label: Style
     gutter: Style
     muted: Style
+    watch: Style = field(default_factory=Style)
+    selected: Style = field(default_factory=Style)
+
+
+@dataclass(frozen=True, slots=True)
+class RowMarks:
+    """What a row shows beyond the paper and its flags (hashable: part of the row cache key)."""
+
+    selected: bool = False
+    watched: bool = False
+    watched_authors: tuple[str, ...] = ()
+    """The paper's authors (readable) that are watched: highlighted where shown."""
+    phrases: tuple[str, ...] = ()
+    """Watched phrases it contains: highlighted as keywords are."""
+
+
+NO_MARKS = RowMarks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +198,13 @@ def row_content(
     starred: bool,
     layout: RowLayout,
     styles: RowStyles,
+    marks: RowMarks = NO_MARKS,
 ) -> Content:
     """The paper's one-line row, exactly ``layout.width`` cells wide."""
+    if marks.watched:
+        title = Content.assemble((WATCH_MARK, styles.watch), " ", title)
+    if marks.selected:
+        title = Content.assemble((SELECTED_MARK, styles.selected), " ", title)
     parts: list[Content] = [
         Content(" " if read else UNREAD_MARK).stylize(styles.unread),
         Content(" "),
@@ -194,7 +220,10 @@ def row_content(
     if layout.category:
         parts += [gap, _cell(paper.primary_category, layout.category, styles.category)]
     if layout.authors:
-        parts += [gap, _cell(row_authors(paper, layout.authors), layout.authors, styles.authors)]
+        authors = highlight_names(
+            row_authors(paper, layout.authors), marks.watched_authors, styles.watch
+        )
+        parts += [gap, _cell(authors, layout.authors, styles.authors)]
     if layout.kind:
         mark = kind_mark(paper)
         if layout.kind == 1:
@@ -219,6 +248,28 @@ def row_authors(paper: Paper, width: int) -> str:
     return names
 
 
+def highlight_names(text: str, names: tuple[str, ...], style: Style) -> Content:
+    """``text`` with each of ``names`` styled where it occurs as a whole name."""
+    if not names:
+        return Content(text)
+    shown = tuple(safe_text(name) for name in names)
+    pattern = _keyword_pattern(shown)
+    if pattern is None:
+        return Content(text)
+    spans = [
+        Span(m.start(), m.end(), style)
+        for m in pattern.finditer(text)
+        if _whole_name(text, m.start(), m.end())
+    ]
+    return Content(text, spans)
+
+
+def _whole_name(text: str, start: int, end: int) -> bool:
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return not (before.isalnum() or after.isalnum())
+
+
 def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
     """All authors up to ``limit``, then "… and 2,970 more"."""
     names = ", ".join(safe_text(author_name(a)) for a in authors[:limit])
@@ -227,7 +278,11 @@ def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
 
 
 def detail_lines(
-    paper: Paper, keywords: tuple[str, ...], width: int, styles: RowStyles
+    paper: Paper,
+    keywords: tuple[str, ...],
+    width: int,
+    styles: RowStyles,
+    watched_authors: tuple[str, ...] = (),
 ) -> list[Content]:
     """The expanded view below a row: full title, metadata and abstract, wrapped to ``width``."""
     inner = max(8, width - _DETAIL_INDENT)
@@ -247,7 +302,12 @@ def detail_lines(
     label = (
         f"Authors ({len(paper.authors):,})" if len(paper.authors) > DETAIL_AUTHORS else "Authors"
     )
-    field(label, authors or "(none listed)")
+    add(
+        Content.assemble(
+            (f"{label}: ", styles.label),
+            highlight_names(authors or "(none listed)", watched_authors, styles.watch),
+        )
+    )
     field("Categories", ", ".join(safe_text(c) for c in paper.categories))
     dates = f"submitted {paper.published:%Y-%m-%d}"
     if paper.version > 1:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,6 +18,7 @@ from tui.domain.follow import KeywordProfile
 
 ACTIVE_MARK = "●"
 INACTIVE_MARK = "○"
+WATCHED_LABEL = "◆ Watched"
 
 
 def _count(value: int | None) -> Content:
@@ -34,6 +35,12 @@ def profile_prompt(name: str, count: int | None, active: bool) -> Content:
     return Content.assemble(mark, " ", label, " ", _count(count))
 
 
+def watched_prompt(count: int | None, active: bool) -> Content:
+    mark = Content.styled(ACTIVE_MARK, "$text-accent") if active else Content(INACTIVE_MARK)
+    label = Content.styled(WATCHED_LABEL, "bold") if active else Content(WATCHED_LABEL)
+    return Content.assemble(mark, " ", label, " ", _count(count))
+
+
 class CategoryList(SelectionList[str]):
     """Enter toggles too (SelectionList only binds space)."""
 
@@ -42,6 +49,10 @@ class CategoryList(SelectionList[str]):
 
 class ProfileList(OptionList):
     pass
+
+
+class WatchedList(OptionList):
+    """One entry: show only the papers of the watch list (Enter toggles)."""
 
 
 class Sidebar(VerticalScroll, can_focus=False):
@@ -56,12 +67,16 @@ class Sidebar(VerticalScroll, can_focus=False):
             self.name = name
             """The active profile, or None for no keyword filter."""
 
+    class WatchedToggled(Message):
+        """The user chose the "Watched" entry: show only watched papers, or all again."""
+
     def __init__(
         self,
         categories: Sequence[str],
         profiles: Sequence[KeywordProfile],
         *,
         active_profile: str | None = None,
+        enabled: Iterable[str] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -70,7 +85,8 @@ class Sidebar(VerticalScroll, can_focus=False):
         self._active_profile = active_profile
         self._category_counts: Mapping[str, int] | None = None
         self._profile_counts: Mapping[str, int] | None = None
-        self._enabled = frozenset(self._categories)
+        self._enabled = frozenset(self._categories) if enabled is None else frozenset(enabled)
+        self._watched: tuple[int | None, bool] = (None, False)
 
     @property
     def enabled_categories(self) -> frozenset[str]:
@@ -84,7 +100,7 @@ class Sidebar(VerticalScroll, can_focus=False):
         yield Label("Categories", classes="sidebar-heading")
         yield CategoryList(
             *(
-                Selection(category_prompt(c, None), c, True, id=f"category-{i}")
+                Selection(category_prompt(c, None), c, c in self._enabled, id=f"category-{i}")
                 for i, c in enumerate(self._categories)
             ),
             id="categories",
@@ -99,6 +115,21 @@ class Sidebar(VerticalScroll, can_focus=False):
             ),
             id="profiles",
         )
+        heading = Label("Watch list", classes="sidebar-heading", id="watch-heading")
+        watched = WatchedList(Option(watched_prompt(None, False), id="watched"), id="watched")
+        heading.display = watched.display = False  # until something is watched
+        yield heading
+        yield watched
+
+    def show_watched(self, count: int | None, *, active: bool, visible: bool) -> None:
+        """The "Watched" entry: its count (None while counting), whether it filters, and
+        whether it is shown at all (not while nothing is watched)."""
+        self.query_one("#watch-heading").display = visible
+        watched = self.query_one(WatchedList)
+        watched.display = visible
+        if (count, active) != self._watched:
+            self._watched = (count, active)
+            watched.replace_option_prompt_at_index(0, watched_prompt(count, active))
 
     def show_counts(
         self, category_counts: Mapping[str, int] | None, profile_counts: Mapping[str, int] | None
@@ -147,6 +178,10 @@ class Sidebar(VerticalScroll, can_focus=False):
             self.post_message(self.CategoriesChanged(enabled))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, WatchedList):
+            event.stop()
+            self.post_message(self.WatchedToggled())
+            return
         if not isinstance(event.option_list, ProfileList):
             return
         event.stop()
