@@ -113,6 +113,22 @@ class TmuxTerminal:
             time.sleep(0.05)
         raise TmuxError(f"the program did not exit within {timeout} s:\n{self.screen()}")
 
+    def pane_pid(self) -> int:
+        """The process tmux started for the window (the shell around the program)."""
+        return int(self._tmux("display-message", "-p", "-t", self.session, "#{pane_pid}"))
+
+    def program_pid(self, marker: str) -> int:
+        """The pid of the program itself: the deepest process of the window whose command line
+        contains ``marker`` (the shells that started it mention it too)."""
+        for pid in reversed(_descendants(self.pane_pid())):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if marker.encode() in command:
+                return pid
+        raise TmuxError(f"no process running {marker!r} in the window")
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
 
@@ -136,3 +152,19 @@ def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc), nearest first."""
+    found: list[int] = []
+    queue = [pid]
+    while queue:
+        parent = queue.pop(0)
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+        if parent != pid:
+            found.append(parent)
+    return found
