@@ -55,6 +55,9 @@ from tui.domain.render import author_name
 from tui.domain.session import Session
 from tui.domain.watch import WatchList
 
+# Workers get a description: Textual otherwise stores repr(work), and the repr of a partial
+# holding a day is the repr of its 5,000 papers (~100 ms on the UI thread).
+
 SESSION_DELAY = 0.5
 """Seconds of quiet after a move or a filter change before the session is saved."""
 MAX_OPENED = 10
@@ -181,10 +184,13 @@ class PowerTriage(Screen[None]):
         self._restore_starred_view()
 
     def _day_indexed(self, day: Day, generation: int) -> None:
-        """The day's filter index is in: build the fuzzy one behind it."""
-        self.run_worker(
+        """The day's filter index is in: build the fuzzy one behind it, once the screen shows
+        the day (the build holds the interpreter for a moment: the rows come first)."""
+        self.call_after_refresh(
+            self.run_worker,
             partial(self._build_fuzzy, day, generation),
             name="fuzzy index",
+            description=f"fuzzy index of {day.date}",
             group="fuzzy",
             exclusive=True,
             thread=True,
@@ -350,6 +356,7 @@ class PowerTriage(Screen[None]):
         self.run_worker(
             partial(self._save_and_match, name, papers, self.watch_list, self._watch_version),
             name="watch author",
+            description=f"watch {name}",
             group="watch-save",
             thread=True,
         )
@@ -372,6 +379,7 @@ class PowerTriage(Screen[None]):
         self.run_worker(
             partial(self._post_matches, papers, self.watch_list, self._watch_version),
             name="watch list",
+            description=f"watch list over {len(papers)} papers",
             group="watch",
             thread=True,
         )
@@ -434,6 +442,7 @@ class PowerTriage(Screen[None]):
         self.run_worker(
             partial(self._fetch_pdfs, fresh, folder, then_open, self._pdf_cancel),
             name="pdf",
+            description=f"PDFs of {len(fresh)} papers",
             group="pdf",
             thread=True,
         )

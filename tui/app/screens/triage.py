@@ -754,6 +754,7 @@ class TriageScreen(PowerTriage):
         self.run_worker(
             partial(self._find_starred, dict(self._seen)),
             name="starred",
+            description="the starred papers",  # not repr(work): every paper seen
             group="starred",
             exclusive=True,
             thread=True,
