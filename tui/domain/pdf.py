@@ -188,6 +188,8 @@ def download_pdf(
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PdfError(f"{paper.id} is already being downloaded") from None
+        except OSError:
+            pass  # a file system without locks (some network shares): go on without one
         _remove_other_versions(target, part)
         try:
             _Transfer(paper, url, handle, progress, cancel, timeout).run()
