@@ -498,14 +498,14 @@ def _export_starred(options: Options, output_format: str) -> str:
 # ---------------------------------------------------------------- the app
 
 
-def run_reader(options: Options) -> int:
+def run_reader(options: Options, config: Config) -> int:
     try:
         from tui.app.app import run_app
     except ImportError as error:
         if error.name not in {"tui.app.app", "textual"}:
             raise
         raise CommandError("the terminal reader is not part of this installation", 1) from None
-    return run_app(options)
+    return run_app(options, config)
 
 
 def _fail(error: CommandError) -> NoReturn:
@@ -526,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_fetch(options, args.days, config, refresh=args.refresh)
         if args.command == "export":
             return _write(run_export(options, args.format, config, starred=args.starred))
-        return run_reader(options)
+        return run_reader(options, config)
     except CommandError as error:
         _fail(error)
     except KeyboardInterrupt:
