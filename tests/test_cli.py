@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui import cli
+from tui.config import Config, default_config
 from tui.domain.listing import latest_listing_day, next_listing_day
 from tui.options import Options
 
@@ -189,9 +190,11 @@ def test_version() -> None:
 
 def test_the_reader_gets_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Options] = []
+    settings: list[Config] = []
 
-    def run_app(options: Options) -> int:
+    def run_app(options: Options, config: Config) -> int:
         seen.append(options)
+        settings.append(config)
         return 0
 
     fake = types.ModuleType("tui.app.app")
@@ -209,6 +212,8 @@ def test_the_reader_gets_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     assert cli.main(["--demo"]) == 0
     assert seen[-1] == Options(demo=True)
+    # The settings file was read once, by the command line, and handed over as it is.
+    assert settings == [default_config(), default_config()]
 
 
 def test_entry_point_is_main() -> None:
