@@ -42,6 +42,15 @@ def split_id(raw: str) -> tuple[str, int | None]:
     return match.group("id"), int(version) if version else None
 
 
+def _id_sort_key(paper_id: str) -> tuple[int, str, int]:
+    """New-style ids by number (0704.0001 < 1501.00001), old-style (hep-th/9901001) after."""
+    if "/" in paper_id:
+        archive, number = paper_id.split("/", 1)
+        return (1, archive, int(number) if number.isdigit() else 0)
+    yymm, _, number = paper_id.partition(".")
+    return (0, yymm, int(number) if number.isdigit() else 0)
+
+
 def base_id(raw: str) -> str:
     """The arXiv id without its version: flags are keyed by it, so v2 keeps v1's flags."""
     return split_id(raw)[0]
@@ -169,3 +178,11 @@ class Day:
             fetched_at=_parse_time(fetched) if fetched else None,
             source=data.get("source", "arxiv"),
         )
+
+
+_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+
+
+def listing_order(paper: Paper) -> tuple[int, tuple[int, str, int]]:
+    """The order of arXiv's /new page: new, then cross-lists, then replacements, each by id."""
+    return _KIND_ORDER[paper.kind], _id_sort_key(paper.id)

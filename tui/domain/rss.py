@@ -37,7 +37,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
-from tui.domain.paper import Day, Kind, Paper, split_id
+from tui.domain.paper import Day, Kind, Paper, listing_order, split_id
 from tui.domain.render import author_name
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ _KINDS = {
     "replace": Kind.REPLACE,
     "replace-cross": Kind.REPLACE,
 }
-_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
 _HEADER = re.compile(
     r"^\s*arXiv:(?P<id>\S+?)(?:v(?P<version>\d+))?\s+Announce Type:\s*(?P<kind>[\w-]+)\s*"
 )
@@ -317,14 +316,6 @@ def _take_parentheses(text: str) -> tuple[str, list[str]]:
 # ---------------------------------------------------------------- merging with the API's day
 
 
-def _id_order(paper_id: str) -> tuple[int, str, int]:
-    if "/" in paper_id:
-        archive, number = paper_id.split("/", 1)
-        return (1, archive, int(number) if number.isdigit() else 0)
-    yymm, _, number = paper_id.partition(".")
-    return (0, yymm, int(number) if number.isdigit() else 0)
-
-
 def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
     """The API's day with the RSS listing of the same date laid over it.
 
@@ -347,7 +338,7 @@ def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
         merged[paper.id] = paper if rss is None else _laid_over(paper, rss)
     for paper in rss_papers:
         merged.setdefault(paper.id, paper)
-    ordered = sorted(merged.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+    ordered = sorted(merged.values(), key=listing_order)
     return replace(api_day, papers=tuple(ordered))
 
 

@@ -29,7 +29,7 @@ import arxiv
 import requests
 
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper, split_id
+from tui.domain.paper import Day, Kind, Paper, listing_order, split_id
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ IDS_PER_REQUEST = 100
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
 
 
 @dataclass(frozen=True)
@@ -259,15 +258,6 @@ def kind_in_window(paper: Paper, followed: set[str], start: datetime, end: datet
     return None
 
 
-def _id_order(paper_id: str) -> tuple[int, str, int]:
-    """New-style ids by number (0704.0001 < 1501.00001), old-style (hep-th/9901001) after."""
-    if "/" in paper_id:
-        archive, number = paper_id.split("/", 1)
-        return (1, archive, int(number) if number.isdigit() else 0)
-    yymm, _, number = paper_id.partition(".")
-    return (0, yymm, int(number) if number.isdigit() else 0)
-
-
 def classify(
     results: Sequence[arxiv.Result], categories: Sequence[str], start: datetime, end: datetime
 ) -> list[Paper]:
@@ -288,7 +278,7 @@ def classify(
         held = chosen.get(paper.id)
         if held is None or paper.version > held.version:
             chosen[paper.id] = paper.with_kind(kind)
-    return sorted(chosen.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+    return sorted(chosen.values(), key=listing_order)
 
 
 # ---------------------------------------------------------------- the source
