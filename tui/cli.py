@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NoReturn
 
@@ -292,11 +293,20 @@ def digest_profile(options: Options, config: Config | None) -> KeywordProfile | 
     return None
 
 
-def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
-    from tui.domain.render import digest_json, digest_markdown
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """A day's papers as ``digest`` and ``export`` choose them."""
 
+    day: Day
+    categories: tuple[str, ...]
+    keywords: tuple[str, ...] | None
+    matches: list[Match]
+
+
+def choose_papers(options: Options, config: Config | None) -> Chosen:
+    """The listing day (sample, cache or arXiv) narrowed to the categories and the profile."""
     follow = config.follow if config is not None else DEFAULT_FOLLOW
-    categories = options.categories or follow.categories
+    categories = tuple(options.categories or follow.categories)
     if options.demo:
         from tui.domain.sample import load_sample_day
 
@@ -306,6 +316,14 @@ def run_digest(options: Options, output_format: str, config: Config | None = Non
     profile = digest_profile(options, config)
     keywords = profile.keywords if profile else None
     matches = select(day, categories, keywords, profile.exclude if profile else ())
+    return Chosen(day, categories, keywords, matches)
+
+
+def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
+    from tui.domain.render import digest_json, digest_markdown
+
+    chosen = choose_papers(options, config)
+    day, matches, keywords = chosen.day, chosen.matches, chosen.keywords
     if output_format == "json":
         return json.dumps(digest_json(day.date, matches), ensure_ascii=False, indent=2) + "\n"
     return digest_markdown(day.date, matches, keywords or ())
@@ -436,21 +454,12 @@ def run_export(
     """The day's matching papers (as ``digest`` chooses them), or the starred ones, as text."""
     if starred:
         return _export_starred(options, output_format)
-    follow = config.follow if config is not None else DEFAULT_FOLLOW
-    categories = options.categories or follow.categories
-    if options.demo:
-        from tui.domain.sample import load_sample_day
-
-        day = load_sample_day()
-    else:
-        day = load_day(options.date or latest_listing_day(), categories)
-    profile = digest_profile(options, config)
-    keywords = profile.keywords if profile else None
-    matches = select(day, categories, keywords, profile.exclude if profile else ())
-    if not matches:
-        _warn(f"no papers of {day.date.isoformat()} to export")
-    title = _export_title(f"arXiv {day.date.isoformat()}", categories, keywords)
-    return _export_text(matches, output_format, title)
+    chosen = choose_papers(options, config)
+    when = chosen.day.date.isoformat()
+    if not chosen.matches:
+        _warn(f"no papers of {when} to export")
+    title = _export_title(f"arXiv {when}", chosen.categories, chosen.keywords)
+    return _export_text(chosen.matches, output_format, title)
 
 
 def _export_starred(options: Options, output_format: str) -> str:
