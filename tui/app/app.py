@@ -9,6 +9,7 @@ import webbrowser
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
@@ -22,10 +23,12 @@ from tui.config import Config, ConfigError, default_config, load_config
 from tui.domain.day_cache import DayCache
 from tui.domain.follow import Follow, KeywordProfile
 from tui.domain.listing import latest_listing_day
-from tui.domain.source import ArxivSource
 from tui.domain.store import FlagStore
 from tui.options import Options
 from tui.paths import sample_day_path, styles_path
+
+if TYPE_CHECKING:
+    from tui.domain.source import ArxivSource
 
 BROWSER_ENV = "ARXIV_DAILY_BROWSER"
 """``none``: never start a browser; say which page would have opened."""
@@ -54,7 +57,7 @@ class ArxivDailyApp(App[int]):
         config: Config | None = None,
         now: Callable[[], datetime] | None = None,
         opener: Opener | None = None,
-        source: Callable[[], ArxivSource] = ArxivSource,
+        source: Callable[[], ArxivSource] | None = None,
         store: Callable[[], FlagStore] = FlagStore,
         cache: Callable[[], DayCache] = DayCache,
     ) -> None:
@@ -68,7 +71,7 @@ class ArxivDailyApp(App[int]):
         self._opener = opener
         self.opened_urls: list[str] = []
         """Every page asked to open, whether or not a browser was started."""
-        self._source = source
+        self._source = source or _arxiv_source
         self._store_factory = store
         self._cache_factory = cache
         self._cache: DayCache | None = None
@@ -227,6 +230,13 @@ class ArxivDailyApp(App[int]):
             self.call_from_thread(
                 self.notify, f"{url}: {problem}", title="Could not open", severity="error"
             )
+
+
+def _arxiv_source() -> ArxivSource:
+    """Imported on first fetch, on a worker thread: arxiv and requests cost ~70 ms of start-up."""
+    from tui.domain.source import ArxivSource
+
+    return ArxivSource()
 
 
 def _sample_date() -> date:

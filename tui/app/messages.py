@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from tui.domain.filters import DayIndex
 from tui.domain.paper import Day, Paper
-from tui.domain.source import FetchProgress
+
+if TYPE_CHECKING:
+    from tui.domain.source import FetchProgress
 
 
 class DayLoaded(Message):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -46,7 +46,9 @@ from tui.domain.follow import KeywordProfile
 from tui.domain.listing import next_listing_day, previous_listing_day
 from tui.domain.paper import Day, Paper
 from tui.domain.sample import load_sample_day
-from tui.domain.source import ArxivSource, FetchCancelled, FetchError, FetchProgress
+
+if TYPE_CHECKING:
+    from tui.domain.source import ArxivSource, FetchProgress
 
 REPAINT_ROWS_ONE_BY_ONE = 64
 
@@ -81,6 +83,8 @@ def _abandonable(fetch: Callable[[], Day], cancel: threading.Event) -> Day:
     timeout. Leaving the day (or quitting) must not wait for that: the worker returns at once
     and the abandoned request ends on its own (a daemon thread never holds up the exit).
     """
+    from tui.domain.source import FetchCancelled
+
     done = threading.Event()
     outcome: list[Day | BaseException] = []
 
@@ -281,6 +285,9 @@ class TriageScreen(Screen[None]):
                     )
                 )
             return
+
+        # Imported only now (arxiv, requests): a cached day opens without them.
+        from tui.domain.source import FetchCancelled, FetchError
 
         # Starting offline with nothing cached: show something to read (the newest cached day or
         # the sample) as soon as the first attempt fails, while the source keeps retrying.
