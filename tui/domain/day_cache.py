@@ -248,13 +248,22 @@ class DayCache:
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:
-    """Parse a day file (a tinydb database); ``ValueError``/``KeyError`` if damaged."""
-    database = TinyDB(path, storage=AtomicJSONStorage, preloaded=raw)
-    try:
-        metas = database.table(DAY_TABLE).all()
-        papers: list[dict[str, Any]] = [dict(doc) for doc in database.table(PAPERS_TABLE).all()]
-    finally:
-        database.close()
+    """Parse a day file (a tinydb database); ``ValueError``/``KeyError`` if damaged.
+
+    The tables are taken from one parse of the file, in document order, as tinydb's
+    ``table(...).all()`` lists them: going through tinydb parses the whole file once per table
+    and copies every document (a 5,000-paper day: ~140 ms instead of ~60).
+    """
+    tables = AtomicJSONStorage(path, preloaded=raw).read() or {}
+    metas = _documents(tables, DAY_TABLE)
+    papers = _documents(tables, PAPERS_TABLE)
     if len(metas) != 1:
         raise ValueError(f"expected one day document, found {len(metas)}")
-    return Day.from_dict({**dict(metas[0]), "papers": papers})
+    return Day.from_dict({**metas[0], "papers": papers})
+
+
+def _documents(tables: dict[str, dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    documents = list(tables.get(name, {}).values())
+    if not all(isinstance(document, dict) for document in documents):
+        raise ValueError(f"table {name!r} holds something other than documents")
+    return documents
