@@ -222,3 +222,20 @@ def test_entry_point_is_main() -> None:
     assert main is not None
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'arxiv-daily = "tui.__main__:main"' in pyproject
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_disk_is_one_line_and_exit_1() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", *DEMO],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+    assert result.returncode == 1
+    assert one_error_line(result) == (
+        "arxiv-daily: could not write the output: No space left on device"
+    )

@@ -358,10 +358,20 @@ def _write(text: str) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head`): say nothing more, and keep Python's exit quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 1
+    except OSError as error:  # e.g. `> file` on a full disk
+        _silence_stdout()
+        raise CommandError(
+            f"could not write the output: {error.strerror or error}", code=1
+        ) from None
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 # ---------------------------------------------------------------- fetch
