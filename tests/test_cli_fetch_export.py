@@ -274,3 +274,17 @@ def test_export_refuses_an_unknown_format() -> None:
     result = run("export", "--demo", "--format", "csv")
     assert result.returncode == 2
     assert "invalid choice: 'csv'" in result.stderr
+
+
+def test_an_unreadable_cached_day_is_fetched_with_a_warning(
+    arxiv_double: ArxivDouble, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_double.add_many(WEDNESDAY_PAPERS)
+    days = DayCache().directory
+    (days / "2025-04-09.json").mkdir()  # neither readable nor replaceable
+    assert cli.main(["digest", "--date", "2025-04-09", "--category", "cs.LG"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# arXiv digest 2025-04-09 — 3 papers")
+    assert "Traceback" not in captured.err
+    assert "2025-04-09.json could not be read (Is a directory)" in captured.err
+    assert "could not keep the day in the cache" in captured.err

@@ -191,3 +191,27 @@ def test_a_big_day_is_one_write(cache: DayCache, monkeypatch: pytest.MonkeyPatch
     assert [path.name for path in writes] == ["2025-04-09.json"]
     loaded = DayCache(cache.directory).load(APRIL_9, ["cs.LG"])
     assert loaded is not None and len(loaded.papers) == 5000
+
+
+def test_a_day_file_that_cannot_be_read_is_a_miss_with_a_notice(cache: DayCache) -> None:
+    (cache.directory / "2025-04-09.json").mkdir()  # open() fails: Is a directory
+    assert cache.load(APRIL_9, ["cs.LG"]) is None
+    assert cache.find(["2504.00001"]) == {}
+    assert cache.notices == [
+        "2025-04-09.json could not be read (Is a directory); that day will be fetched"
+    ]
+
+
+def test_a_damaged_day_file_that_cannot_be_moved_aside_is_a_miss_with_a_notice(
+    cache: DayCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.domain import day_cache
+
+    def refuse(path: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    (cache.directory / "2025-04-09.json").write_bytes(b"{torn")
+    monkeypatch.setattr(day_cache, "move_aside", refuse)
+    assert cache.load(APRIL_9, ["cs.LG"]) is None
+    assert len(cache.notices) == 1
+    assert "could not be moved aside (Permission denied)" in cache.notices[0]

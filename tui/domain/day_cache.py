@@ -175,9 +175,13 @@ class DayCache:
 
     def _index(self, day: date) -> _Index | None:
         """The day's index, rebuilt from the day file if stale; None if there is no usable day."""
+        path = self._day_path(day)
         try:
-            current = _signature(self._day_path(day).stat())
+            current = _signature(path.stat())
         except FileNotFoundError:
+            return None
+        except OSError as error:
+            self._cannot_read(path, error)
             return None
         try:
             index = _Index.from_json(self._index_path(day).read_bytes())
@@ -207,6 +211,9 @@ class DayCache:
             handle = path.open("rb")
         except FileNotFoundError:
             return None
+        except OSError as error:  # not ours to read, a directory, an I/O error
+            self._cannot_read(path, error)
+            return None
         with handle:
             signature = _signature(os.fstat(handle.fileno()))
             with self._lock:
@@ -215,7 +222,12 @@ class DayCache:
                     self._parsed.move_to_end((day, signature))
                     return cached, signature
             try:
-                parsed = _day_from_database(handle.read(), path)
+                raw = handle.read()
+            except OSError as error:
+                self._cannot_read(path, error)
+                return None
+            try:
+                parsed = _day_from_database(raw, path)
                 if parsed.date != day:
                     raise ValueError(f"it holds {parsed.date.isoformat()}")
             except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
@@ -238,13 +250,28 @@ class DayCache:
             aside = move_aside(path)
         except FileNotFoundError:
             return  # another process moved it aside first
-        text = (
+        except OSError as move_error:
+            self._notice(
+                f"{path.name} is unreadable ({describe_error(error)}) and could not be moved "
+                f"aside ({_reason(move_error)}); that day will be fetched again"
+            )
+            return
+        self._notice(
             f"{path.name} was unreadable ({describe_error(error)}); moved aside to {aside}; "
             "that day will be fetched again"
         )
+
+    def _cannot_read(self, path: Path, error: OSError) -> None:
+        self._notice(f"{path.name} could not be read ({_reason(error)}); that day will be fetched")
+
+    def _notice(self, text: str) -> None:
         with self._lock:
             if text not in self.notices:
                 self.notices.append(text)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or describe_error(error)
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:
