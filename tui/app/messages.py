@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ class DayLoaded(Message):
         """A cached copy shown while a fresher one is on its way."""
         self.note = note
         """Why this isn't the day that was asked for (offline fallback), if it isn't."""
+        self.shown = threading.Event()
+        """Set once the UI has handled this day and painted the result (or dropped it)."""
 
 
 class DayIndexed(Message):
