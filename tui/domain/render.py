@@ -97,6 +97,45 @@ _GROUP_LIMIT = 4000
 """How far to look for a closing brace or dollar (bounds the work on hostile input)."""
 
 
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
+class _Braces:
+    """Which brace closes which in one text, found in a single pass on first use.
+
+    Scanning from each opening brace to its partner would cost ``_GROUP_LIMIT`` steps per brace
+    on a hostile text such as 100,000 "{" (half a minute); one pass costs the text's length.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._partners: dict[int, int | None] | None = None
+
+    def group_end(self, start: int) -> int | None:
+        """The index after the brace that closes the one at ``start`` (within the limit)."""
+        if self._partners is None:
+            self._partners = _brace_partners(self.text)
+        if start not in self._partners:  # a brace the pass saw as escaped: look by hand
+            return _group_end(self.text, start)
+        close = self._partners[start]
+        return close + 1 if close is not None and close < start + _GROUP_LIMIT else None
+
+
+def _brace_partners(text: str) -> dict[int, int | None]:
+    """Each opening brace -> its closing brace (None if unclosed), counted as ``_group_end``
+    counts them: a backslash escapes the character after it."""
+    partners: dict[int, int | None] = {}
+    open_at: list[int] = []
+    for token in _BRACE_TOKEN.finditer(text):
+        char = token.group()
+        if char == "{":
+            open_at.append(token.start())
+            partners[token.start()] = None
+        elif char == "}" and open_at:
+            partners[open_at.pop()] = token.start()
+    return partners
+
+
 def _group_end(text: str, start: int) -> int | None:
     """The index after the brace that closes the one at ``start``."""
     depth = 0
@@ -128,11 +167,11 @@ def _closing(text: str, token: str, start: int) -> int | None:
     return None
 
 
-def _island_end(text: str, start: int) -> int | None:
+def _island_end(text: str, start: int, braces: _Braces) -> int | None:
     """Where the LaTeX construct starting at ``start`` ends; None if it never closes."""
     char = text[start]
     if char == "{":
-        return _group_end(text, start)
+        return braces.group_end(start)
     if char == "}":
         return None
     if char == "$":
@@ -164,7 +203,7 @@ def _island_end(text: str, start: int) -> int | None:
                 end = close + 1
             if text[end] != "{":
                 break
-            group_end = _group_end(text, end)
+            group_end = braces.group_end(end)
             if group_end is None:
                 break
             end = group_end
@@ -177,7 +216,7 @@ def _island_end(text: str, start: int) -> int | None:
         return end
     if following in _ACCENTS and end < len(text):
         if text[end] == "{":
-            return _group_end(text, end) or end
+            return braces.group_end(end) or end
         if text[end].isalpha():
             return end + 1
     return end
@@ -213,6 +252,7 @@ def latex_to_text(text: str) -> str:
     if not _LATEX_SYNTAX.search(text):
         return _collapse(text)
     try:
+        braces = _Braces(text)
         parts: list[str] = []
         position = 0
         while (found := _TRIGGER.search(text, position)) is not None:
@@ -223,7 +263,7 @@ def latex_to_text(text: str) -> str:
             elif found.lastgroup == "simple":
                 parts.append(_SIMPLE[found.group()])
             else:
-                end = _island_end(text, found.start())
+                end = _island_end(text, found.start(), braces)
                 if end is None:
                     # An unpaired $ or backslash is text; an unpaired brace is TeX grouping.
                     parts.append("" if found.group() in "{}" else found.group())
