@@ -249,14 +249,20 @@ def _ascii_word(text: str) -> str:
 
 
 def _surname_key(paper: Paper) -> str:
-    if not paper.authors:
+    names = _readable_names(paper)
+    if not names:
         return "anon"
-    name = " ".join(author_name(paper.authors[0]).split())
+    name = names[0]
     if _is_organisation(name):
         surname = next((w for w in name.split() if w.lower() != "the"), name)
     else:
         surname = _name_parts(name)[1][-1]
     return _ascii_word(surname) or "anon"
+
+
+def _readable_names(paper: Paper) -> list[str]:
+    """The authors as Unicode text, leaving out any that come to nothing ("", "{}")."""
+    return [name for raw in paper.authors if (name := " ".join(author_name(raw).split()))]
 
 
 def _title_key(paper: Paper) -> str:
@@ -296,7 +302,7 @@ def bibtex_keys(papers: Sequence[Paper]) -> list[str]:
 
 
 def _authors_field(paper: Paper) -> str:
-    names = [bibtex_name(a) for a in paper.authors]
+    names = [bibtex_name(name) for name in _readable_names(paper)]
     if paper.authors_truncated:
         names.append("others")  # BibTeX's "et al."
     return " and ".join(names)
