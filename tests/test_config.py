@@ -324,6 +324,12 @@ ERRORS = [
     pytest.param("[keys]\nquit = 1\n", 2, "keys.quit must be a key name", id="key-type"),
     pytest.param("keys = 1\n", 1, "keys must be a section", id="keys-type"),
     pytest.param('[pdf]\nfolder = "Papers"\n', 2, "must be absolute", id="pdf-relative"),
+    pytest.param(
+        '[pdf]\nfolder = "~nosuchuser-ad/Papers"\n',
+        2,
+        "pdf.folder: no home folder for '~nosuchuser-ad'",
+        id="pdf-unknown-user",
+    ),
     pytest.param("[watch]\nphrases = [\"a\", ' ']\n", 2, "empty string", id="blank-phrase"),
     pytest.param('watch = "Yann"\n', 1, "watch must be a section", id="watch-type"),
     pytest.param(

@@ -428,7 +428,12 @@ class _Reader:
     def folder(self, at: _Path, table: Mapping[str, Any]) -> Path:
         if at[-1] not in table:
             return default_pdf_folder()
-        folder = Path(self.text(at, table, "")).expanduser()
+        written = self.text(at, table, "")
+        try:
+            folder = Path(written).expanduser()
+        except RuntimeError:  # "~name" of a user this system does not know
+            unknown = written.split("/")[0]
+            raise self.fail(at, f"{_dotted(at)}: no home folder for {unknown!r}") from None
         if not folder.is_absolute():
             raise self.fail(at, f'{_dotted(at)} must be absolute or start with "~"')
         return folder
