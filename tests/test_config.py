@@ -1,3 +1,4 @@
+import errno
 import re
 import tomllib
 from datetime import UTC, datetime
@@ -528,3 +529,17 @@ def test_a_config_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path) ->
     (tmp_path / "not-a-dir").write_text("")
     with pytest.raises(ConfigError, match=r"config\.toml: cannot create: "):
         load_config(tmp_path / "not-a-dir" / "config.toml")
+
+
+def test_a_full_disk_when_creating_the_file_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_written(self: Path, text: str, encoding: str | None = None) -> int:
+        with self.open("w", encoding=encoding) as handle:
+            handle.write(text[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_written)
+    with pytest.raises(ConfigError, match="cannot create: No space left on device"):
+        ensure_config_file(tmp_path / "config.toml")
+    assert list(tmp_path.iterdir()) == []

@@ -171,8 +171,8 @@ def ensure_config_file(path: Path | None = None) -> Path:
 def _create_exclusively(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
-    temp.write_text(text, encoding="utf-8")
     try:
+        temp.write_text(text, encoding="utf-8")
         with temp.open("rb") as written:
             os.fsync(written.fileno())
         try:
