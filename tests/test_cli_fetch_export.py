@@ -202,6 +202,18 @@ def test_export_a_cached_day_as_json_without_the_network(
     assert data["title"] == "arXiv 2025-04-09 (cs.CL)"
 
 
+def test_a_cached_day_narrowed_to_one_category_lists_cross_lists_as_such(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cache_sample_day()  # fetched for cs.AI, cs.CL, cs.CV and cs.LG
+    code = cli.main(["digest", "--date", "2025-04-09", "--category", "cs.AI", "--format", "json"])
+    assert code == 0
+    kinds = {p["id"]: p["kind"] for p in json.loads(capsys.readouterr().out)["papers"]}
+    assert kinds["2504.06861"] == "cross"  # primary cs.CV: a cross-list on cs.AI's listing
+    assert kinds["2503.24354"] == "replace"
+    assert all(kind in {"cross", "replace"} for kind in kinds.values()), kinds
+
+
 def test_export_markdown_names_the_day_and_keywords(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["export", "--demo", "--keyword", "LoRA"]) == 0
     out = capsys.readouterr().out

@@ -87,6 +87,35 @@ def test_a_superset_serves_its_subsets_but_not_more(cache: DayCache) -> None:
     assert cache.load(APRIL_9, []) is not None
 
 
+def test_a_superset_served_for_a_subset_holds_only_that_subset_as_arxiv_lists_it(
+    cache: DayCache,
+) -> None:
+    def listed(paper_id: str, categories: tuple[str, ...], kind: Kind) -> Paper:
+        return replace(make_paper(paper_id), categories=categories, kind=kind)
+
+    papers = (
+        listed("2504.00001", ("cs.LG",), Kind.NEW),
+        listed("2504.00002", ("cs.AI", "cs.LG"), Kind.NEW),  # new in cs.AI, cross-listed to cs.LG
+        listed("2504.00003", ("cs.AI",), Kind.NEW),
+        listed("2504.00004", ("math.OC", "cs.AI"), Kind.CROSS),
+        listed("2504.00005", ("math.OC", "cs.LG"), Kind.CROSS),
+        listed("2504.00006", ("cs.AI", "cs.LG"), Kind.REPLACE),
+    )
+    cache.save(make_day(categories=("cs.LG", "cs.AI"), papers=papers))
+
+    only_lg = cache.load(APRIL_9, ["cs.LG"])
+    assert only_lg is not None
+    assert only_lg.categories == ("cs.LG",)
+    assert [(p.id, p.kind) for p in only_lg.papers] == [
+        ("2504.00001", Kind.NEW),
+        ("2504.00002", Kind.CROSS),
+        ("2504.00005", Kind.CROSS),
+        ("2504.00006", Kind.REPLACE),
+    ]
+    both = cache.load(APRIL_9, ["cs.AI", "cs.LG"])
+    assert both is not None and both.papers == papers and both.categories == ("cs.LG", "cs.AI")
+
+
 def test_an_older_fetch_does_not_replace_a_newer_one(cache: DayCache) -> None:
     cache.save(make_day(categories=("cs.LG", "cs.AI")))
     cache.save(make_day(categories=("cs.LG",), fetched=FETCHED - timedelta(hours=1)))

@@ -101,7 +101,7 @@ class DayCache:
         cached = self._read(day)
         if cached is None or not cached.covers(wanted):
             return None
-        return replace(cached, source="cache")
+        return replace(cached.narrowed_to(wanted), source="cache")
 
     def save(self, day: Day) -> None:
         """Keep ``day`` (atomically), unless the cache holds a later fetch of that date."""

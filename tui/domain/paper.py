@@ -159,6 +159,32 @@ class Day:
         """Whether this day was fetched for (at least) these categories."""
         return set(categories) <= set(self.categories)
 
+    def narrowed_to(self, categories: tuple[str, ...] | list[str]) -> Day:
+        """This day as a fetch for only ``categories`` (some of those it was fetched for) gives it.
+
+        Papers carrying none of them are left out, and new and cross-listed papers are told apart
+        again as arXiv's listing of those categories does: new when the primary category is one
+        of them. A day fetched for cs.LG and cs.AI shows a cs.AI paper cross-listed to cs.LG as
+        new; for cs.LG alone it is a cross-list.
+        """
+        wanted = tuple(dict.fromkeys(categories))
+        if not wanted or set(wanted) == set(self.categories):
+            return self
+        followed = set(wanted)
+        papers = []
+        regrouped = False
+        for paper in self.papers:
+            if followed.isdisjoint(paper.categories):
+                continue
+            if paper.kind is not Kind.REPLACE:
+                kind = Kind.NEW if paper.primary_category in followed else Kind.CROSS
+                if kind is not paper.kind:
+                    paper, regrouped = paper.with_kind(kind), True
+            papers.append(paper)
+        if regrouped:  # a paper now a cross-list joins the cross-lists, as the listing has them
+            papers.sort(key=listing_order)
+        return replace(self, categories=wanted, papers=tuple(papers))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(),
