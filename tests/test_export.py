@@ -173,6 +173,8 @@ def test_bibtex_name(raw: str, name: str) -> None:
         ("{\\Lambda}CDM and Erd\\H{o}s", "{\\Lambda}{CDM} and Erd\\H{o}s"),
         ("already \\& escaped \\%", "already \\& escaped \\%"),
         ("$\\{x_i\\}$ sets", "$\\{x_i\\}$ sets"),
+        ("$p < 5%$ and $#1$", r"$p < 5\%$ and $\#1$"),
+        ("$5\\% \\\\% \\#$", r"$5\% \\\% \#$"),
         ("multi\n  line\ttext", "multi line text"),
     ],
 )
@@ -218,6 +220,7 @@ HOSTILE_TITLES = [
     "[/] [@click=app.quit] markup ~ and ^ carets",
     "Math $a^{b}$ then an unbalanced $ {c $ dollar",
     "}{ backwards braces {{ and }}",
+    "Error $< 5%$ on item $#3$",
 ]
 
 

@@ -61,6 +61,9 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _UNMATCHED_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+# In math too, a bare % would comment out the rest of the field's line and a bare # is an error
+# ("$p < 5%$" as arXiv abstracts write it).
+_MATH_SPECIAL = re.compile(r"(?<!\\)((?:\\\\)*)([%#])")
 
 
 def _unescaped(text: str, index: int) -> bool:
@@ -132,7 +135,7 @@ def latex_field(text: str, *, protect_acronyms: bool = False) -> str:
     for is_math, piece in pieces:
         if is_math:
             tokens.append(None)
-            maths.append(piece)
+            maths.append(_MATH_SPECIAL.sub(r"\1\\\2", piece))
             continue
         for match in _TOKEN.finditer(piece):
             kind = match.lastgroup
