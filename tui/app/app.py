@@ -26,7 +26,7 @@ from tui.domain.follow import Follow, KeywordProfile
 from tui.domain.listing import latest_listing_day
 from tui.domain.store import FlagStore
 from tui.options import Options
-from tui.paths import sample_day_path, styles_path
+from tui.paths import flags_dir, sample_day_path, styles_path
 
 if TYPE_CHECKING:
     from tui.domain.source import ArxivSource
@@ -35,6 +35,10 @@ BROWSER_ENV = "ARXIV_DAILY_BROWSER"
 """``none``: never start a browser; say which page would have opened."""
 
 ADHOC_PROFILE = "--keyword"
+
+BIG_FLAG_STORE = 1_000_000
+"""Bytes of flag files (~7,000 flags, ~25 ms to read) above which the store opens after the first
+day is drawn rather than beside it."""
 
 Opener = Callable[[str], object]
 
@@ -91,6 +95,7 @@ class ArxivDailyApp(App[int]):
             on_opened=lambda notices: self.post_message(StoreOpened(notices)),
             on_open_failed=lambda reason: self.post_message(StoreFailed(reason)),
             on_write_failed=lambda ids, reason: self.post_message(FlagWriteFailed(ids, reason)),
+            hold_open=self._flag_store_is_big,
         )
         options = self.options
         categories = options.categories or self.follow.categories
@@ -115,6 +120,16 @@ class ArxivDailyApp(App[int]):
                 expand_marks_read=self.config.expand_marks_read,
             )
         )
+
+    def _flag_store_is_big(self) -> bool:
+        """Asked on the flag-writer thread: whether the store takes long to read."""
+        if self._store_factory is not FlagStore:
+            return False  # a store given by the caller: no telling where it lives
+        try:
+            size = sum(entry.stat().st_size for entry in os.scandir(flags_dir()) if entry.is_file())
+        except OSError:
+            return False
+        return size >= BIG_FLAG_STORE
 
     def _apply_settings(self) -> None:
         known, unknown = keymap(self.key_overrides)

@@ -382,7 +382,7 @@ class TriageScreen(Screen[None]):
 
     @on(DayLoaded)
     def day_loaded(self, message: DayLoaded) -> None:
-        self.call_after_refresh(message.shown.set)
+        self.call_after_refresh(self._day_shown, message)
         if self._is_stale(message.generation):
             return
         same_day = self.day is not None and self.day.date == message.day.date
@@ -413,6 +413,10 @@ class TriageScreen(Screen[None]):
             self._list_message = "No papers listed on this day."
         if not self.starred_only:
             self._refresh_view(keep_position=same_day)
+
+    def _day_shown(self, message: DayLoaded) -> None:
+        message.shown.set()
+        self.flags.ui_ready()
 
     @on(FetchProgressed)
     def fetch_progressed(self, message: FetchProgressed) -> None:
@@ -448,6 +452,7 @@ class TriageScreen(Screen[None]):
 
     @on(LoadFinished)
     def load_finished(self, message: LoadFinished) -> None:
+        self.flags.ui_ready()  # whatever the first load came to, the screen is up
         if message.generation != self._generation:
             self.stale_loads_finished += 1
             return
