@@ -162,8 +162,20 @@ def test_window_edges_are_exact_to_the_second(
 def test_day_query_names_categories_and_both_dates_in_whole_minutes() -> None:
     start, end = listing_window(WEDNESDAY)
     assert day_query(["cs.LG", "cs.CV"], start, end) == (
-        "(cat:cs.LG OR cat:cs.CV) AND (submittedDate:[202504071800 TO 202504081759] "
-        "OR lastUpdatedDate:[202504071800 TO 202504081759])"
+        "(cat:cs.LG OR cat:cs.CV) AND (submittedDate:[202504071800 TO 202504081800] "
+        "OR lastUpdatedDate:[202504071800 TO 202504081800])"
+    )
+
+
+def test_the_busy_last_minute_before_the_cutoff_is_asked_for_however_the_api_compares() -> None:
+    # A range ending "1759" covers 17:59:59 only if the API compares whole minutes; one ending
+    # at the cutoff minute covers it either way (and 18:00:xx is dropped after, by the window).
+    start, end = listing_window(WEDNESDAY)
+    query = day_query(["cs.LG"], start, end)
+    last_second = datetime(2025, 4, 8, 17, 59, 59, tzinfo=UTC)
+    ends = re.findall(r"TO (\d{12})\]", query)
+    assert ends and all(
+        datetime.strptime(stamp, "%Y%m%d%H%M").replace(tzinfo=UTC) >= last_second for stamp in ends
     )
 
 
@@ -204,7 +216,7 @@ def test_new_cross_and_replace_are_told_apart_and_ordered(arxiv_double: ArxivDou
     assert fetched.categories == ("cs.LG", "cs.CV")
     assert fetched.source == "arxiv"
     (request,) = arxiv_double.query_requests
-    assert "lastUpdatedDate:[202504071800 TO 202504081759]" in request.params["search_query"]
+    assert "lastUpdatedDate:[202504071800 TO 202504081800]" in request.params["search_query"]
 
 
 def test_a_replacement_is_found_only_through_last_updated_date(

@@ -20,7 +20,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -242,10 +242,14 @@ def _minute(moment: datetime) -> str:
 def day_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
     """One search for every paper of the window ``[start, end)``: new, cross-listed and replaced.
 
-    The API's date ranges are inclusive, in whole minutes, GMT; the exact edges are applied after.
+    The API's date ranges are inclusive, written in whole minutes, GMT. The range ends with the
+    cutoff's own minute, not the one before: the minute before the deadline is the busiest of
+    the day, and if the API compares full times with ``…1759`` (17:59:00) instead of whole
+    minutes, a range ending there would miss everything sent at 17:59:01-17:59:59. The window's
+    exact edges are applied to the answer afterwards.
     """
     cats = " OR ".join(f"cat:{c}" for c in categories)
-    span = f"[{_minute(start)} TO {_minute(end - timedelta(minutes=1))}]"
+    span = f"[{_minute(start)} TO {_minute(end)}]"
     return f"({cats}) AND (submittedDate:{span} OR lastUpdatedDate:{span})"
 
 
