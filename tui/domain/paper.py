@@ -11,10 +11,11 @@ from typing import Any
 ABS_URL = "https://arxiv.org/abs/{id}"
 PDF_URL = "https://arxiv.org/pdf/{id}"
 
-# New-style ids (0704.0001 onwards, 5-digit numbers since 1501) and old-style ids (hep-th/9901001).
+# New-style ids (0704.0001 onwards, 5-digit numbers since 1501) and old-style ids (hep-th/9901001,
+# also written with the subject class, math.GT/0309136, which is not part of the id).
 _ID_RE = re.compile(
     r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+    r"(?:(?P<id>\d{4}\.\d{4,5})|(?P<archive>[a-z][a-z\-]*)(?:\.[A-Z]{2})?/(?P<number>\d{7}))"
     r"(?:v(?P<version>\d+))?(?:\.pdf)?$"
 )
 
@@ -34,12 +35,15 @@ def split_id(raw: str) -> tuple[str, int | None]:
     ('2504.06312', 2)
     >>> split_id("http://arxiv.org/abs/hep-th/9901001v1")
     ('hep-th/9901001', 1)
+    >>> split_id("math.GT/0309136v2")
+    ('math/0309136', 2)
     """
     match = _ID_RE.match(raw.strip())
     if match is None:
         raise ValueError(f"not an arXiv id: {raw!r}")
     version = match.group("version")
-    return match.group("id"), int(version) if version else None
+    paper_id = match.group("id") or f"{match.group('archive')}/{match.group('number')}"
+    return paper_id, int(version) if version else None
 
 
 def _id_sort_key(paper_id: str) -> tuple[int, str, int]:
