@@ -214,7 +214,8 @@ def _reason(error: OSError) -> str:
 def _remove_other_versions(target: Path, part: Path) -> None:
     for stale in target.parent.glob(f"{glob.escape(target.name)}.v*.part"):
         if stale != part:
-            stale.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # only tidying: a leftover must not stop a download
+                stale.unlink(missing_ok=True)
 
 
 class _Transfer:
