@@ -161,6 +161,7 @@ class TriageScreen(Screen[None]):
         self._status = ""
         self._status_kind = Status.QUIET
         self._list_message = ""
+        self._list_message_shown: str | None = None
         self._undo: list[UndoStep] = []
         self._fallback_label: str | None = None
         """Set while an offline stand-in (the sample or an older cached day) is shown."""
@@ -519,6 +520,9 @@ class TriageScreen(Screen[None]):
                 text = "Finding the starred papers…"
             elif view is not None and not view.total:
                 text = "No starred papers yet: s stars the highlighted paper."
+        if text == self._list_message_shown:
+            return  # an update lays out the whole screen again, even for the same text
+        self._list_message_shown = text
         message = self.query_one("#list-message", Static)
         message.update(Content(text))
         message.display = bool(text)
