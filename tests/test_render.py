@@ -210,6 +210,25 @@ def test_markdown_escapes_titles_and_abstract_html() -> None:
     assert "<script>" not in text
 
 
+@pytest.mark.parametrize(
+    ("abstract", "shown"),
+    [
+        (
+            "See [our offer](https://evil.example) *now*",
+            "See \\[our offer\\](https://evil.example) \\*now\\*",
+        ),
+        ("- a list? no", "\\- a list? no"),
+        ("1. Introduction", "1\\. Introduction"),
+        ("# heading", "\\# heading"),
+        ("x_1 and `code` | pipe", "x\\_1 and \\`code\\` \\| pipe"),
+    ],
+)
+def test_markdown_abstracts_are_shown_as_written(abstract: str, shown: str) -> None:
+    paper = replace(hostile_paper(), abstract=abstract)
+    lines = digest_markdown(DAY, [Match(paper, ())]).splitlines()
+    assert lines[lines.index("<details><summary>Abstract</summary>") + 2] == shown
+
+
 def test_markdown_escape() -> None:
     assert markdown_escape("[a] *b* _c_ <d>") == "\\[a\\] \\*b\\* \\_c\\_ \\<d\\>"
 

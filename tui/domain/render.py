@@ -301,6 +301,16 @@ def markdown_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+# What makes a paragraph a list item instead: "- ", "+ ", "1. ", "2) " at its start.
+_LIST_START = re.compile(r"^(\s*(?:\d{1,9})?)([-+.)])")
+
+
+def _paragraph_escape(text: str) -> str:
+    """``markdown_escape`` for a whole paragraph: a leading list marker is escaped too."""
+    escaped = markdown_escape(text)
+    return _LIST_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
+
+
 def _count(n: int) -> str:
     return f"{n} paper" if n == 1 else f"{n} papers"
 
@@ -336,7 +346,9 @@ def _paper_markdown(match: Match) -> str:
     if match.keywords:
         keywords = ", ".join(markdown_escape(k) for k in match.keywords)
         lines += ["", f"**Matched:** {keywords}"]
-    abstract = html.escape(latex_to_text(paper.abstract), quote=False)
+    # Inside <details> the abstract is a Markdown paragraph: escaped like the title, so that
+    # "[offer](https://…)" or "*" in it is shown as written, not as a link or emphasis.
+    abstract = _paragraph_escape(html.escape(latex_to_text(paper.abstract), quote=False))
     lines += ["", "<details><summary>Abstract</summary>", "", abstract, "", "</details>"]
     return "\n".join(lines)
 
