@@ -121,6 +121,17 @@ def test_double_escapes_markup_in_titles(arxiv_double: ArxivDouble) -> None:
     assert paper.title == nasty
 
 
+def test_control_characters_from_the_api_are_dropped_as_the_rss_drops_them(
+    arxiv_double: ArxivDouble,
+) -> None:
+    # XML 1.0 allows the C1 controls: \x9b is CSI, the start of a terminal escape sequence.
+    arxiv_double.add(
+        make_paper(1, utc(2025, 4, 7, 19), title="Clear\x9b2J screen\x85 and\x80 bell\x7f")
+    )
+    (paper,) = source_for(arxiv_double).fetch_ids(["2504.00001"])
+    assert paper.title == "Clear2J screen and bell"
+
+
 # ---------------------------------------------------------------- the window
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TypeAlias
 
 from tui.domain.filters import Match, search_fold
-from tui.domain.paper import Paper
+from tui.domain.paper import Paper, one_line
 from tui.domain.render import (
     _paper_json,
     _paper_markdown,
@@ -40,7 +40,6 @@ Exportable: TypeAlias = Match | Paper
 
 # ---------------------------------------------------------------- LaTeX field text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TOKEN = re.compile(
     r"(?P<command>\\[a-zA-Z]+\*?)"  # \textit, \Lambda: arXiv's own LaTeX, kept
     r"|(?P<symbol>\\[^a-zA-Z0-9\s])"  # \' \" \& \{ : a control symbol, kept
@@ -128,7 +127,7 @@ def latex_field(text: str, *, protect_acronyms: bool = False) -> str:
     >>> latex_field(r"50% of {DDPM} $x_1$ & more}", protect_acronyms=True)
     '50\\\\% of {DDPM} $x_1$ \\\\& more\\\\textbraceright{}'
     """
-    text = " ".join(_CONTROL.sub("", text).split())
+    text = one_line(text)
     pieces = _split_math(text)
     tokens: list[tuple[str, str] | None] = []  # None stands for a math piece
     maths: list[str] = []

@@ -20,6 +20,16 @@ _ID_RE = re.compile(
 )
 
 
+# Control characters from a feed must never reach a terminal: ESC and the C1 CSI (\x9b) start
+# escape sequences. Tabs, newlines and the other whitespace controls are spacing.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
+def one_line(text: str | None) -> str:
+    """``text`` as one line: control characters dropped, each whitespace run one space."""
+    return " ".join(_CONTROL.sub("", text or "").split())
+
+
 class Kind(StrEnum):
     """How a paper appears in a listing, as arXiv's /new page groups them."""
 

@@ -14,7 +14,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.macrospec import MacroSpec
 
-from tui.domain.paper import Kind, Paper
+from tui.domain.paper import Kind, Paper, one_line
 
 if TYPE_CHECKING:
     from tui.domain.filters import Match
@@ -73,14 +73,6 @@ def _converter() -> tuple[LatexNodes2Text, Any]:
 
 
 _TO_TEXT, _WALKER_DB = _converter()
-
-
-# Control characters from the feed must not reach a terminal (ESC starts escape sequences).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
-
-
-def _collapse(text: str) -> str:
-    return " ".join(_CONTROL.sub("", text).split())
 
 
 # pylatexenc reads character by character (about 10 ms for a 1,500-character abstract), so
@@ -250,7 +242,7 @@ def latex_to_text(text: str) -> str:
     'evolving (i.e., constantly updated) in O(n^2)'
     """
     if not _LATEX_SYNTAX.search(text):
-        return _collapse(text)
+        return one_line(text)
     try:
         braces = _Braces(text)
         parts: list[str] = []
@@ -271,9 +263,9 @@ def latex_to_text(text: str) -> str:
                     parts.append(_island_to_text(text[found.start() : end]))
                     position = end
         parts.append(text[position:])
-        return _collapse("".join(parts))
+        return one_line("".join(parts))
     except Exception:
-        return _collapse(text)
+        return one_line(text)
 
 
 def author_name(raw: str) -> str:

@@ -29,7 +29,7 @@ import arxiv
 import requests
 
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper, listing_order, split_id
+from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
 
 logger = logging.getLogger(__name__)
 
@@ -163,10 +163,6 @@ class _Failure:
     """The answer was a valid feed with no entries."""
 
 
-def _collapse(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
-
-
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -186,8 +182,8 @@ def _retry_after(value: str | None) -> float | None:
 def _error_entry(root: ET.Element) -> str | None:
     """The message of the API's error feed (an entry titled Error), if this is one."""
     for entry in root.iter(f"{_ATOM}entry"):
-        if _collapse(entry.findtext(f"{_ATOM}title")) == "Error":
-            return _collapse(entry.findtext(f"{_ATOM}summary")) or "unknown error"
+        if one_line(entry.findtext(f"{_ATOM}title")) == "Error":
+            return one_line(entry.findtext(f"{_ATOM}summary")) or "unknown error"
     return None
 
 
@@ -195,7 +191,7 @@ def _page_text(body: bytes) -> str:
     """A short readable excerpt of a non-feed answer (e.g. an HTML "Rate exceeded." page)."""
     text = body[:4000].decode("utf-8", "replace")
     text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
-    text = _collapse(re.sub(r"<[^>]*>", " ", text))
+    text = one_line(re.sub(r"<[^>]*>", " ", text))
     return text[:80] + ("…" if len(text) > 80 else "")
 
 
@@ -212,21 +208,21 @@ def paper_from_result(result: arxiv.Result, kind: Kind = Kind.NEW) -> Paper:
     """A Paper from one ``arxiv.Result``; ValueError if its id is not an arXiv id."""
     paper_id, version = split_id(result.entry_id)
     categories = tuple(dict.fromkeys(c for c in [result.primary_category, *result.categories] if c))
-    authors = tuple(_collapse(a.name) for a in result.authors)
-    affiliations = tuple(tuple(_collapse(x) for x in a.affiliation) for a in result.authors)
+    authors = tuple(one_line(a.name) for a in result.authors)
+    affiliations = tuple(tuple(one_line(x) for x in a.affiliation) for a in result.authors)
     return Paper(
         id=paper_id,
         version=version or 1,
-        title=_collapse(result.title),
+        title=one_line(result.title),
         authors=authors,
-        abstract=_collapse(result.summary),
+        abstract=one_line(result.summary),
         categories=categories,
         published=_utc(result.published),
         updated=_utc(result.updated),
         kind=kind,
-        comment=_collapse(result.comment) or None,
-        journal_ref=_collapse(result.journal_ref) or None,
-        doi=_collapse(result.doi) or None,
+        comment=one_line(result.comment) or None,
+        journal_ref=one_line(result.journal_ref) or None,
+        doi=one_line(result.doi) or None,
         affiliations=affiliations if any(affiliations) else (),
     )
 
