@@ -180,7 +180,7 @@ class TriageScreen(Screen[None]):
             with Vertical(id="main"):
                 yield SearchBox(placeholder="Search: title, author, abstract, id", id="search")
                 yield Static("", id="list-message", markup=False)
-                yield PaperList(flag_lookup=self.flags.get, id="papers")
+                yield PaperList(flag_lookup=self.flags.get, on_expand=self._expanded, id="papers")
         yield Footer()
 
     @property
@@ -605,14 +605,10 @@ class TriageScreen(Screen[None]):
 
     # ----------------------------------------------------------------- the paper list
 
-    @on(PaperList.ExpandToggled)
-    def expand_toggled(self, message: PaperList.ExpandToggled) -> None:
-        if (
-            self._expand_marks_read
-            and message.expanded
-            and not self.flags.get(message.paper.id).read
-        ):
-            self._set_flag("read", [message.paper.id], True)
+    def _expanded(self, paper: Paper, expanded: bool) -> None:
+        """Called by the list as it expands: the read mark shows in the same frame."""
+        if self._expand_marks_read and expanded and not self.flags.get(paper.id).read:
+            self._set_flag("read", [paper.id], True)
 
     def _highlighted(self) -> Paper | None:
         paper = self.papers.highlighted_paper
