@@ -361,10 +361,10 @@ def _write(text: str) -> int:
         _silence_stdout()
         return 1
     except OSError as error:  # e.g. `> file` on a full disk
+        from tui.domain.atomic import os_reason
+
         _silence_stdout()
-        raise CommandError(
-            f"could not write the output: {error.strerror or error}", code=1
-        ) from None
+        raise CommandError(f"could not write the output: {os_reason(error)}", code=1) from None
     return 0
 
 

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tui import paths
-from tui.domain.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir
+from tui.domain.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir, os_reason
 from tui.domain.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
 from tui.domain.taxonomy import canonical_category
 
@@ -164,7 +164,7 @@ def ensure_config_file(path: Path | None = None) -> Path:
     try:
         _create_exclusively(path, TEMPLATE)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot create: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot create: {os_reason(error)}") from None
     return path
 
 
@@ -203,7 +203,7 @@ def load_config(path: Path | None = None, *, create: bool = True) -> Config:
             raise ConfigError(path, None, "the file vanished while being read") from None
         return default_config()
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
     return parse_config(_decode(raw, path), path)
 
 
@@ -704,7 +704,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raw = target.read_bytes()
         mode = target.stat().st_mode
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
     text = _decode(raw, path)
     before = parse_config(text, path)
     if any(_same_author(name, known) for known in before.watch_authors):
@@ -722,7 +722,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         atomic_write_bytes(target, edited.encode("utf-8"))
         os.chmod(target, mode & 0o7777)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot write: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot write: {os_reason(error)}") from None
 
 
 def _with_watch_author(text: str, name: str) -> str:

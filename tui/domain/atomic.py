@@ -86,6 +86,11 @@ def describe_error(error: BaseException) -> str:
     return text[:160]
 
 
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, short: "No space left on device", without the path."""
+    return error.strerror or describe_error(error)
+
+
 class AtomicJSONStorage(Storage):
     """A tinydb storage that writes the whole database atomically (temp file, fsync, rename).
 

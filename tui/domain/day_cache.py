@@ -30,7 +30,13 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
 from tui import paths
-from tui.domain.atomic import AtomicJSONStorage, atomic_write_bytes, describe_error, move_aside
+from tui.domain.atomic import (
+    AtomicJSONStorage,
+    atomic_write_bytes,
+    describe_error,
+    move_aside,
+    os_reason,
+)
 from tui.domain.paper import Day, Paper, base_id
 
 DAY_TABLE: Final = "day"
@@ -253,7 +259,7 @@ class DayCache:
         except OSError as move_error:
             self._notice(
                 f"{path.name} is unreadable ({describe_error(error)}) and could not be moved "
-                f"aside ({_reason(move_error)}); that day will be fetched again"
+                f"aside ({os_reason(move_error)}); that day will be fetched again"
             )
             return
         self._notice(
@@ -262,16 +268,14 @@ class DayCache:
         )
 
     def _cannot_read(self, path: Path, error: OSError) -> None:
-        self._notice(f"{path.name} could not be read ({_reason(error)}); that day will be fetched")
+        self._notice(
+            f"{path.name} could not be read ({os_reason(error)}); that day will be fetched"
+        )
 
     def _notice(self, text: str) -> None:
         with self._lock:
             if text not in self.notices:
                 self.notices.append(text)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or describe_error(error)
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:

@@ -29,6 +29,7 @@ from typing import Any, TypeAlias
 from tui.domain.filters import Match, search_fold
 from tui.domain.paper import Paper, one_line
 from tui.domain.render import (
+    _count,
     _paper_json,
     _paper_markdown,
     author_name,
@@ -350,10 +351,6 @@ def to_bibtex(papers: Sequence[Paper]) -> str:
 
 def _as_match(item: Exportable) -> Match:
     return item if isinstance(item, Match) else Match(item, ())
-
-
-def _count(n: int) -> str:
-    return f"{n} paper" if n == 1 else f"{n} papers"
 
 
 def export_markdown(title: str, matches: Sequence[Exportable]) -> str:
