@@ -543,3 +543,19 @@ def test_a_full_disk_when_creating_the_file_leaves_nothing_behind(
     with pytest.raises(ConfigError, match="cannot create: No space left on device"):
         ensure_config_file(tmp_path / "config.toml")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_settings_folder_that_cannot_be_searched_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "locked" / "config.toml"
+    real_exists = Path.exists
+
+    def locked(self: Path, *args: object, **kwargs: object) -> bool:
+        if self == target:  # what stat() says under a folder without search permission
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_exists(self)
+
+    monkeypatch.setattr(Path, "exists", locked)
+    with pytest.raises(ConfigError, match=r"config.toml: cannot read: Permission denied$"):
+        load_config(target)

@@ -159,8 +159,11 @@ def ensure_config_file(path: Path | None = None) -> Path:
     there; never replaces one, even one another process creates at the same moment.
     ConfigError (one line) if it cannot be written."""
     path = config_path() if path is None else path
-    if path.exists():
-        return path
+    try:
+        if path.exists():  # raises where the folder may not be searched
+            return path
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
     try:
         _create_exclusively(path, TEMPLATE)
     except OSError as error:
