@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -244,3 +246,18 @@ def test_a_damaged_day_file_that_cannot_be_moved_aside_is_a_miss_with_a_notice(
     assert cache.load(APRIL_9, ["cs.LG"]) is None
     assert len(cache.notices) == 1
     assert "could not be moved aside (Permission denied)" in cache.notices[0]
+
+
+def test_temporary_files_of_killed_saves_are_removed_once_abandoned(tmp_path: Path) -> None:
+    days = tmp_path / "days"
+    days.mkdir()
+    abandoned = days / "2025-04-09.json.tmp-0123456789ab"
+    abandoned.write_bytes(b'{"day": {"1": {"date": "2025-0')  # a save killed mid-write
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    in_progress = days / "2025-04-08.json.tmp-ba9876543210"
+    in_progress.write_bytes(b"{")
+    cache = DayCache(days)
+    assert not abandoned.exists()
+    assert in_progress.exists()  # another process may be writing it right now
+    assert cache.dates() == []

@@ -36,6 +36,7 @@ from tui.domain.atomic import (
     describe_error,
     move_aside,
     os_reason,
+    remove_abandoned_temps,
 )
 from tui.domain.paper import Day, Paper, base_id
 
@@ -92,6 +93,7 @@ class DayCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else paths.days_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_temps(self.directory)  # a day file is megabytes: don't let them pile up
         self.notices: list[str] = []
         self._lock = threading.Lock()
         self._parsed: OrderedDict[tuple[date, Signature], Day] = OrderedDict()
