@@ -25,7 +25,7 @@ from tui.domain.taxonomy import parse_categories
 from tui.options import Options
 
 if TYPE_CHECKING:
-    from tui.config import Config
+    from tui.config import Config, ConfigError
     from tui.domain.filters import Match
     from tui.domain.follow import KeywordProfile
     from tui.domain.paper import Day
@@ -336,7 +336,12 @@ def load_settings() -> Config:
     try:
         return load_config()
     except ConfigError as error:
-        raise CommandError(str(error)) from None
+        raise _config_failure(error) from None
+
+
+def _config_failure(error: ConfigError) -> CommandError:
+    """Exit 2 for what the file says, 1 when the disk would not read or write it."""
+    return CommandError(str(error), code=1 if error.disk else 2)
 
 
 def run_config(path_only: bool) -> str:
@@ -345,7 +350,7 @@ def run_config(path_only: bool) -> str:
     try:
         path = ensure_config_file()
     except ConfigError as error:
-        raise CommandError(str(error)) from None
+        raise _config_failure(error) from None
     if path_only:
         return f"{path}\n"
     load_settings()  # a broken file says so, with its line, before being shown

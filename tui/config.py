@@ -74,12 +74,18 @@ class Config:
 
 
 class ConfigError(ValueError):
-    """A settings file that cannot be used. ``str()`` is one line: ``<path> line N: <problem>``."""
+    """A settings file that cannot be used. ``str()`` is one line: ``<path> line N: <problem>``.
 
-    def __init__(self, path: Path | None, line: int | None, problem: str) -> None:
+    ``disk`` is true when the file could not be read or written (not what it says).
+    """
+
+    def __init__(
+        self, path: Path | None, line: int | None, problem: str, *, disk: bool = False
+    ) -> None:
         self.path = path
         self.line = line
         self.problem = problem
+        self.disk = disk
         where = str(path) if path is not None else CONFIG_FILE_NAME
         if line is not None:
             where += f" line {line}"
@@ -163,11 +169,11 @@ def ensure_config_file(path: Path | None = None) -> Path:
         if path.exists():  # raises where the folder may not be searched
             return path
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     try:
         _create_exclusively(path, TEMPLATE)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot create: {os_reason(error)}") from None
+        raise ConfigError(path, None, f"cannot create: {os_reason(error)}", disk=True) from None
     return path
 
 
@@ -203,10 +209,10 @@ def load_config(path: Path | None = None, *, create: bool = True) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         if create:
-            raise ConfigError(path, None, "the file vanished while being read") from None
+            raise ConfigError(path, None, "the file vanished while being read", disk=True) from None
         return default_config()
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     return parse_config(_decode(raw, path), path)
 
 
@@ -707,7 +713,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raw = target.read_bytes()
         mode = target.stat().st_mode
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     text = _decode(raw, path)
     before = parse_config(text, path)
     if any(_same_author(name, known) for known in before.watch_authors):
@@ -725,7 +731,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         atomic_write_bytes(target, edited.encode("utf-8"))
         os.chmod(target, mode & 0o7777)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot write: {os_reason(error)}") from None
+        raise ConfigError(path, None, f"cannot write: {os_reason(error)}", disk=True) from None
 
 
 def _with_watch_author(text: str, name: str) -> str:
