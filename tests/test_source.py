@@ -591,6 +591,20 @@ def test_a_bad_policy_variable_is_a_one_line_error(monkeypatch: pytest.MonkeyPat
         FetchPolicy.from_env()
 
 
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "1e300"])
+@pytest.mark.parametrize(
+    "variable",
+    ["ARXIV_DAILY_API_TIMEOUT", "ARXIV_DAILY_API_MIN_INTERVAL", "ARXIV_DAILY_API_BACKOFF"],
+)
+def test_an_endless_or_not_a_number_policy_variable_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    # "inf" overflowed socket.settimeout / time.sleep (a traceback); "nan" read as a bad answer.
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=f"{variable} must be a positive number of seconds"):
+        FetchPolicy.from_env()
+
+
 def test_paper_from_result_tidies_whitespace_and_categories() -> None:
     result = arxiv.Result(
         entry_id="http://arxiv.org/abs/2504.06312v2",

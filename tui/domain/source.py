@@ -76,9 +76,16 @@ def _env_seconds(variable: str, default: float, *, positive: bool = False) -> fl
         value = float(raw)
     except ValueError:
         raise ValueError(f"{variable} must be a number of seconds, not {raw!r}") from None
-    if value < 0 or (positive and value == 0):
-        raise ValueError(f"{variable} must be a positive number of seconds, not {raw!r}")
+    if not 0 <= value <= _MAX_SETTING_SECONDS or (positive and value == 0):
+        # "inf" would overflow the socket's and sleep's timers; "nan" reads as a bad answer.
+        raise ValueError(
+            f"{variable} must be a positive number of seconds up to "
+            f"{_MAX_SETTING_SECONDS:g}, not {raw!r}"
+        )
     return value
+
+
+_MAX_SETTING_SECONDS = 86400.0
 
 
 class FetchError(Exception):
