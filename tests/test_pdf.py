@@ -378,3 +378,11 @@ def test_viewer_command(monkeypatch: pytest.MonkeyPatch) -> None:
     assert viewer_command("darwin") == ["open"]
     monkeypatch.setenv("ARXIV_DAILY_PDF_VIEWER", "zathura --fork")
     assert viewer_command("linux") == ["zathura", "--fork"]
+
+
+def test_a_viewer_setting_that_is_not_a_command_line_is_a_pdf_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_PDF_VIEWER", 'zathura "--fork')
+    with pytest.raises(PdfError, match="ARXIV_DAILY_PDF_VIEWER is not a command line"):
+        open_with_system_viewer(tmp_path / "a.pdf")

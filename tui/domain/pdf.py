@@ -399,7 +399,12 @@ def viewer_command(platform: str | None = None) -> list[str]:
     """The command that opens a file with the system's viewer (``ARXIV_DAILY_PDF_VIEWER`` wins)."""
     configured = os.environ.get(VIEWER_ENV, "").strip()
     if configured:
-        return shlex.split(configured)
+        try:
+            return shlex.split(configured)
+        except ValueError as error:  # an unclosed quote
+            raise PdfError(
+                f"{VIEWER_ENV} is not a command line ({error}): {configured!r}"
+            ) from None
     platform = sys.platform if platform is None else platform
     if platform == "darwin":
         return ["open"]
