@@ -162,6 +162,10 @@ class TriageScreen(Screen[None]):
         self._status_kind = Status.QUIET
         self._list_message = ""
         self._list_message_shown: str | None = None
+        self._shown_ids: frozenset[str] = frozenset()
+        """The ids of the papers in ``view``."""
+        self._unread: int | None = None
+        """How many of them are unread, as the date bar shows it."""
         self._undo: list[UndoStep] = []
         self._fallback_label: str | None = None
         """Set while an offline stand-in (the sample or an older cached day) is shown."""
@@ -483,6 +487,7 @@ class TriageScreen(Screen[None]):
             view = index.view(self._query(), self.categories, self.profiles)
             self.sidebar.show_counts(view.category_counts, view.profile_counts)
         self.view = view
+        self._shown_ids = frozenset(match.paper.id for match in view.matches)
         self.papers.show(view.matches, keep_position=keep_position)
         self._update_date_bar()
         self._update_list_message()
@@ -531,16 +536,21 @@ class TriageScreen(Screen[None]):
         self._status = text
         self._status_kind = kind
 
-    def _update_date_bar(self) -> None:
+    def _update_date_bar(self, *, unread_change: int | None = None) -> None:
+        """``unread_change``: how a flag change moved the unread count, when the caller knows;
+        spares a pass over every shown paper's flag (~3 ms at 5,000) on a key press."""
         view = self.view
         matches = view.matches if view is not None else ()
-        unread = sum(1 for match in matches if not self.flags.get(match.paper.id).read)
+        if unread_change is None or self._unread is None:
+            self._unread = sum(1 for match in matches if not self.flags.get(match.paper.id).read)
+        else:
+            self._unread += unread_change
         self.date_bar.show(
             DateBarState(
                 day=self.shown_date,
                 shown=len(matches),
                 total=view.total if view is not None else 0,
-                unread=unread,
+                unread=self._unread,
                 starred_only=self.starred_only,
                 status=self._status,
                 status_kind=self._status_kind,
@@ -625,9 +635,14 @@ class TriageScreen(Screen[None]):
             previous = {paper_id: getattr(self.flags.get(paper_id), field) for paper_id in ids}
             self._undo.append(UndoStep(undo_label, field, previous))
             del self._undo[:-50]
+        unread_change = 0
+        if field == "read":
+            for paper_id in dict.fromkeys(ids):
+                if paper_id in self._shown_ids and self.flags.get(paper_id).read != value:
+                    unread_change += -1 if value else 1
         self.flags.set(field, ids, value)
         self._repaint(ids)
-        self._update_date_bar()
+        self._update_date_bar(unread_change=unread_change)
 
     def action_toggle_expand(self) -> None:
         self.papers.toggle_expand()
