@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 import types
@@ -238,4 +239,20 @@ def test_output_to_a_full_disk_is_one_line_and_exit_1() -> None:
     assert result.returncode == 1
     assert one_error_line(result) == (
         "arxiv-daily: could not write the output: No space left on device"
+    )
+
+
+@pytest.mark.parametrize("variable", ["ARXIV_DAILY_DATA_DIR", "ARXIV_DAILY_CONFIG_DIR"])
+def test_a_folder_setting_of_an_unknown_users_home_is_one_line_and_exit_2(variable: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", *DEMO],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, variable: "~nosuchuser-ad/arxiv"},
+    )
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        f"arxiv-daily: {variable}='~nosuchuser-ad/arxiv': no home folder for '~nosuchuser-ad'"
     )

@@ -23,6 +23,7 @@ from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.listing import latest_listing_day, parse_listing_date
 from tui.domain.taxonomy import parse_categories
 from tui.options import Options
+from tui.paths import BadPathSetting
 
 if TYPE_CHECKING:
     from tui.config import Config, ConfigError
@@ -553,6 +554,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_reader(options, config)
     except CommandError as error:
         _fail(error)
+    except BadPathSetting as error:
+        _fail(CommandError(str(error)))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
