@@ -256,3 +256,13 @@ def test_a_folder_setting_of_an_unknown_users_home_is_one_line_and_exit_2(variab
     assert one_error_line(result) == (
         f"arxiv-daily: {variable}='~nosuchuser-ad/arxiv': no home folder for '~nosuchuser-ad'"
     )
+
+
+def test_the_demo_narrowed_to_one_category_lists_cross_lists_as_such(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["digest", "--demo", "--category", "cs.AI", "--format", "json"]) == 0
+    kinds = {p["id"]: p["kind"] for p in json.loads(capsys.readouterr().out)["papers"]}
+    assert kinds["2504.06861"] == "cross"  # primary cs.CV
+    assert kinds["2503.24354"] == "replace"
+    assert set(kinds.values()) == {"cross", "replace"}  # no cs.AI-primary paper in the sample

@@ -311,7 +311,8 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
     if options.demo:
         from tui.domain.sample import load_sample_day
 
-        day = load_sample_day()
+        # As arXiv lists the sample's categories asked for: a cs.CV paper on cs.AI is a cross-list.
+        day = load_sample_day().narrowed_to(categories)
     else:
         day = load_day(options.date or latest_listing_day(), categories)
     profile = digest_profile(options, config)
