@@ -36,6 +36,7 @@ from tui.domain.render import (
     latex_to_text,
     markdown_escape,
 )
+from tui.domain.watch import PARTICLES, SUFFIXES
 
 Exportable: TypeAlias = Match | Paper
 
@@ -185,14 +186,6 @@ def latex_field(text: str, *, protect_acronyms: bool = False) -> str:
 
 # ---------------------------------------------------------------- names
 
-# fmt: off
-_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "delle", "dello", "degli", "di", "da",
-    "dal", "dos", "das", "do", "du", "la", "le", "les", "ter", "ten", "te", "zu", "zum", "zur",
-    "af", "av", "op", "bin", "ibn", "al", "el", "y",
-})
-# fmt: on
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _ORGANISATION = re.compile(
     r"\b(?:collaboration|consortium|team|group|project|initiative|survey|committee)\b", re.I
 )
@@ -203,12 +196,12 @@ def _name_parts(name: str) -> tuple[list[str], list[str], list[str]]:
     """``(first, von_last, suffix)`` word lists of a "First von Last Jr" name."""
     words = name.split()
     suffix: list[str] = []
-    if len(words) >= 3 and words[-1].lower() in _SUFFIXES:
+    if len(words) >= 3 and words[-1].lower() in SUFFIXES:
         suffix = [words.pop()]
     if len(words) == 1:
         return [], words, suffix
     start = len(words) - 1
-    while start >= 2 and words[start - 1] in _PARTICLES:
+    while start >= 2 and words[start - 1] in PARTICLES:
         start -= 1
     return words[:start], words[start:], suffix
 
