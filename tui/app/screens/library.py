@@ -171,6 +171,7 @@ class LibraryScreen(Screen[None]):
             partial(self._find, dict(self._seen)),
             name="library",
             group="library",
+            description="find the starred papers",  # not repr() of every paper seen
             exclusive=True,
             thread=True,
         )
@@ -206,6 +207,7 @@ class LibraryScreen(Screen[None]):
             self.run_worker(
                 partial(self._fetch, missing, self._fetch_ids, self._cancel),
                 name="library metadata",
+                description="fetch the starred papers' metadata",
                 group="library-fetch",
                 exclusive=True,
                 thread=True,

@@ -865,6 +865,7 @@ class TriageScreen(Screen[None]):
             ),
             name="rank",
             group="rank",
+            description="rank the day by the starred papers",  # not repr() of the day
             thread=True,
         )
 
@@ -942,6 +943,7 @@ class TriageScreen(Screen[None]):
             partial(self._find_starred, dict(self._seen)),
             name="starred",
             group="starred",
+            description="find the starred papers",  # repr() of every paper seen costs ~0.2 s
             exclusive=True,
             thread=True,
         )
