@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 from arxiv_double import ArxivDouble
 from test_app_helpers import (
+    CATEGORIES,
     RecordingApp,
     cache_days,
     demo_app,
@@ -28,11 +30,12 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.library import LibraryScreen
 from tui.app.screens.note import NoteScreen
 from tui.app.screens.triage import TriageScreen
-from tui.app.widgets.library_list import NOT_CACHED
+from tui.app.widgets.library_list import NOT_CACHED, LibraryList
 from tui.config import Config
 from tui.domain.day_cache import DayCache
 from tui.domain.export import to_bibtex
 from tui.domain.follow import DEFAULT_FOLLOW
+from tui.domain.paper import Day
 from tui.domain.store import FlagStore
 from tui.options import Options
 
@@ -346,3 +349,27 @@ async def test_settings_rebind_the_library_keys() -> None:
         assert keys["Back to the day's papers"] == "w"
         await pilot.press("escape", "w")
         assert isinstance(app.screen, TriageScreen)
+
+
+async def test_markup_in_titles_and_notes_is_shown_as_written() -> None:
+    hostile = replace(
+        make_paper(9, TUESDAY),
+        title="[@click=app.quit]Quit[/] and [b]bold[/b] $x_1$",
+        authors=("[red]Mallory[/red]",),
+    )
+    cache_days(Day(TUESDAY, CATEGORIES, (hostile,), fetched_at=None, source="arxiv"))
+    star_in_store([hostile.id])
+    with FlagStore() as store:
+        store.set_note(hostile.id, "[@click=app.quit]click me[/]")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_library(pilot)
+        shown = text(app)
+        assert "[@click=app.quit]Quit[/] and [b]bold[/b]" in shown
+        assert "[red]Mallory[/red]" in shown
+        assert "✎ [@click=app.quit]click me[/]" in shown
+        await pilot.click(LibraryList, offset=(8, 0))
+        await pilot.click(LibraryList, offset=(8, 2))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LibraryScreen)

@@ -93,7 +93,7 @@ async def test_shift_r_ranks_papers_like_the_starred_ones_first() -> None:
         top = triage.papers.shown_papers[0]
         score = SCORE.search(row_of(triage, top.id))
         assert score is not None and float(score.group(1)) > 0.3
-        assert "ranked by 1 paper starred" in triage.date_bar.text
+        assert "ranked by likeness to 1 starred paper" in triage.date_bar.text
         assert triage.rank_seconds is not None
 
         # Star a graph paper: after a short pause the day is ranked again, graphs rise too.
@@ -102,7 +102,9 @@ async def test_shift_r_ranks_papers_like_the_starred_ones_first() -> None:
         triage.papers.move_to(graph.id)
         await pilot.press("s")
         await wait_until(
-            pilot, lambda: "ranked by 2 papers starred" in triage.date_bar.text, "ranking again"
+            pilot,
+            lambda: "ranked by likeness to 2 starred papers" in triage.date_bar.text,
+            "ranking again",
         )
         assert sorted(shown(app)[:4]) == sorted(
             [TOPICS["graph"][0]] * 2 + [TOPICS["protein"][0]] * 2

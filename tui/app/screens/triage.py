@@ -565,7 +565,8 @@ class TriageScreen(Screen[None]):
         status, kind = self._status, self._status_kind
         if not status and self.ranking and not self.starred_only:
             status = (
-                f"ranked by {count_papers(self._ranked_by)} starred"
+                f"ranked by likeness to {self._ranked_by} starred"
+                + (" paper" if self._ranked_by == 1 else " papers")
                 if self._scores is not None
                 else "ranking…"
             )
