@@ -6,6 +6,7 @@ The store's writes are durable (fsynced), so they never run on the UI thread. Un
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,9 @@ from tui.domain.store import Flag, FlagStore
 FlagField = Literal["read", "starred"]
 _StoredField = Literal["read", "starred", "note"]
 
+OPEN_HOLD = 2.0
+"""The longest a slow store waits for ``ui_ready`` before opening anyway (seconds)."""
+
 
 class FlagKeeper:
     def __init__(
@@ -28,8 +32,15 @@ class FlagKeeper:
         on_opened: Callable[[Sequence[str]], object],
         on_open_failed: Callable[[str], object],
         on_write_failed: Callable[[Sequence[str], str], object],
+        hold_open: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Open the store on the writer thread; callbacks run on that thread (post, don't touch)."""
+        """Open the store on the writer thread; callbacks run on that thread (post, don't touch).
+
+        ``hold_open`` (asked on the writer thread) says the store is slow to read: it then opens
+        once ``ui_ready`` is called (or a flush, a close, or ``OPEN_HOLD`` seconds): read while
+        the first screen is drawn, it would hold the GIL that drawing needs (100,000 flags:
+        ~250 ms). Until it opens, ``get`` answers with empty flags, as it does while opening.
+        """
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-writer")
         self._store: FlagStore | None = None
         self._pending: dict[str, tuple[int, Flag]] = {}
@@ -40,8 +51,11 @@ class FlagKeeper:
         self._pending_lock = threading.Lock()
         self._on_write_failed = on_write_failed
         self._closed = False
+        self._may_open = threading.Event()
 
         def open_it() -> None:
+            if hold_open():
+                self._may_open.wait(OPEN_HOLD)
             try:
                 self._store = open_store()
             except Exception as error:
@@ -54,6 +68,10 @@ class FlagKeeper:
     @property
     def is_open(self) -> bool:
         return self._store is not None
+
+    def ui_ready(self) -> None:
+        """The first screen is drawn: a store held back until then opens now."""
+        self._may_open.set()
 
     def get(self, paper_id: str) -> Flag:
         """The flag as the user last set it; called for every row painted and every count."""
@@ -153,13 +171,23 @@ class FlagKeeper:
 
     def flush(self) -> Future[None]:
         """Done when every write submitted so far is on disk."""
+        self._may_open.set()
         return self._writer.submit(lambda: None)
+
+    def settle(self) -> None:
+        """Block until the store is open and every earlier write has landed; a worker's call,
+        never the UI's. Returns at once once closed (the app is leaving)."""
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # closed meanwhile: no new work is taken
+            self.flush().result()
 
     def close(self) -> None:
         """Finish every write, close the store. Blocks: call it when leaving."""
         if self._closed:
             return
         self._closed = True
+        self._may_open.set()
 
         def close_store() -> None:
             if self._store is not None:

@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from tui.domain.paper import Day, Paper
-from tui.domain.rss import RssError, fetch_rss, merge
-from tui.domain.source import FetchCancelled, FetchPolicy
 
 RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 """The newest listing of these categories from the RSS: (its date, its papers); RssError."""
@@ -22,6 +20,10 @@ RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 
 def fetch_latest(categories: Sequence[str]) -> tuple[date | None, list[Paper]]:
     """arXiv's RSS, waiting no longer than the API would (ARXIV_DAILY_API_TIMEOUT)."""
+    # Imported here, on the fetch's thread (requests): a cached day opens without them.
+    from tui.domain.rss import fetch_rss
+    from tui.domain.source import FetchPolicy
+
     return fetch_rss(categories, timeout=FetchPolicy.from_env().timeout)
 
 
@@ -35,6 +37,8 @@ class LatestListing:
         categories = tuple(categories)
 
         def run() -> None:
+            from tui.domain.rss import RssError
+
             try:
                 self._result = fetch(categories)
             except RssError as error:
@@ -48,6 +52,9 @@ class LatestListing:
 
     def lay_over(self, day: Day, cancel: threading.Event) -> tuple[Day, str | None]:
         """``day`` with the RSS listing merged in, and a warning when the RSS could not help."""
+        from tui.domain.rss import merge
+        from tui.domain.source import FetchCancelled
+
         while not self._done.wait(0.05):
             if cancel.is_set():
                 raise FetchCancelled("the day was left while it loaded")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from tui.app.day_ranking import Ranked
 from tui.domain.filters import DayIndex
 from tui.domain.paper import Day, Paper
-from tui.domain.source import FetchProgress
+
+if TYPE_CHECKING:
+    from tui.domain.source import FetchProgress
 
 
 class DayLoaded(Message):
@@ -34,6 +38,8 @@ class DayLoaded(Message):
         """A cached copy shown while a fresher one is on its way."""
         self.note = note
         """Why this isn't the day that was asked for (offline fallback), if it isn't."""
+        self.shown = threading.Event()
+        """Set once the UI has handled this day and painted the result (or dropped it)."""
 
 
 class DayIndexed(Message):

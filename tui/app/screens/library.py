@@ -38,7 +38,6 @@ from tui.domain.day_cache import DayCache
 from tui.domain.export import to_bibtex
 from tui.domain.filters import Match, search_fold
 from tui.domain.paper import Paper
-from tui.domain.source import FetchCancelled, FetchError
 from tui.paths import exports_dir
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
@@ -183,6 +182,7 @@ class LibraryScreen(Screen[None]):
 
     def _find(self, seen: Mapping[str, Paper]) -> None:
         """Worker: the starred flags, their papers from the session or the day cache."""
+        self.flags.settle()  # the store open: it may be waiting for the first paint
         flags = self.flags.starred()
         missing = [flag.id for flag in flags if flag.id not in seen]
         found: dict[str, Paper] = {}
@@ -216,6 +216,8 @@ class LibraryScreen(Screen[None]):
 
     def _fetch(self, ids: Sequence[str], fetch_ids: FetchIds, cancel: threading.Event) -> None:
         """Worker: the metadata of starred papers no cached day has, from arXiv by id."""
+        from tui.domain.source import FetchCancelled, FetchError
+
         try:
             papers = fetch_ids(ids, cancel)
         except FetchCancelled:

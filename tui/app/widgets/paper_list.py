@@ -137,6 +137,7 @@ class PaperList(ScrollView, can_focus=True):
         self,
         *,
         flag_lookup: FlagLookup,
+        on_expand: Callable[[Paper, bool], object] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -144,6 +145,9 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._flag_lookup = flag_lookup
+        self._on_expand = on_expand
+        """Called at once on expand/collapse, so what it changes shows in the same frame (the
+        ExpandToggled message reaches the screen after the next frame is drawn)."""
         self._papers: list[Paper] = []
         self._keywords: list[tuple[str, ...]] = []
         self._index_of: dict[str, int] = {}
@@ -290,6 +294,8 @@ class PaperList(ScrollView, can_focus=True):
             self._scroll_block_into_view(self._cursor)
         else:
             self._scroll_cursor_into_view()
+        if self._on_expand is not None:
+            self._on_expand(paper, expanded)
         self.post_message(self.ExpandToggled(self, paper, expanded))
 
     # ----------------------------------------------------------------- actions
