@@ -94,9 +94,10 @@ def test_template_documents_every_setting() -> None:
 
 
 def test_action_ids_the_template_names_are_the_apps() -> None:
-    from tui.app.commands import TRIAGE_COMMANDS
+    from tui.app.commands import LIBRARY_COMMANDS, TRIAGE_COMMANDS
 
-    bindable = {command.ACTION for command in TRIAGE_COMMANDS if command.OWN_BINDING}
+    commands = (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
+    bindable = {command.ACTION for command in commands if command.OWN_BINDING}
     listing = TEMPLATE[TEMPLATE.index("does):") + 6 : TEMPLATE.index(". Default: no overrides")]
     listed = {name.strip(" #\n") for name in listing.split(",")}
     examples = set(
@@ -107,6 +108,7 @@ def test_action_ids_the_template_names_are_the_apps() -> None:
     assert examples <= listed
     assert {"toggle_star", "next_day", "quit", "clear"} <= listed
     assert listed <= bindable, listed - bindable
+    assert bindable <= listed, bindable - listed
 
 
 def test_defaults_are_the_follow_defaults_and_the_documented_values() -> None:

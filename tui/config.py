@@ -129,10 +129,12 @@ exclude = []
 # Key overrides: action = "key". Several keys for one action: "x,ctrl+s" or ["x", "ctrl+s"].
 # Keys use Textual's names: a letter or digit as itself ("x", "G", "1"), "ctrl+x",
 # "shift+tab", "enter", "space", "escape", "f1"; punctuation as itself or by name ("slash",
-# "question_mark", "left_square_bracket"). The actions (the help screen, ?, says what each
-# does): next_unread, toggle_star, toggle_read, mark_read_next, mark_all_read, undo, copy_id,
-# copy_abs, copy_pdf, open_abs, previous_day, next_day, newest_day, pick_date, search,
-# starred_only, toggle_sidebar, clear, help, quit. Default: no overrides.
+# "question_mark", "left_square_bracket"). The actions (the help screen, ?, on the day's list
+# or in the starred library says what each does): next_unread, toggle_star, toggle_read,
+# mark_read_next, mark_all_read, undo, copy_id, copy_abs, copy_pdf, copy_bibtex, open_abs,
+# previous_day, next_day, newest_day, pick_date, search, starred_only, toggle_ranking,
+# toggle_sidebar, clear, library, edit_note, export, toggle_sort, help,
+# quit. Default: no overrides.
 [keys]
 # toggle_star = "x"
 # next_day = "right_square_bracket,l"

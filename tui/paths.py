@@ -60,6 +60,11 @@ def days_dir() -> Path:
     return data_dir() / "days"
 
 
+def exports_dir() -> Path:
+    """Where the app writes exports unless told another path."""
+    return data_dir() / "exports"
+
+
 def styles_path() -> Path:
     """The Textual CSS: inside the wheel as ``tui/styles``, beside ``tui/`` in a source checkout."""
     package = Path(__file__).resolve().parent

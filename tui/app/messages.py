@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from tui.app.day_ranking import Ranked
 from tui.domain.filters import DayIndex
 from tui.domain.paper import Day, Paper
 
@@ -102,3 +103,22 @@ class FlagWriteFailed(Message):
         super().__init__()
         self.ids = ids
         self.reason = reason
+
+
+class DayRanked(Message):
+    """The shown day's likeness scores to the starred papers."""
+
+    def __init__(self, ranked: Ranked, *, sequence: int) -> None:
+        super().__init__()
+        self.ranked = ranked
+        self.sequence = sequence
+        """Which ranking request this answers (a later one supersedes it)."""
+
+
+class RssUnavailable(Message):
+    """The newest day shows the API's answer only: the RSS listing could not be laid over it."""
+
+    def __init__(self, reason: str, *, generation: int) -> None:
+        super().__init__()
+        self.reason = reason
+        self.generation = generation

@@ -27,6 +27,8 @@ ROW_AUTHORS = 3
 """Authors named in a row before "et al."."""
 DETAIL_AUTHORS = 30
 """Authors named in the expanded view before "… and N more"."""
+SCORE_WIDTH = 5
+"""The likeness score's column while the day is ranked: "0.42" and a space."""
 
 _PREFIX_WIDTH = 4  # marker, space, star, space
 _GAP = 2
@@ -177,8 +179,10 @@ def row_content(
     starred: bool,
     layout: RowLayout,
     styles: RowStyles,
+    score: float | None = None,
 ) -> Content:
-    """The paper's one-line row, exactly ``layout.width`` cells wide."""
+    """The paper's one-line row, exactly ``layout.width`` cells wide (``SCORE_WIDTH`` more with
+    a score, shown after the star)."""
     parts: list[Content] = [
         Content(" " if read else UNREAD_MARK).stylize(styles.unread),
         Content(" "),
@@ -186,6 +190,10 @@ def row_content(
             styles.star if starred else styles.muted
         ),
         Content(" "),
+    ]
+    if score is not None:
+        parts.append(_cell(f"{score:.2f}", SCORE_WIDTH, styles.kind))
+    parts += [
         _cell(title, layout.title, styles.title_read if read else styles.title),
     ]
     gap = Content(" " * _GAP)
@@ -202,7 +210,7 @@ def row_content(
         else:
             parts += [gap, _cell(mark, layout.kind, styles.kind)]
     row = Content("").join(parts)
-    return row.truncate(layout.width, pad=True)
+    return row.truncate(layout.width + (SCORE_WIDTH if score is not None else 0), pad=True)
 
 
 def row_authors(paper: Paper, width: int) -> str:
@@ -219,17 +227,33 @@ def row_authors(paper: Paper, width: int) -> str:
     return names
 
 
-def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
-    """All authors up to ``limit``, then "… and 2,970 more"."""
-    names = ", ".join(safe_text(author_name(a)) for a in authors[:limit])
+def author_with_affiliations(name: str, affiliations: Sequence[str] = ()) -> str:
+    """``Paweł Nowak (University of Warsaw)``: the name readable, affiliations after it."""
+    shown = safe_text(author_name(name))
+    places = [safe_text(latex_to_text(a)) for a in affiliations if a.strip()]
+    return f"{shown} ({'; '.join(places)})" if places else shown
+
+
+def folded_authors(
+    authors: Sequence[str],
+    limit: int = DETAIL_AUTHORS,
+    affiliations: Sequence[Sequence[str]] = (),
+) -> str:
+    """All authors up to ``limit`` (each with its affiliations, if given), then
+    "… and 2,970 more"."""
+    names = ", ".join(
+        author_with_affiliations(a, affiliations[i] if i < len(affiliations) else ())
+        for i, a in enumerate(authors[:limit])
+    )
     hidden = len(authors) - limit
     return f"{names} … and {hidden:,} more" if hidden > 0 else names
 
 
 def detail_lines(
-    paper: Paper, keywords: tuple[str, ...], width: int, styles: RowStyles
+    paper: Paper, keywords: tuple[str, ...], width: int, styles: RowStyles, note: str = ""
 ) -> list[Content]:
-    """The expanded view below a row: full title, metadata and abstract, wrapped to ``width``."""
+    """The expanded view below a row: full title, metadata, the reader's note and the abstract,
+    wrapped to ``width``."""
     inner = max(8, width - _DETAIL_INDENT)
     gutter = Content(_DETAIL_GUTTER).stylize(styles.gutter)
     lines: list[Content] = []
@@ -241,7 +265,7 @@ def detail_lines(
         add(Content.assemble((f"{label}: ", styles.label), value))
 
     add(title_content(paper, keywords, styles.keyword).stylize_before(styles.label))
-    authors = folded_authors(paper.authors)
+    authors = folded_authors(paper.authors, affiliations=paper.affiliations)
     if paper.authors_truncated and len(paper.authors) <= DETAIL_AUTHORS:
         authors += " et al."
     label = (
@@ -259,6 +283,8 @@ def detail_lines(
         field("Journal ref", readable(paper.journal_ref))
     if paper.doi:
         field("DOI", safe_text(paper.doi))
+    if note.strip():
+        field("Note", safe_text(note))
     lines.append(gutter)
     abstract = readable(paper.abstract)
     if abstract:
