@@ -168,6 +168,9 @@ class ArxivDailyApp(App[int]):
 
     @on(StoreOpened)
     def store_opened(self, message: StoreOpened) -> None:
+        # The store's flags live as long as the app: out of the collector's sight, as the day's
+        # papers are (100,000 flags: ~3-4 ms off every full collection, which lands on a key press).
+        gc.freeze()
         for notice in message.notices:
             self.notify(notice, title="Flags", severity="warning", timeout=12)
         self.triage.flags_changed()
