@@ -13,6 +13,9 @@ PDFs: ``/pdf/<id>`` serves ``set_pdf(id, body)`` (else a tiny PDF for a known pa
 ``Range: bytes=N-`` with 206 (``pdf_ranges = False`` answers 200 with the whole file instead), and
 ``cut_next_pdf(after)`` ends the next PDF answer after that many body bytes (the connection
 closes, as a dropped download does). ``pdf_requests`` lists ``(path, Range header)``.
+
+RSS: ``serve_rss(feed)`` answers ``/rss/<categories>`` with a feed (bytes, or a file's bytes);
+point ARXIV_DAILY_RSS_URL at ``double.rss_url``. Without it the route answers 404.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
@@ -33,6 +37,7 @@ from tui.domain.paper import Paper, split_id
 
 MAX_RESULTS = 2000
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 
 
 class RecordedRequest(NamedTuple):
@@ -489,6 +494,22 @@ class ArxivDouble:
     @property
     def query_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/api/query"]
+
+    # -- RSS
+
+    @property
+    def rss_url(self) -> str:
+        """The RSS address template, as ARXIV_DAILY_RSS_URL takes it."""
+        return f"{self.base_url}/rss/{{categories}}"
+
+    def serve_rss(self, feed: bytes | Path) -> None:
+        """Answer every ``/rss/<categories>`` request with this feed."""
+        body = feed.read_bytes() if isinstance(feed, Path) else feed
+        self.route("/rss/", lambda request: Response(200, body, RSS_CONTENT_TYPE))
+
+    @property
+    def rss_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.startswith("/rss/")]
 
     # -- serving
 

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 import types
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui import cli
+from tui.config import Config, default_config
 from tui.domain.listing import latest_listing_day, next_listing_day
 from tui.options import Options
 
@@ -189,9 +191,11 @@ def test_version() -> None:
 
 def test_the_reader_gets_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Options] = []
+    settings: list[Config] = []
 
-    def run_app(options: Options) -> int:
+    def run_app(options: Options, config: Config) -> int:
         seen.append(options)
+        settings.append(config)
         return 0
 
     fake = types.ModuleType("tui.app.app")
@@ -209,6 +213,8 @@ def test_the_reader_gets_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     assert cli.main(["--demo"]) == 0
     assert seen[-1] == Options(demo=True)
+    # The settings file was read once, by the command line, and handed over as it is.
+    assert settings == [default_config(), default_config()]
 
 
 def test_entry_point_is_main() -> None:
@@ -217,3 +223,46 @@ def test_entry_point_is_main() -> None:
     assert main is not None
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'arxiv-daily = "tui.__main__:main"' in pyproject
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_disk_is_one_line_and_exit_1() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", *DEMO],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+    assert result.returncode == 1
+    assert one_error_line(result) == (
+        "arxiv-daily: could not write the output: No space left on device"
+    )
+
+
+@pytest.mark.parametrize("variable", ["ARXIV_DAILY_DATA_DIR", "ARXIV_DAILY_CONFIG_DIR"])
+def test_a_folder_setting_of_an_unknown_users_home_is_one_line_and_exit_2(variable: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", *DEMO],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, variable: "~nosuchuser-ad/arxiv"},
+    )
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        f"arxiv-daily: {variable}='~nosuchuser-ad/arxiv': no home folder for '~nosuchuser-ad'"
+    )
+
+
+def test_the_demo_narrowed_to_one_category_lists_cross_lists_as_such(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["digest", "--demo", "--category", "cs.AI", "--format", "json"]) == 0
+    kinds = {p["id"]: p["kind"] for p in json.loads(capsys.readouterr().out)["papers"]}
+    assert kinds["2504.06861"] == "cross"  # primary cs.CV
+    assert kinds["2503.24354"] == "replace"
+    assert set(kinds.values()) == {"cross", "replace"}  # no cs.AI-primary paper in the sample

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,21 @@ def test_digest_takes_the_configured_default_profile(isolated_dirs: Path) -> Non
     # "A Graph Diffusion Algorithm for Lexical Similarity" only ever says "graph diffusion".
     assert len(ids) == 15
     assert "2504.06816" not in ids
+
+
+def test_a_settings_file_the_disk_will_not_give_is_exit_1(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "ARXIV_DAILY_CONFIG_DIR": str(blocker / "config")}
+    for args in (("config", "--path"), ("digest", "--demo")):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            env=env,
+        )
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "cannot create: Not a directory" in lines[0], result.stderr

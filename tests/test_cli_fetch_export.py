@@ -202,6 +202,18 @@ def test_export_a_cached_day_as_json_without_the_network(
     assert data["title"] == "arXiv 2025-04-09 (cs.CL)"
 
 
+def test_a_cached_day_narrowed_to_one_category_lists_cross_lists_as_such(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cache_sample_day()  # fetched for cs.AI, cs.CL, cs.CV and cs.LG
+    code = cli.main(["digest", "--date", "2025-04-09", "--category", "cs.AI", "--format", "json"])
+    assert code == 0
+    kinds = {p["id"]: p["kind"] for p in json.loads(capsys.readouterr().out)["papers"]}
+    assert kinds["2504.06861"] == "cross"  # primary cs.CV: a cross-list on cs.AI's listing
+    assert kinds["2503.24354"] == "replace"
+    assert all(kind in {"cross", "replace"} for kind in kinds.values()), kinds
+
+
 def test_export_markdown_names_the_day_and_keywords(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["export", "--demo", "--keyword", "LoRA"]) == 0
     out = capsys.readouterr().out
@@ -274,3 +286,17 @@ def test_export_refuses_an_unknown_format() -> None:
     result = run("export", "--demo", "--format", "csv")
     assert result.returncode == 2
     assert "invalid choice: 'csv'" in result.stderr
+
+
+def test_an_unreadable_cached_day_is_fetched_with_a_warning(
+    arxiv_double: ArxivDouble, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_double.add_many(WEDNESDAY_PAPERS)
+    days = DayCache().directory
+    (days / "2025-04-09.json").mkdir()  # neither readable nor replaceable
+    assert cli.main(["digest", "--date", "2025-04-09", "--category", "cs.LG"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# arXiv digest 2025-04-09 — 3 papers")
+    assert "Traceback" not in captured.err
+    assert "2025-04-09.json could not be read (Is a directory)" in captured.err
+    assert "could not keep the day in the cache" in captured.err

@@ -1,3 +1,4 @@
+import errno
 import re
 import tomllib
 from datetime import UTC, datetime
@@ -93,9 +94,10 @@ def test_template_documents_every_setting() -> None:
 
 
 def test_action_ids_the_template_names_are_the_apps() -> None:
-    from tui.app.commands import TRIAGE_COMMANDS
+    from tui.app.commands import LIBRARY_COMMANDS, TRIAGE_COMMANDS
 
-    bindable = {command.ACTION for command in TRIAGE_COMMANDS if command.OWN_BINDING}
+    commands = (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
+    bindable = {command.ACTION for command in commands if command.OWN_BINDING}
     listing = TEMPLATE[TEMPLATE.index("does):") + 6 : TEMPLATE.index(". Default: no overrides")]
     listed = {name.strip(" #\n") for name in listing.split(",")}
     examples = set(
@@ -106,6 +108,7 @@ def test_action_ids_the_template_names_are_the_apps() -> None:
     assert examples <= listed
     assert {"toggle_star", "next_day", "quit", "clear"} <= listed
     assert listed <= bindable, listed - bindable
+    assert bindable <= listed, bindable - listed
 
 
 def test_defaults_are_the_follow_defaults_and_the_documented_values() -> None:
@@ -324,6 +327,12 @@ ERRORS = [
     pytest.param("[keys]\nquit = 1\n", 2, "keys.quit must be a key name", id="key-type"),
     pytest.param("keys = 1\n", 1, "keys must be a section", id="keys-type"),
     pytest.param('[pdf]\nfolder = "Papers"\n', 2, "must be absolute", id="pdf-relative"),
+    pytest.param(
+        '[pdf]\nfolder = "~nosuchuser-ad/Papers"\n',
+        2,
+        "pdf.folder: no home folder for '~nosuchuser-ad'",
+        id="pdf-unknown-user",
+    ),
     pytest.param("[watch]\nphrases = [\"a\", ' ']\n", 2, "empty string", id="blank-phrase"),
     pytest.param('watch = "Yann"\n', 1, "watch must be a section", id="watch-type"),
     pytest.param(
@@ -522,3 +531,33 @@ def test_a_config_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path) ->
     (tmp_path / "not-a-dir").write_text("")
     with pytest.raises(ConfigError, match=r"config\.toml: cannot create: "):
         load_config(tmp_path / "not-a-dir" / "config.toml")
+
+
+def test_a_full_disk_when_creating_the_file_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_written(self: Path, text: str, encoding: str | None = None) -> int:
+        with self.open("w", encoding=encoding) as handle:
+            handle.write(text[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_written)
+    with pytest.raises(ConfigError, match="cannot create: No space left on device"):
+        ensure_config_file(tmp_path / "config.toml")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_settings_folder_that_cannot_be_searched_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "locked" / "config.toml"
+    real_exists = Path.exists
+
+    def locked(self: Path, *args: object, **kwargs: object) -> bool:
+        if self == target:  # what stat() says under a folder without search permission
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_exists(self)
+
+    monkeypatch.setattr(Path, "exists", locked)
+    with pytest.raises(ConfigError, match=r"config.toml: cannot read: Permission denied$"):
+        load_config(target)

@@ -1,3 +1,4 @@
+import errno
 import os
 import platform
 import re
@@ -64,6 +65,26 @@ def test_an_unwritable_state_dir_falls_back_to_the_temporary_dir(
     path = write_crash_report(raised(), [], directory=blocked / "state")
     assert path.parent == tmp_path / "tmp" / "arxiv-daily"
     assert "RuntimeError" in path.read_text(encoding="utf-8")
+
+
+def test_a_full_state_dir_falls_back_to_the_temporary_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    real_write = os.write
+
+    def full_in_the_state_dir(fd: int, data: bytes) -> int:
+        if Path(os.readlink(f"/proc/self/fd/{fd}")).parent == state:
+            real_write(fd, bytes(data[:10]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_in_the_state_dir)
+    path = write_crash_report(raised(), [], directory=state)
+    assert path.parent == tmp_path / "tmp" / "arxiv-daily"
+    assert "RuntimeError" in path.read_text(encoding="utf-8")
+    assert list(state.iterdir()) == []  # no half report left
 
 
 def test_exit_message_names_the_file(tmp_path: Path) -> None:

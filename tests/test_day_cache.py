@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -85,6 +87,35 @@ def test_a_superset_serves_its_subsets_but_not_more(cache: DayCache) -> None:
     assert cache.load(APRIL_9, ["cs.AI", "cs.LG"]) is not None
     assert cache.load(APRIL_9, ["cs.LG", "cs.CV"]) is None
     assert cache.load(APRIL_9, []) is not None
+
+
+def test_a_superset_served_for_a_subset_holds_only_that_subset_as_arxiv_lists_it(
+    cache: DayCache,
+) -> None:
+    def listed(paper_id: str, categories: tuple[str, ...], kind: Kind) -> Paper:
+        return replace(make_paper(paper_id), categories=categories, kind=kind)
+
+    papers = (
+        listed("2504.00001", ("cs.LG",), Kind.NEW),
+        listed("2504.00002", ("cs.AI", "cs.LG"), Kind.NEW),  # new in cs.AI, cross-listed to cs.LG
+        listed("2504.00003", ("cs.AI",), Kind.NEW),
+        listed("2504.00004", ("math.OC", "cs.AI"), Kind.CROSS),
+        listed("2504.00005", ("math.OC", "cs.LG"), Kind.CROSS),
+        listed("2504.00006", ("cs.AI", "cs.LG"), Kind.REPLACE),
+    )
+    cache.save(make_day(categories=("cs.LG", "cs.AI"), papers=papers))
+
+    only_lg = cache.load(APRIL_9, ["cs.LG"])
+    assert only_lg is not None
+    assert only_lg.categories == ("cs.LG",)
+    assert [(p.id, p.kind) for p in only_lg.papers] == [
+        ("2504.00001", Kind.NEW),
+        ("2504.00002", Kind.CROSS),
+        ("2504.00005", Kind.CROSS),
+        ("2504.00006", Kind.REPLACE),
+    ]
+    both = cache.load(APRIL_9, ["cs.AI", "cs.LG"])
+    assert both is not None and both.papers == papers and both.categories == ("cs.LG", "cs.AI")
 
 
 def test_an_older_fetch_does_not_replace_a_newer_one(cache: DayCache) -> None:
@@ -191,3 +222,42 @@ def test_a_big_day_is_one_write(cache: DayCache, monkeypatch: pytest.MonkeyPatch
     assert [path.name for path in writes] == ["2025-04-09.json"]
     loaded = DayCache(cache.directory).load(APRIL_9, ["cs.LG"])
     assert loaded is not None and len(loaded.papers) == 5000
+
+
+def test_a_day_file_that_cannot_be_read_is_a_miss_with_a_notice(cache: DayCache) -> None:
+    (cache.directory / "2025-04-09.json").mkdir()  # open() fails: Is a directory
+    assert cache.load(APRIL_9, ["cs.LG"]) is None
+    assert cache.find(["2504.00001"]) == {}
+    assert cache.notices == [
+        "2025-04-09.json could not be read (Is a directory); that day will be fetched"
+    ]
+
+
+def test_a_damaged_day_file_that_cannot_be_moved_aside_is_a_miss_with_a_notice(
+    cache: DayCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.domain import day_cache
+
+    def refuse(path: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    (cache.directory / "2025-04-09.json").write_bytes(b"{torn")
+    monkeypatch.setattr(day_cache, "move_aside", refuse)
+    assert cache.load(APRIL_9, ["cs.LG"]) is None
+    assert len(cache.notices) == 1
+    assert "could not be moved aside (Permission denied)" in cache.notices[0]
+
+
+def test_temporary_files_of_killed_saves_are_removed_once_abandoned(tmp_path: Path) -> None:
+    days = tmp_path / "days"
+    days.mkdir()
+    abandoned = days / "2025-04-09.json.tmp-0123456789ab"
+    abandoned.write_bytes(b'{"day": {"1": {"date": "2025-0')  # a save killed mid-write
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    in_progress = days / "2025-04-08.json.tmp-ba9876543210"
+    in_progress.write_bytes(b"{")
+    cache = DayCache(days)
+    assert not abandoned.exists()
+    assert in_progress.exists()  # another process may be writing it right now
+    assert cache.dates() == []

@@ -135,6 +135,7 @@ def test_keys_fold_to_ascii(authors: tuple[str, ...], title: str, key: str) -> N
         ("Rana Muhammad Shahroz Khan", "Khan, Rana Muhammad Shahroz"),
         ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
         ("Jean de la Fontaine", "de la Fontaine, Jean"),
+        ("Johann vom Stein", "vom Stein, Johann"),  # the watch list's particles, the same set
         ("Joao Bachiega Jr", "Bachiega, Jr, Joao"),
         ("Martin Luther King Jr.", "King, Jr., Martin Luther"),
         ("Pawe{\\l} Niedbalski", "Niedbalski, Paweł"),
@@ -173,6 +174,8 @@ def test_bibtex_name(raw: str, name: str) -> None:
         ("{\\Lambda}CDM and Erd\\H{o}s", "{\\Lambda}{CDM} and Erd\\H{o}s"),
         ("already \\& escaped \\%", "already \\& escaped \\%"),
         ("$\\{x_i\\}$ sets", "$\\{x_i\\}$ sets"),
+        ("$p < 5%$ and $#1$", r"$p < 5\%$ and $\#1$"),
+        ("$5\\% \\\\% \\#$", r"$5\% \\\% \#$"),
         ("multi\n  line\ttext", "multi line text"),
     ],
 )
@@ -218,6 +221,7 @@ HOSTILE_TITLES = [
     "[/] [@click=app.quit] markup ~ and ^ carets",
     "Math $a^{b}$ then an unbalanced $ {c $ dollar",
     "}{ backwards braces {{ and }}",
+    "Error $< 5%$ on item $#3$",
 ]
 
 
@@ -341,3 +345,12 @@ def test_json_export_round_trips() -> None:
 def test_json_export_keeps_unicode_readable() -> None:
     text = export_json([paper(authors=("Rémy Noël",))])
     assert "Rémy Noël" in text
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "{}", "{ }"])
+def test_an_author_without_a_readable_name_is_left_out(blank: str) -> None:
+    first_blank = paper(authors=(blank, "Ada Lovelace"), title="Engines")
+    only_blank = paper("2504.00002", authors=(blank,), title="Engines")
+    entries = parse(to_bibtex([first_blank, only_blank]))
+    assert entries["lovelace2025engines"]["author"] == "Lovelace, Ada"
+    assert "author" not in entries["anon2025engines"]

@@ -194,6 +194,16 @@ def test_a_part_of_another_version_is_not_continued(double: ArxivDouble, folder:
     assert names(folder) == [DMOL_NAME]
 
 
+def test_a_leftover_part_that_cannot_be_removed_does_not_stop_the_download(
+    double: ArxivDouble, folder: Path
+) -> None:
+    folder.mkdir(parents=True)
+    (folder / f"{DMOL_NAME}.v1.part").mkdir()  # unlink() fails on it
+    path = download_pdf(replace(DMOL, version=2), folder)
+    assert path.read_bytes() == BODY
+    assert names(folder) == [DMOL_NAME, f"{DMOL_NAME}.v1.part"]
+
+
 def test_a_different_file_is_never_overwritten(double: ArxivDouble, folder: Path) -> None:
     folder.mkdir(parents=True)
     (folder / DMOL_NAME).write_bytes(b"%PDF-1.4 the user's annotated copy")
@@ -368,3 +378,11 @@ def test_viewer_command(monkeypatch: pytest.MonkeyPatch) -> None:
     assert viewer_command("darwin") == ["open"]
     monkeypatch.setenv("ARXIV_DAILY_PDF_VIEWER", "zathura --fork")
     assert viewer_command("linux") == ["zathura", "--fork"]
+
+
+def test_a_viewer_setting_that_is_not_a_command_line_is_a_pdf_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ARXIV_DAILY_PDF_VIEWER", 'zathura "--fork')
+    with pytest.raises(PdfError, match="ARXIV_DAILY_PDF_VIEWER is not a command line"):
+        open_with_system_viewer(tmp_path / "a.pdf")

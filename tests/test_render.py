@@ -210,6 +210,25 @@ def test_markdown_escapes_titles_and_abstract_html() -> None:
     assert "<script>" not in text
 
 
+@pytest.mark.parametrize(
+    ("abstract", "shown"),
+    [
+        (
+            "See [our offer](https://evil.example) *now*",
+            "See \\[our offer\\](https://evil.example) \\*now\\*",
+        ),
+        ("- a list? no", "\\- a list? no"),
+        ("1. Introduction", "1\\. Introduction"),
+        ("# heading", "\\# heading"),
+        ("x_1 and `code` | pipe", "x\\_1 and \\`code\\` \\| pipe"),
+    ],
+)
+def test_markdown_abstracts_are_shown_as_written(abstract: str, shown: str) -> None:
+    paper = replace(hostile_paper(), abstract=abstract)
+    lines = digest_markdown(DAY, [Match(paper, ())]).splitlines()
+    assert lines[lines.index("<details><summary>Abstract</summary>") + 2] == shown
+
+
 def test_markdown_escape() -> None:
     assert markdown_escape("[a] *b* _c_ <d>") == "\\[a\\] \\*b\\* \\_c\\_ \\<d\\>"
 
@@ -242,3 +261,25 @@ def test_json_keeps_the_full_author_list() -> None:
     )
     data = digest_json(DAY, [Match(many, ())])
     assert len(data["papers"][0]["authors"]) == 40
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["{", "\\frac{", "\\'{", "{" * 20 + "x" + "}" * 5],
+    ids=["brace", "macro", "accent", "mix"],
+)
+def test_hostile_unclosed_braces_convert_in_linear_time(unit: str) -> None:
+    # Each unclosed brace used to be looked for up to 4,000 characters on: ~30 s for 100,000.
+    hostile = unit * (100_000 // len(unit))
+    started = time.perf_counter()
+    result = latex_to_text(hostile)
+    elapsed = time.perf_counter() - started
+    assert "\n" not in result
+    assert elapsed < 2.0, f"{elapsed:.1f} s"
+
+
+def test_braces_closing_within_and_beyond_the_limit() -> None:
+    assert latex_to_text("{" + "a" * 100 + "}") == "a" * 100
+    assert latex_to_text("\\textbf{bold} and \\'{e} and {\\{x\\}}") == "bold and é and {x}"
+    # A group longer than the look-ahead limit is not parsed as one: its braces are dropped.
+    assert latex_to_text("{" + "b" * 5000 + "}") == "b" * 5000

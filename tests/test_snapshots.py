@@ -9,9 +9,10 @@ them; look at the new SVGs (the text is in their <text> elements) before committ
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from arxiv_double import ArxivDouble
 from test_app_helpers import (
     RecordingApp,
@@ -25,6 +26,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tui.domain import store as store_module
+from tui.domain.store import FlagStore
 from tui.options import Options
 
 SIZE = (110, 32)
@@ -132,3 +135,24 @@ def test_fetch_error_for_a_day_with_nothing_cached(
         terminal_size=SIZE,
         run_before=after(break_arxiv, ["left_square_bracket"]),
     )
+
+
+def test_starred_library(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`L`: three starred papers, newest star first — a sample paper with a note, a cached
+    Tuesday paper, and one whose metadata is not cached (the demo never fetches)."""
+    cache_days(make_day(TUESDAY, 2))
+    moments = iter(datetime(2025, 4, 9, hour, tzinfo=UTC) for hour in range(8, 20))
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Clock:
+            moment = next(moments)
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    monkeypatch.setattr(store_module, "datetime", Clock)
+    with FlagStore() as store:
+        store.set_starred("2503.99999", True)
+        store.set_starred(make_day(TUESDAY, 2).papers[1].id, True)
+        store.set_starred("2504.06312", True)
+        store.set_note("2504.06312", "compare the schedule with DDT's")
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=after(["L"]))

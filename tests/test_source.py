@@ -121,6 +121,17 @@ def test_double_escapes_markup_in_titles(arxiv_double: ArxivDouble) -> None:
     assert paper.title == nasty
 
 
+def test_control_characters_from_the_api_are_dropped_as_the_rss_drops_them(
+    arxiv_double: ArxivDouble,
+) -> None:
+    # XML 1.0 allows the C1 controls: \x9b is CSI, the start of a terminal escape sequence.
+    arxiv_double.add(
+        make_paper(1, utc(2025, 4, 7, 19), title="Clear\x9b2J screen\x85 and\x80 bell\x7f")
+    )
+    (paper,) = source_for(arxiv_double).fetch_ids(["2504.00001"])
+    assert paper.title == "Clear2J screen and bell"
+
+
 # ---------------------------------------------------------------- the window
 
 
@@ -162,8 +173,20 @@ def test_window_edges_are_exact_to_the_second(
 def test_day_query_names_categories_and_both_dates_in_whole_minutes() -> None:
     start, end = listing_window(WEDNESDAY)
     assert day_query(["cs.LG", "cs.CV"], start, end) == (
-        "(cat:cs.LG OR cat:cs.CV) AND (submittedDate:[202504071800 TO 202504081759] "
-        "OR lastUpdatedDate:[202504071800 TO 202504081759])"
+        "(cat:cs.LG OR cat:cs.CV) AND (submittedDate:[202504071800 TO 202504081800] "
+        "OR lastUpdatedDate:[202504071800 TO 202504081800])"
+    )
+
+
+def test_the_busy_last_minute_before_the_cutoff_is_asked_for_however_the_api_compares() -> None:
+    # A range ending "1759" covers 17:59:59 only if the API compares whole minutes; one ending
+    # at the cutoff minute covers it either way (and 18:00:xx is dropped after, by the window).
+    start, end = listing_window(WEDNESDAY)
+    query = day_query(["cs.LG"], start, end)
+    last_second = datetime(2025, 4, 8, 17, 59, 59, tzinfo=UTC)
+    ends = re.findall(r"TO (\d{12})\]", query)
+    assert ends and all(
+        datetime.strptime(stamp, "%Y%m%d%H%M").replace(tzinfo=UTC) >= last_second for stamp in ends
     )
 
 
@@ -204,7 +227,7 @@ def test_new_cross_and_replace_are_told_apart_and_ordered(arxiv_double: ArxivDou
     assert fetched.categories == ("cs.LG", "cs.CV")
     assert fetched.source == "arxiv"
     (request,) = arxiv_double.query_requests
-    assert "lastUpdatedDate:[202504071800 TO 202504081759]" in request.params["search_query"]
+    assert "lastUpdatedDate:[202504071800 TO 202504081800]" in request.params["search_query"]
 
 
 def test_a_replacement_is_found_only_through_last_updated_date(
@@ -565,6 +588,20 @@ def test_the_default_api_url_is_arxiv(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_policy_variable_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="ARXIV_DAILY_API_TIMEOUT must be a number"):
+        FetchPolicy.from_env()
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "1e300"])
+@pytest.mark.parametrize(
+    "variable",
+    ["ARXIV_DAILY_API_TIMEOUT", "ARXIV_DAILY_API_MIN_INTERVAL", "ARXIV_DAILY_API_BACKOFF"],
+)
+def test_an_endless_or_not_a_number_policy_variable_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    # "inf" overflowed socket.settimeout / time.sleep (a traceback); "nan" read as a bad answer.
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=f"{variable} must be a positive number of seconds"):
         FetchPolicy.from_env()
 
 

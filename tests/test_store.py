@@ -18,6 +18,7 @@ import pytest
 from tinydb import TinyDB
 
 from tui import paths
+from tui.domain.paper import split_id
 from tui.domain.store import (
     FLAGS_FILE,
     FOLDING_FILE,
@@ -128,6 +129,29 @@ def test_starred_lists_newest_first(store: FlagStore) -> None:
     store.set_starred("2504.00001", True)
     store.set_read("2504.00004", True)
     assert [flag.id for flag in store.starred()] == ["2504.00001", "2504.00003", "2504.00002"]
+
+
+@pytest.mark.parametrize(
+    ("written", "paper_id", "version"),
+    [
+        ("2504.06312v2", "2504.06312", 2),
+        ("https://arxiv.org/pdf/2504.06312v3.pdf", "2504.06312", 3),
+        ("0704.0001", "0704.0001", None),
+        ("hep-th/9901001v1", "hep-th/9901001", 1),
+        ("math.GT/0309136v2", "math/0309136", 2),  # the subject class is not part of the id
+        ("http://arxiv.org/abs/math.GT/0309136", "math/0309136", None),
+    ],
+)
+def test_ids_are_split_into_the_base_id_and_version(
+    written: str, paper_id: str, version: int | None
+) -> None:
+    assert split_id(written) == (paper_id, version)
+
+
+def test_an_old_id_written_with_its_subject_class_keeps_the_same_flags(store: FlagStore) -> None:
+    store.set_starred("math.GT/0309136v1", True)
+    assert store.get("math/0309136").starred
+    assert "math/0309136v2" in store
 
 
 def test_bad_ids_are_refused(store: FlagStore) -> None:

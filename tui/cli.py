@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,9 +23,10 @@ from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.listing import latest_listing_day, parse_listing_date
 from tui.domain.taxonomy import parse_categories
 from tui.options import Options
+from tui.paths import BadPathSetting
 
 if TYPE_CHECKING:
-    from tui.config import Config
+    from tui.config import Config, ConfigError
     from tui.domain.filters import Match
     from tui.domain.follow import KeywordProfile
     from tui.domain.paper import Day
@@ -292,20 +294,38 @@ def digest_profile(options: Options, config: Config | None) -> KeywordProfile | 
     return None
 
 
-def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
-    from tui.domain.render import digest_json, digest_markdown
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """A day's papers as ``digest`` and ``export`` choose them."""
 
+    day: Day
+    categories: tuple[str, ...]
+    keywords: tuple[str, ...] | None
+    matches: list[Match]
+
+
+def choose_papers(options: Options, config: Config | None) -> Chosen:
+    """The listing day (sample, cache or arXiv) narrowed to the categories and the profile."""
     follow = config.follow if config is not None else DEFAULT_FOLLOW
-    categories = options.categories or follow.categories
+    categories = tuple(options.categories or follow.categories)
     if options.demo:
         from tui.domain.sample import load_sample_day
 
-        day = load_sample_day()
+        # As arXiv lists the sample's categories asked for: a cs.CV paper on cs.AI is a cross-list.
+        day = load_sample_day().narrowed_to(categories)
     else:
         day = load_day(options.date or latest_listing_day(), categories)
     profile = digest_profile(options, config)
     keywords = profile.keywords if profile else None
     matches = select(day, categories, keywords, profile.exclude if profile else ())
+    return Chosen(day, categories, keywords, matches)
+
+
+def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
+    from tui.domain.render import digest_json, digest_markdown
+
+    chosen = choose_papers(options, config)
+    day, matches, keywords = chosen.day, chosen.matches, chosen.keywords
     if output_format == "json":
         return json.dumps(digest_json(day.date, matches), ensure_ascii=False, indent=2) + "\n"
     return digest_markdown(day.date, matches, keywords or ())
@@ -318,7 +338,12 @@ def load_settings() -> Config:
     try:
         return load_config()
     except ConfigError as error:
-        raise CommandError(str(error)) from None
+        raise _config_failure(error) from None
+
+
+def _config_failure(error: ConfigError) -> CommandError:
+    """Exit 2 for what the file says, 1 when the disk would not read or write it."""
+    return CommandError(str(error), code=1 if error.disk else 2)
 
 
 def run_config(path_only: bool) -> str:
@@ -327,7 +352,7 @@ def run_config(path_only: bool) -> str:
     try:
         path = ensure_config_file()
     except ConfigError as error:
-        raise CommandError(str(error)) from None
+        raise _config_failure(error) from None
     if path_only:
         return f"{path}\n"
     load_settings()  # a broken file says so, with its line, before being shown
@@ -340,10 +365,20 @@ def _write(text: str) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head`): say nothing more, and keep Python's exit quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 1
+    except OSError as error:  # e.g. `> file` on a full disk
+        from tui.domain.atomic import os_reason
+
+        _silence_stdout()
+        raise CommandError(f"could not write the output: {os_reason(error)}", code=1) from None
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 # ---------------------------------------------------------------- fetch
@@ -436,21 +471,12 @@ def run_export(
     """The day's matching papers (as ``digest`` chooses them), or the starred ones, as text."""
     if starred:
         return _export_starred(options, output_format)
-    follow = config.follow if config is not None else DEFAULT_FOLLOW
-    categories = options.categories or follow.categories
-    if options.demo:
-        from tui.domain.sample import load_sample_day
-
-        day = load_sample_day()
-    else:
-        day = load_day(options.date or latest_listing_day(), categories)
-    profile = digest_profile(options, config)
-    keywords = profile.keywords if profile else None
-    matches = select(day, categories, keywords, profile.exclude if profile else ())
-    if not matches:
-        _warn(f"no papers of {day.date.isoformat()} to export")
-    title = _export_title(f"arXiv {day.date.isoformat()}", categories, keywords)
-    return _export_text(matches, output_format, title)
+    chosen = choose_papers(options, config)
+    when = chosen.day.date.isoformat()
+    if not chosen.matches:
+        _warn(f"no papers of {when} to export")
+    title = _export_title(f"arXiv {when}", chosen.categories, chosen.keywords)
+    return _export_text(chosen.matches, output_format, title)
 
 
 def _export_starred(options: Options, output_format: str) -> str:
@@ -498,14 +524,14 @@ def _export_starred(options: Options, output_format: str) -> str:
 # ---------------------------------------------------------------- the app
 
 
-def run_reader(options: Options) -> int:
+def run_reader(options: Options, config: Config) -> int:
     try:
         from tui.app.app import run_app
     except ImportError as error:
         if error.name not in {"tui.app.app", "textual"}:
             raise
         raise CommandError("the terminal reader is not part of this installation", 1) from None
-    return run_app(options)
+    return run_app(options, config)
 
 
 def _fail(error: CommandError) -> NoReturn:
@@ -526,9 +552,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_fetch(options, args.days, config, refresh=args.refresh)
         if args.command == "export":
             return _write(run_export(options, args.format, config, starred=args.starred))
-        return run_reader(options)
+        return run_reader(options, config)
     except CommandError as error:
         _fail(error)
+    except BadPathSetting as error:
+        _fail(CommandError(str(error)))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

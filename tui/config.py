@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tui import paths
-from tui.domain.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir
+from tui.domain.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir, os_reason
 from tui.domain.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
 from tui.domain.taxonomy import canonical_category
 
@@ -74,12 +74,18 @@ class Config:
 
 
 class ConfigError(ValueError):
-    """A settings file that cannot be used. ``str()`` is one line: ``<path> line N: <problem>``."""
+    """A settings file that cannot be used. ``str()`` is one line: ``<path> line N: <problem>``.
 
-    def __init__(self, path: Path | None, line: int | None, problem: str) -> None:
+    ``disk`` is true when the file could not be read or written (not what it says).
+    """
+
+    def __init__(
+        self, path: Path | None, line: int | None, problem: str, *, disk: bool = False
+    ) -> None:
         self.path = path
         self.line = line
         self.problem = problem
+        self.disk = disk
         where = str(path) if path is not None else CONFIG_FILE_NAME
         if line is not None:
             where += f" line {line}"
@@ -123,11 +129,12 @@ exclude = []
 # Key overrides: action = "key". Several keys for one action: "x,ctrl+s" or ["x", "ctrl+s"].
 # Keys use Textual's names: a letter or digit as itself ("x", "G", "1"), "ctrl+x",
 # "shift+tab", "enter", "space", "escape", "f1"; punctuation as itself or by name ("slash",
-# "question_mark", "left_square_bracket"). The actions (the help screen, ?, says what each
-# does): next_unread, toggle_star, toggle_read, mark_read_next, mark_all_read, undo, copy_id,
-# copy_abs, copy_pdf, open_abs, previous_day, next_day, newest_day, pick_date, search,
-# starred_only, toggle_sidebar, clear, toggle_select, select_all, watch_author, watched_only,
-# download_pdf, open_pdf, help, quit. Default: no overrides.
+# "question_mark", "left_square_bracket"). The actions (the help screen, ?, on the day's list
+# or in the starred library says what each does): next_unread, toggle_star, toggle_read,
+# mark_read_next, mark_all_read, undo, copy_id, copy_abs, copy_pdf, copy_bibtex, open_abs,
+# previous_day, next_day, newest_day, pick_date, search, starred_only, toggle_ranking,
+# toggle_sidebar, clear, toggle_select, select_all, watch_author, watched_only, download_pdf,
+# open_pdf, library, edit_note, export, toggle_sort, help, quit. Default: no overrides.
 [keys]
 # toggle_star = "x"
 # next_day = "right_square_bracket,l"
@@ -160,20 +167,23 @@ def ensure_config_file(path: Path | None = None) -> Path:
     there; never replaces one, even one another process creates at the same moment.
     ConfigError (one line) if it cannot be written."""
     path = config_path() if path is None else path
-    if path.exists():
-        return path
+    try:
+        if path.exists():  # raises where the folder may not be searched
+            return path
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     try:
         _create_exclusively(path, TEMPLATE)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot create: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot create: {os_reason(error)}", disk=True) from None
     return path
 
 
 def _create_exclusively(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
-    temp.write_text(text, encoding="utf-8")
     try:
+        temp.write_text(text, encoding="utf-8")
         with temp.open("rb") as written:
             os.fsync(written.fileno())
         try:
@@ -201,10 +211,10 @@ def load_config(path: Path | None = None, *, create: bool = True) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         if create:
-            raise ConfigError(path, None, "the file vanished while being read") from None
+            raise ConfigError(path, None, "the file vanished while being read", disk=True) from None
         return default_config()
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     return parse_config(_decode(raw, path), path)
 
 
@@ -429,7 +439,12 @@ class _Reader:
     def folder(self, at: _Path, table: Mapping[str, Any]) -> Path:
         if at[-1] not in table:
             return default_pdf_folder()
-        folder = Path(self.text(at, table, "")).expanduser()
+        written = self.text(at, table, "")
+        try:
+            folder = Path(written).expanduser()
+        except RuntimeError:  # "~name" of a user this system does not know
+            unknown = written.split("/")[0]
+            raise self.fail(at, f"{_dotted(at)}: no home folder for {unknown!r}") from None
         if not folder.is_absolute():
             raise self.fail(at, f'{_dotted(at)} must be absolute or start with "~"')
         return folder
@@ -700,7 +715,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raw = target.read_bytes()
         mode = target.stat().st_mode
     except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     text = _decode(raw, path)
     before = parse_config(text, path)
     if any(_same_author(name, known) for known in before.watch_authors):
@@ -718,7 +733,7 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         atomic_write_bytes(target, edited.encode("utf-8"))
         os.chmod(target, mode & 0o7777)
     except OSError as error:
-        raise ConfigError(path, None, f"cannot write: {error.strerror or error}") from None
+        raise ConfigError(path, None, f"cannot write: {os_reason(error)}", disk=True) from None
 
 
 def _with_watch_author(text: str, name: str) -> str:

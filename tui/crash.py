@@ -126,6 +126,10 @@ def write_crash_report(
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
+        except OSError as problem:  # a full disk: a half report helps nobody, try elsewhere
+            failure = problem
+            path.unlink(missing_ok=True)
+            continue
         finally:
             os.close(fd)
         return path

@@ -14,16 +14,31 @@ CONFIG_DIR_ENV = "ARXIV_DAILY_CONFIG_DIR"
 _dirs = PlatformDirs(APP_NAME, appauthor=False)
 
 
+class BadPathSetting(ValueError):
+    """A folder given in the environment that cannot be used; ``str`` is one line."""
+
+
+def _from_environment(variable: str) -> Path | None:
+    written = os.environ.get(variable)
+    if not written:
+        return None
+    try:
+        return Path(written).expanduser()
+    except RuntimeError:  # "~name" of a user this system does not know
+        unknown = written.split("/")[0]
+        raise BadPathSetting(f"{variable}={written!r}: no home folder for {unknown!r}") from None
+
+
 def data_dir() -> Path:
     """Flags and cached days. ``ARXIV_DAILY_DATA_DIR`` overrides the XDG location."""
-    override = os.environ.get(DATA_DIR_ENV)
-    return Path(override).expanduser() if override else Path(_dirs.user_data_dir)
+    override = _from_environment(DATA_DIR_ENV)
+    return override if override is not None else Path(_dirs.user_data_dir)
 
 
 def config_dir() -> Path:
-    override = os.environ.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
+    override = _from_environment(CONFIG_DIR_ENV)
+    if override is not None:
+        return override
     if os.environ.get(DATA_DIR_ENV):
         # A data dir given by hand keeps everything of that instance together (tests, portable use).
         return data_dir() / "config"
@@ -43,6 +58,11 @@ def flags_dir() -> Path:
 
 def days_dir() -> Path:
     return data_dir() / "days"
+
+
+def exports_dir() -> Path:
+    """Where the app writes exports unless told another path."""
+    return data_dir() / "exports"
 
 
 def styles_path() -> Path:

@@ -12,6 +12,7 @@ Target: ≤ 50 ms per keystroke at 5,000 papers.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import statistics
@@ -89,6 +90,18 @@ def main() -> None:
         f"abstracts {words:.0f} words on average"
     )
 
+    full_collections: list[float] = []
+    collection_started = [0.0]
+
+    def watch_gc(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collection_started[0] = time.perf_counter()
+        else:
+            full_collections.append(time.perf_counter() - collection_started[0])
+
+    gc.callbacks.append(watch_gc)
     keystrokes: list[float] = []
     print("  typed one character at a time (ms per keystroke: median / worst):")
     for query in QUERIES:
@@ -109,6 +122,13 @@ def main() -> None:
         f"  all {len(keystrokes)} keystrokes: median {statistics.median(keystrokes) * 1000:.1f} ms,"
         f" 95th percentile {p95 * 1000:.1f} ms, worst {keystrokes[-1] * 1000:.1f} ms"
     )
+
+    if full_collections:
+        print(
+            f"  {len(full_collections)} keystroke(s) included a full garbage collection of the "
+            f"process ({max(full_collections) * 1000:.0f} ms at most): the worst case above"
+        )
+    gc.callbacks.remove(watch_gc)
 
     cold = []
     for query in QUERIES:

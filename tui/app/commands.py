@@ -1,7 +1,9 @@
-"""Every user action of the triage screen, once: its keys, binding id, palette title and help text.
+"""Every user action of the triage screen and the starred library, once: its keys, binding id,
+palette title and help text.
 
-The screen's BINDINGS, the command palette and the help screen are all built from these classes,
-so a key shown in one place is the key that works in the others.
+The screens' BINDINGS, the command palette and the help screen are all built from these classes,
+so a key shown in one place is the key that works in the others. An action both screens have
+shares its binding id, so one ``[keys]`` setting rebinds it in both.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ FLAGS = "Flags"
 COPY = "Copy and open"
 DAYS = "Days"
 FILTER = "Filter"
+LIBRARY = "Library and export"
 APP = "App"
 SELECT = "Selection"
 WATCH = "Watch list"
@@ -164,6 +167,11 @@ class OpenInBrowser(Command):
     TITLE, HELP, GROUP = "Open", "Open the abstract page in the browser", COPY
 
 
+class CopyBibtex(Command):
+    KEYS, KEY_DISPLAY, ACTION = "B", "B", "copy_bibtex"
+    TITLE, HELP, GROUP = "Copy BibTeX", "Copy the paper's BibTeX entry", COPY
+
+
 class PreviousDay(Command):
     KEYS, KEY_DISPLAY, ACTION = "left_square_bracket", "[", "previous_day"
     TITLE, HELP, GROUP = "Previous day", "Show the previous listing day", DAYS
@@ -194,6 +202,15 @@ class Search(Command):
 class StarredOnly(Command):
     KEYS, KEY_DISPLAY, ACTION = "f", "f", "starred_only"
     TITLE, HELP, GROUP = "Starred", "Show only starred papers, from every cached day", FILTER
+
+
+class RankByStars(Command):
+    KEYS, KEY_DISPLAY, ACTION = "R", "R", "toggle_ranking"
+    TITLE, HELP, GROUP = (
+        "Rank by my stars",
+        "Order the day by likeness to the starred papers, with scores (again: the usual order)",
+        FILTER,
+    )
 
 
 class ToggleSidebar(Command):
@@ -270,6 +287,29 @@ class OpenPdf(Command):
     )
 
 
+class OpenLibrary(Command):
+    KEYS, KEY_DISPLAY, ACTION = "L", "L", "library"
+    TITLE, HELP, GROUP = (
+        "Starred library",
+        "Every starred paper, searchable, with your notes",
+        LIBRARY,
+    )
+
+
+class EditNote(Command):
+    KEYS, KEY_DISPLAY, ACTION = "N", "N", "edit_note"
+    TITLE, HELP, GROUP = "Note", "Write a short note on the paper", LIBRARY
+
+
+class Export(Command):
+    KEYS, KEY_DISPLAY, ACTION = "e", "e", "export"
+    TITLE, HELP, GROUP = (
+        "Export",
+        "Export the papers shown (in the starred view: the starred) as Markdown, BibTeX or JSON",
+        LIBRARY,
+    )
+
+
 class Help(Command):
     KEYS, KEY_DISPLAY, ACTION = "question_mark", "?", "help"
     TITLE, HELP, GROUP = "Help", "Show every key", APP
@@ -299,12 +339,14 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     CopyAbsLink,
     CopyPdfLink,
     OpenInBrowser,
+    CopyBibtex,
     PreviousDay,
     NextDay,
     NewestDay,
     PickDate,
     Search,
     StarredOnly,
+    RankByStars,
     ToggleSidebar,
     FocusSidebar,
     ClearFilter,
@@ -314,6 +356,67 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     WatchedOnly,
     DownloadPdf,
     OpenPdf,
+    OpenLibrary,
+    EditNote,
+    Export,
+    Help,
+    Quit,
+)
+
+
+# ---------------------------------------------------------------- the starred library's keys
+
+
+class LibraryExpand(Expand):
+    HELP = "Show or hide the abstract"
+
+
+class ExportLibrary(Export):
+    HELP = "Export the starred papers shown as Markdown, BibTeX or JSON"
+
+
+class SortLibrary(Command):
+    KEYS, KEY_DISPLAY, ACTION = "S", "S", "toggle_sort"
+    TITLE, HELP, GROUP = "Sort", "Sort by the date starred or the date published", LIBRARY
+    FOOTER = True
+
+
+class NoteInLibrary(EditNote):
+    FOOTER = True
+
+
+class SearchLibrary(Search):
+    HELP = "Filter by title, author, abstract, id or note as you type (Escape clears)"
+
+
+class LeaveLibrary(ClearFilter):
+    HELP = "Clear the search, or close the library"
+
+
+class CloseLibrary(OpenLibrary):
+    TITLE, HELP = "Close library", "Back to the day's papers"
+    FOOTER = True
+
+
+LIBRARY_COMMANDS: tuple[type[Command], ...] = (
+    CursorDown,
+    CursorUp,
+    FirstPaper,
+    LastPaper,
+    PageMove,
+    LibraryExpand,
+    ToggleStar,
+    CopyId,
+    CopyAbsLink,
+    CopyPdfLink,
+    CopyBibtex,
+    OpenInBrowser,
+    SearchLibrary,
+    SortLibrary,
+    NoteInLibrary,
+    ExportLibrary,
+    LeaveLibrary,
+    CloseLibrary,
     Help,
     Quit,
 )
@@ -329,7 +432,11 @@ KeyOverrides = Mapping[str, str]
 
 def keymap(overrides: KeyOverrides) -> tuple[dict[str, str], list[str]]:
     """Textual's keymap (binding id -> keys) for ``overrides``, and the actions it does not know."""
-    rebindable = {command.ACTION: command for command in TRIAGE_COMMANDS if command.OWN_BINDING}
+    rebindable = {
+        command.ACTION: command
+        for command in (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
+        if command.OWN_BINDING
+    }
     known = {
         rebindable[action].binding_id(): keys
         for action, keys in overrides.items()
@@ -359,8 +466,10 @@ def help_entries(
 class TriageCommands(Provider):
     """The triage screen's actions in the command palette, each with its key."""
 
+    COMMANDS: ClassVar[Sequence[type[Command]]] = TRIAGE_COMMANDS
+
     def _palette_commands(self) -> Sequence[type[Command]]:
-        return [command for command in TRIAGE_COMMANDS if command.IN_PALETTE]
+        return [command for command in self.COMMANDS if command.IN_PALETTE]
 
     def _display(self, command: type[Command], title: Content) -> Content:
         overrides: KeyOverrides = getattr(self.app, "key_overrides", {})
@@ -387,3 +496,9 @@ class TriageCommands(Provider):
                     text=command.TITLE,
                     help=command.HELP,
                 )
+
+
+class LibraryCommands(TriageCommands):
+    """The starred library's actions in the command palette."""
+
+    COMMANDS = LIBRARY_COMMANDS

@@ -6,16 +6,22 @@ The store's writes are durable (fsynced), so they never run on the UI thread. Un
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Literal
 
 from tui.domain.paper import base_id
 from tui.domain.store import Flag, FlagStore
 
 FlagField = Literal["read", "starred"]
+_StoredField = Literal["read", "starred", "note"]
+
+OPEN_HOLD = 2.0
+"""The longest a slow store waits for ``ui_ready`` before opening anyway (seconds)."""
 
 
 class FlagKeeper:
@@ -26,8 +32,15 @@ class FlagKeeper:
         on_opened: Callable[[Sequence[str]], object],
         on_open_failed: Callable[[str], object],
         on_write_failed: Callable[[Sequence[str], str], object],
+        hold_open: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Open the store on the writer thread; callbacks run on that thread (post, don't touch)."""
+        """Open the store on the writer thread; callbacks run on that thread (post, don't touch).
+
+        ``hold_open`` (asked on the writer thread) says the store is slow to read: it then opens
+        once ``ui_ready`` is called (or a flush, a close, or ``OPEN_HOLD`` seconds): read while
+        the first screen is drawn, it would hold the GIL that drawing needs (100,000 flags:
+        ~250 ms). Until it opens, ``get`` answers with empty flags, as it does while opening.
+        """
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-writer")
         self._store: FlagStore | None = None
         self._pending: dict[str, tuple[int, Flag]] = {}
@@ -38,8 +51,11 @@ class FlagKeeper:
         self._pending_lock = threading.Lock()
         self._on_write_failed = on_write_failed
         self._closed = False
+        self._may_open = threading.Event()
 
         def open_it() -> None:
+            if hold_open():
+                self._may_open.wait(OPEN_HOLD)
             try:
                 self._store = open_store()
             except Exception as error:
@@ -52,6 +68,10 @@ class FlagKeeper:
     @property
     def is_open(self) -> bool:
         return self._store is not None
+
+    def ui_ready(self) -> None:
+        """The first screen is drawn: a store held back until then opens now."""
+        self._may_open.set()
 
     def get(self, paper_id: str) -> Flag:
         """The flag as the user last set it; called for every row painted and every count."""
@@ -83,30 +103,60 @@ class FlagKeeper:
         unstarred = {flag.id for flag in pending if not flag.starred}
         return fresh + [paper_id for paper_id in found if paper_id not in unstarred]
 
+    def starred(self) -> list[Flag]:
+        """Starred papers' flags, most recently starred first (unsaved stars first of all)."""
+        store = self._store
+        found = store.starred() if store is not None else []
+        with self._pending_lock:
+            pending = {flag.id: flag for _, flag in self._pending.values()}
+        known = {flag.id for flag in found}
+        fresh = [flag for flag in pending.values() if flag.starred and flag.id not in known]
+        epoch = datetime.min.replace(tzinfo=UTC)
+        fresh.sort(key=lambda flag: flag.starred_changed or epoch, reverse=True)
+        kept = [pending.get(flag.id, flag) for flag in found]
+        return fresh + [flag for flag in kept if flag.starred]
+
     def set(self, field: FlagField, ids: Iterable[str], value: bool) -> Future[None]:
         """Show the change at once; write it behind, after every earlier write."""
         keys = list(dict.fromkeys(base_id(paper_id) for paper_id in ids))
+        now = datetime.now(UTC)
         with self._pending_lock:
             self._sequence += 1
             sequence = self._sequence
             for key in keys:
                 flag = self.get(key)
                 changed = (
-                    replace(flag, read=value) if field == "read" else replace(flag, starred=value)
+                    replace(flag, read=value, read_changed=now)
+                    if field == "read"
+                    else replace(flag, starred=value, starred_changed=now)
                 )
                 self._pending[key] = (sequence, changed)
                 self._known.pop(key, None)
         return self._writer.submit(self._write, field, keys, value, sequence)
 
-    def _write(self, field: FlagField, keys: list[str], value: bool, sequence: int) -> None:
+    def set_note(self, paper_id: str, note: str) -> Future[None]:
+        """The paper's note (empty removes it): shown at once, written behind like the flags."""
+        key = base_id(paper_id)
+        with self._pending_lock:
+            self._sequence += 1
+            sequence = self._sequence
+            self._pending[key] = (sequence, replace(self.get(key), note=note))
+            self._known.pop(key, None)
+        return self._writer.submit(self._write, "note", [key], note, sequence)
+
+    def _write(
+        self, field: _StoredField, keys: list[str], value: bool | str, sequence: int
+    ) -> None:
         store = self._store
         try:
             if store is None:
                 raise RuntimeError("the flag store could not be opened")
-            if field == "read":
-                store.set_read(keys, value)
+            if field == "note":
+                store.set_note(keys[0], str(value))
+            elif field == "read":
+                store.set_read(keys, bool(value))
             else:
-                store.set_starred(keys, value)
+                store.set_starred(keys, bool(value))
             failure = None
         except Exception as error:
             failure = f"{type(error).__name__}: {error}"
@@ -121,13 +171,23 @@ class FlagKeeper:
 
     def flush(self) -> Future[None]:
         """Done when every write submitted so far is on disk."""
+        self._may_open.set()
         return self._writer.submit(lambda: None)
+
+    def settle(self) -> None:
+        """Block until the store is open and every earlier write has landed; a worker's call,
+        never the UI's. Returns at once once closed (the app is leaving)."""
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # closed meanwhile: no new work is taken
+            self.flush().result()
 
     def close(self) -> None:
         """Finish every write, close the store. Blocks: call it when leaving."""
         if self._closed:
             return
         self._closed = True
+        self._may_open.set()
 
         def close_store() -> None:
             if self._store is not None:

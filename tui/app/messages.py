@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from tui.app.day_ranking import Ranked
 from tui.app.watching import WatchHit
 from tui.domain.filters import DayIndex
 from tui.domain.fuzzy import FuzzyIndex
 from tui.domain.paper import Day, Paper
-from tui.domain.source import FetchProgress
+
+if TYPE_CHECKING:
+    from tui.domain.source import FetchProgress
 
 
 class DayLoaded(Message):
@@ -36,6 +41,8 @@ class DayLoaded(Message):
         """A cached copy shown while a fresher one is on its way."""
         self.note = note
         """Why this isn't the day that was asked for (offline fallback), if it isn't."""
+        self.shown = threading.Event()
+        """Set once the UI has handled this day and painted the result (or dropped it)."""
 
 
 class DayIndexed(Message):
@@ -173,3 +180,22 @@ class FlagWriteFailed(Message):
         super().__init__()
         self.ids = ids
         self.reason = reason
+
+
+class DayRanked(Message):
+    """The shown day's likeness scores to the starred papers."""
+
+    def __init__(self, ranked: Ranked, *, sequence: int) -> None:
+        super().__init__()
+        self.ranked = ranked
+        self.sequence = sequence
+        """Which ranking request this answers (a later one supersedes it)."""
+
+
+class RssUnavailable(Message):
+    """The newest day shows the API's answer only: the RSS listing could not be laid over it."""
+
+    def __init__(self, reason: str, *, generation: int) -> None:
+        super().__init__()
+        self.reason = reason
+        self.generation = generation

@@ -8,9 +8,11 @@ rename itself survives a power cut. A reader sees the old file or the new one, n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +66,26 @@ def remove_stale_temps(path: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
+ABANDONED_AFTER = 3600.0
+"""Seconds after which a temporary file nobody writes to any more is a killed write's."""
+
+
+def remove_abandoned_temps(directory: Path, older_than: float = ABANDONED_AFTER) -> None:
+    """Delete temporary files that writes killed mid-way (SIGKILL, power cut) left in
+    ``directory``: those untouched for ``older_than`` seconds. A write in progress is never
+    that slow, so no lock is needed; failures are ignored (it is only tidying)."""
+    cutoff = time.time() - older_than
+    try:
+        with os.scandir(directory) as entries:
+            temps = [entry for entry in entries if TEMP_MARKER in entry.name]
+    except OSError:
+        return
+    for temp in temps:
+        with contextlib.suppress(OSError):
+            if temp.is_file(follow_symlinks=False) and temp.stat().st_mtime < cutoff:
+                os.unlink(temp.path)
+
+
 def utc_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -84,6 +106,11 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, json.JSONDecodeError):
         text = f"{error.msg}: line {error.lineno} column {error.colno}"
     return text[:160]
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, short: "No space left on device", without the path."""
+    return error.strerror or describe_error(error)
 
 
 class AtomicJSONStorage(Storage):

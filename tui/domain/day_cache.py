@@ -30,7 +30,14 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
 from tui import paths
-from tui.domain.atomic import AtomicJSONStorage, atomic_write_bytes, describe_error, move_aside
+from tui.domain.atomic import (
+    AtomicJSONStorage,
+    atomic_write_bytes,
+    describe_error,
+    move_aside,
+    os_reason,
+    remove_abandoned_temps,
+)
 from tui.domain.paper import Day, Paper, base_id
 
 DAY_TABLE: Final = "day"
@@ -86,6 +93,7 @@ class DayCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else paths.days_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_temps(self.directory)  # a day file is megabytes: don't let them pile up
         self.notices: list[str] = []
         self._lock = threading.Lock()
         self._parsed: OrderedDict[tuple[date, Signature], Day] = OrderedDict()
@@ -101,7 +109,7 @@ class DayCache:
         cached = self._read(day)
         if cached is None or not cached.covers(wanted):
             return None
-        return replace(cached, source="cache")
+        return replace(cached.narrowed_to(wanted), source="cache")
 
     def save(self, day: Day) -> None:
         """Keep ``day`` (atomically), unless the cache holds a later fetch of that date."""
@@ -175,9 +183,13 @@ class DayCache:
 
     def _index(self, day: date) -> _Index | None:
         """The day's index, rebuilt from the day file if stale; None if there is no usable day."""
+        path = self._day_path(day)
         try:
-            current = _signature(self._day_path(day).stat())
+            current = _signature(path.stat())
         except FileNotFoundError:
+            return None
+        except OSError as error:
+            self._cannot_read(path, error)
             return None
         try:
             index = _Index.from_json(self._index_path(day).read_bytes())
@@ -207,6 +219,9 @@ class DayCache:
             handle = path.open("rb")
         except FileNotFoundError:
             return None
+        except OSError as error:  # not ours to read, a directory, an I/O error
+            self._cannot_read(path, error)
+            return None
         with handle:
             signature = _signature(os.fstat(handle.fileno()))
             with self._lock:
@@ -215,7 +230,12 @@ class DayCache:
                     self._parsed.move_to_end((day, signature))
                     return cached, signature
             try:
-                parsed = _day_from_database(handle.read(), path)
+                raw = handle.read()
+            except OSError as error:
+                self._cannot_read(path, error)
+                return None
+            try:
+                parsed = _day_from_database(raw, path)
                 if parsed.date != day:
                     raise ValueError(f"it holds {parsed.date.isoformat()}")
             except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
@@ -238,23 +258,45 @@ class DayCache:
             aside = move_aside(path)
         except FileNotFoundError:
             return  # another process moved it aside first
-        text = (
+        except OSError as move_error:
+            self._notice(
+                f"{path.name} is unreadable ({describe_error(error)}) and could not be moved "
+                f"aside ({os_reason(move_error)}); that day will be fetched again"
+            )
+            return
+        self._notice(
             f"{path.name} was unreadable ({describe_error(error)}); moved aside to {aside}; "
             "that day will be fetched again"
         )
+
+    def _cannot_read(self, path: Path, error: OSError) -> None:
+        self._notice(
+            f"{path.name} could not be read ({os_reason(error)}); that day will be fetched"
+        )
+
+    def _notice(self, text: str) -> None:
         with self._lock:
             if text not in self.notices:
                 self.notices.append(text)
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:
-    """Parse a day file (a tinydb database); ``ValueError``/``KeyError`` if damaged."""
-    database = TinyDB(path, storage=AtomicJSONStorage, preloaded=raw)
-    try:
-        metas = database.table(DAY_TABLE).all()
-        papers: list[dict[str, Any]] = [dict(doc) for doc in database.table(PAPERS_TABLE).all()]
-    finally:
-        database.close()
+    """Parse a day file (a tinydb database); ``ValueError``/``KeyError`` if damaged.
+
+    The tables are taken from one parse of the file, in document order, as tinydb's
+    ``table(...).all()`` lists them: going through tinydb parses the whole file once per table
+    and copies every document (a 5,000-paper day: ~140 ms instead of ~60).
+    """
+    tables = AtomicJSONStorage(path, preloaded=raw).read() or {}
+    metas = _documents(tables, DAY_TABLE)
+    papers = _documents(tables, PAPERS_TABLE)
     if len(metas) != 1:
         raise ValueError(f"expected one day document, found {len(metas)}")
-    return Day.from_dict({**dict(metas[0]), "papers": papers})
+    return Day.from_dict({**metas[0], "papers": papers})
+
+
+def _documents(tables: dict[str, dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    documents = list(tables.get(name, {}).values())
+    if not all(isinstance(document, dict) for document in documents):
+        raise ValueError(f"table {name!r} holds something other than documents")
+    return documents

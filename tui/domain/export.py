@@ -27,20 +27,21 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TypeAlias
 
 from tui.domain.filters import Match, search_fold
-from tui.domain.paper import Paper
+from tui.domain.paper import Paper, one_line
 from tui.domain.render import (
+    _count,
     _paper_json,
     _paper_markdown,
     author_name,
     latex_to_text,
     markdown_escape,
 )
+from tui.domain.watch import PARTICLES, SUFFIXES
 
 Exportable: TypeAlias = Match | Paper
 
 # ---------------------------------------------------------------- LaTeX field text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TOKEN = re.compile(
     r"(?P<command>\\[a-zA-Z]+\*?)"  # \textit, \Lambda: arXiv's own LaTeX, kept
     r"|(?P<symbol>\\[^a-zA-Z0-9\s])"  # \' \" \& \{ : a control symbol, kept
@@ -61,6 +62,9 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _UNMATCHED_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+# In math too, a bare % would comment out the rest of the field's line and a bare # is an error
+# ("$p < 5%$" as arXiv abstracts write it).
+_MATH_SPECIAL = re.compile(r"(?<!\\)((?:\\\\)*)([%#])")
 
 
 def _unescaped(text: str, index: int) -> bool:
@@ -125,14 +129,14 @@ def latex_field(text: str, *, protect_acronyms: bool = False) -> str:
     >>> latex_field(r"50% of {DDPM} $x_1$ & more}", protect_acronyms=True)
     '50\\\\% of {DDPM} $x_1$ \\\\& more\\\\textbraceright{}'
     """
-    text = " ".join(_CONTROL.sub("", text).split())
+    text = one_line(text)
     pieces = _split_math(text)
     tokens: list[tuple[str, str] | None] = []  # None stands for a math piece
     maths: list[str] = []
     for is_math, piece in pieces:
         if is_math:
             tokens.append(None)
-            maths.append(piece)
+            maths.append(_MATH_SPECIAL.sub(r"\1\\\2", piece))
             continue
         for match in _TOKEN.finditer(piece):
             kind = match.lastgroup
@@ -182,14 +186,6 @@ def latex_field(text: str, *, protect_acronyms: bool = False) -> str:
 
 # ---------------------------------------------------------------- names
 
-# fmt: off
-_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "delle", "dello", "degli", "di", "da",
-    "dal", "dos", "das", "do", "du", "la", "le", "les", "ter", "ten", "te", "zu", "zum", "zur",
-    "af", "av", "op", "bin", "ibn", "al", "el", "y",
-})
-# fmt: on
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _ORGANISATION = re.compile(
     r"\b(?:collaboration|consortium|team|group|project|initiative|survey|committee)\b", re.I
 )
@@ -200,12 +196,12 @@ def _name_parts(name: str) -> tuple[list[str], list[str], list[str]]:
     """``(first, von_last, suffix)`` word lists of a "First von Last Jr" name."""
     words = name.split()
     suffix: list[str] = []
-    if len(words) >= 3 and words[-1].lower() in _SUFFIXES:
+    if len(words) >= 3 and words[-1].lower() in SUFFIXES:
         suffix = [words.pop()]
     if len(words) == 1:
         return [], words, suffix
     start = len(words) - 1
-    while start >= 2 and words[start - 1] in _PARTICLES:
+    while start >= 2 and words[start - 1] in PARTICLES:
         start -= 1
     return words[:start], words[start:], suffix
 
@@ -249,14 +245,20 @@ def _ascii_word(text: str) -> str:
 
 
 def _surname_key(paper: Paper) -> str:
-    if not paper.authors:
+    names = _readable_names(paper)
+    if not names:
         return "anon"
-    name = " ".join(author_name(paper.authors[0]).split())
+    name = names[0]
     if _is_organisation(name):
         surname = next((w for w in name.split() if w.lower() != "the"), name)
     else:
         surname = _name_parts(name)[1][-1]
     return _ascii_word(surname) or "anon"
+
+
+def _readable_names(paper: Paper) -> list[str]:
+    """The authors as Unicode text, leaving out any that come to nothing ("", "{}")."""
+    return [name for raw in paper.authors if (name := " ".join(author_name(raw).split()))]
 
 
 def _title_key(paper: Paper) -> str:
@@ -296,7 +298,7 @@ def bibtex_keys(papers: Sequence[Paper]) -> list[str]:
 
 
 def _authors_field(paper: Paper) -> str:
-    names = [bibtex_name(a) for a in paper.authors]
+    names = [bibtex_name(name) for name in _readable_names(paper)]
     if paper.authors_truncated:
         names.append("others")  # BibTeX's "et al."
     return " and ".join(names)
@@ -342,10 +344,6 @@ def to_bibtex(papers: Sequence[Paper]) -> str:
 
 def _as_match(item: Exportable) -> Match:
     return item if isinstance(item, Match) else Match(item, ())
-
-
-def _count(n: int) -> str:
-    return f"{n} paper" if n == 1 else f"{n} papers"
 
 
 def export_markdown(title: str, matches: Sequence[Exportable]) -> str:

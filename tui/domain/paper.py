@@ -11,12 +11,23 @@ from typing import Any
 ABS_URL = "https://arxiv.org/abs/{id}"
 PDF_URL = "https://arxiv.org/pdf/{id}"
 
-# New-style ids (0704.0001 onwards, 5-digit numbers since 1501) and old-style ids (hep-th/9901001).
+# New-style ids (0704.0001 onwards, 5-digit numbers since 1501) and old-style ids (hep-th/9901001,
+# also written with the subject class, math.GT/0309136, which is not part of the id).
 _ID_RE = re.compile(
     r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+    r"(?:(?P<id>\d{4}\.\d{4,5})|(?P<archive>[a-z][a-z\-]*)(?:\.[A-Z]{2})?/(?P<number>\d{7}))"
     r"(?:v(?P<version>\d+))?(?:\.pdf)?$"
 )
+
+
+# Control characters from a feed must never reach a terminal: ESC and the C1 CSI (\x9b) start
+# escape sequences. Tabs, newlines and the other whitespace controls are spacing.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
+def one_line(text: str | None) -> str:
+    """``text`` as one line: control characters dropped, each whitespace run one space."""
+    return " ".join(_CONTROL.sub("", text or "").split())
 
 
 class Kind(StrEnum):
@@ -34,12 +45,24 @@ def split_id(raw: str) -> tuple[str, int | None]:
     ('2504.06312', 2)
     >>> split_id("http://arxiv.org/abs/hep-th/9901001v1")
     ('hep-th/9901001', 1)
+    >>> split_id("math.GT/0309136v2")
+    ('math/0309136', 2)
     """
     match = _ID_RE.match(raw.strip())
     if match is None:
         raise ValueError(f"not an arXiv id: {raw!r}")
     version = match.group("version")
-    return match.group("id"), int(version) if version else None
+    paper_id = match.group("id") or f"{match.group('archive')}/{match.group('number')}"
+    return paper_id, int(version) if version else None
+
+
+def _id_sort_key(paper_id: str) -> tuple[int, str, int]:
+    """New-style ids by number (0704.0001 < 1501.00001), old-style (hep-th/9901001) after."""
+    if "/" in paper_id:
+        archive, number = paper_id.split("/", 1)
+        return (1, archive, int(number) if number.isdigit() else 0)
+    yymm, _, number = paper_id.partition(".")
+    return (0, yymm, int(number) if number.isdigit() else 0)
 
 
 def base_id(raw: str) -> str:
@@ -150,6 +173,32 @@ class Day:
         """Whether this day was fetched for (at least) these categories."""
         return set(categories) <= set(self.categories)
 
+    def narrowed_to(self, categories: tuple[str, ...] | list[str]) -> Day:
+        """This day as a fetch for only ``categories`` (some of those it was fetched for) gives it.
+
+        Papers carrying none of them are left out, and new and cross-listed papers are told apart
+        again as arXiv's listing of those categories does: new when the primary category is one
+        of them. A day fetched for cs.LG and cs.AI shows a cs.AI paper cross-listed to cs.LG as
+        new; for cs.LG alone it is a cross-list.
+        """
+        wanted = tuple(dict.fromkeys(categories))
+        if not wanted or set(wanted) == set(self.categories):
+            return self
+        followed = set(wanted)
+        papers = []
+        regrouped = False
+        for paper in self.papers:
+            if followed.isdisjoint(paper.categories):
+                continue
+            if paper.kind is not Kind.REPLACE:
+                kind = Kind.NEW if paper.primary_category in followed else Kind.CROSS
+                if kind is not paper.kind:
+                    paper, regrouped = paper.with_kind(kind), True
+            papers.append(paper)
+        if regrouped:  # a paper now a cross-list joins the cross-lists, as the listing has them
+            papers.sort(key=listing_order)
+        return replace(self, categories=wanted, papers=tuple(papers))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(),
@@ -169,3 +218,11 @@ class Day:
             fetched_at=_parse_time(fetched) if fetched else None,
             source=data.get("source", "arxiv"),
         )
+
+
+_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+
+
+def listing_order(paper: Paper) -> tuple[int, tuple[int, str, int]]:
+    """The order of arXiv's /new page: new, then cross-lists, then replacements, each by id."""
+    return _KIND_ORDER[paper.kind], _id_sort_key(paper.id)

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tui.domain.atomic import fsync_dir
+from tui.domain.atomic import fsync_dir, os_reason
 from tui.domain.paper import Paper, split_id
 from tui.domain.render import latex_to_text
 
@@ -175,26 +175,28 @@ def download_pdf(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise PdfError(f"cannot create the PDF folder {folder}: {_reason(error)}") from None
+        raise PdfError(f"cannot create the PDF folder {folder}: {os_reason(error)}") from None
     target = folder / pdf_file_name(paper)
     part = target.with_name(f"{target.name}.v{paper.version}.part")
     url = pdf_url(paper)
     try:
         handle = part.open("a+b")
     except OSError as error:
-        raise PdfError(f"cannot write in {folder}: {_reason(error)}") from None
+        raise PdfError(f"cannot write in {folder}: {os_reason(error)}") from None
     with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PdfError(f"{paper.id} is already being downloaded") from None
+        except OSError:
+            pass  # a file system without locks (some network shares): go on without one
         _remove_other_versions(target, part)
         try:
             _Transfer(paper, url, handle, progress, cancel, timeout).run()
             handle.flush()
             os.fsync(handle.fileno())
         except OSError as error:
-            raise PdfError(f"writing {part.name} failed: {_reason(error)}") from None
+            raise PdfError(f"writing {part.name} failed: {os_reason(error)}") from None
         except PdfError:
             if os.fstat(handle.fileno()).st_size == 0:
                 part.unlink(missing_ok=True)  # nothing worth continuing
@@ -202,17 +204,14 @@ def download_pdf(
         try:
             return _settle(part, target)
         except OSError as error:
-            raise PdfError(f"cannot keep the PDF in {folder}: {_reason(error)}") from None
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__
+            raise PdfError(f"cannot keep the PDF in {folder}: {os_reason(error)}") from None
 
 
 def _remove_other_versions(target: Path, part: Path) -> None:
     for stale in target.parent.glob(f"{glob.escape(target.name)}.v*.part"):
         if stale != part:
-            stale.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # only tidying: a leftover must not stop a download
+                stale.unlink(missing_ok=True)
 
 
 class _Transfer:
@@ -400,7 +399,12 @@ def viewer_command(platform: str | None = None) -> list[str]:
     """The command that opens a file with the system's viewer (``ARXIV_DAILY_PDF_VIEWER`` wins)."""
     configured = os.environ.get(VIEWER_ENV, "").strip()
     if configured:
-        return shlex.split(configured)
+        try:
+            return shlex.split(configured)
+        except ValueError as error:  # an unclosed quote
+            raise PdfError(
+                f"{VIEWER_ENV} is not a command line ({error}): {configured!r}"
+            ) from None
     platform = sys.platform if platform is None else platform
     if platform == "darwin":
         return ["open"]
@@ -429,7 +433,7 @@ def open_with_system_viewer(
         except FileNotFoundError:
             raise PdfError(f"cannot open PDFs: {argv[0]} is not installed") from None
         except OSError as error:
-            raise PdfError(f"cannot run {argv[0]}: {_reason(error)}") from None
+            raise PdfError(f"cannot run {argv[0]}: {os_reason(error)}") from None
         try:
             code = process.wait(timeout=wait)
         except subprocess.TimeoutExpired:

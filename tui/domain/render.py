@@ -14,7 +14,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.macrospec import MacroSpec
 
-from tui.domain.paper import Kind, Paper
+from tui.domain.paper import Kind, Paper, one_line
 
 if TYPE_CHECKING:
     from tui.domain.filters import Match
@@ -75,14 +75,6 @@ def _converter() -> tuple[LatexNodes2Text, Any]:
 _TO_TEXT, _WALKER_DB = _converter()
 
 
-# Control characters from the feed must not reach a terminal (ESC starts escape sequences).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
-
-
-def _collapse(text: str) -> str:
-    return " ".join(_CONTROL.sub("", text).split())
-
-
 # pylatexenc reads character by character (about 10 ms for a 1,500-character abstract), so
 # only the LaTeX "islands" of a text go through it (math, macros with their arguments, brace
 # groups), each cached on its own; the prose between them is copied as it is.
@@ -95,6 +87,45 @@ _LETTER_ACCENTS = frozenset("vuHcdbtkr")
 _SPACED_LETTER = re.compile(r" +[A-Za-z]")
 _GROUP_LIMIT = 4000
 """How far to look for a closing brace or dollar (bounds the work on hostile input)."""
+
+
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
+class _Braces:
+    """Which brace closes which in one text, found in a single pass on first use.
+
+    Scanning from each opening brace to its partner would cost ``_GROUP_LIMIT`` steps per brace
+    on a hostile text such as 100,000 "{" (half a minute); one pass costs the text's length.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._partners: dict[int, int | None] | None = None
+
+    def group_end(self, start: int) -> int | None:
+        """The index after the brace that closes the one at ``start`` (within the limit)."""
+        if self._partners is None:
+            self._partners = _brace_partners(self.text)
+        if start not in self._partners:  # a brace the pass saw as escaped: look by hand
+            return _group_end(self.text, start)
+        close = self._partners[start]
+        return close + 1 if close is not None and close < start + _GROUP_LIMIT else None
+
+
+def _brace_partners(text: str) -> dict[int, int | None]:
+    """Each opening brace -> its closing brace (None if unclosed), counted as ``_group_end``
+    counts them: a backslash escapes the character after it."""
+    partners: dict[int, int | None] = {}
+    open_at: list[int] = []
+    for token in _BRACE_TOKEN.finditer(text):
+        char = token.group()
+        if char == "{":
+            open_at.append(token.start())
+            partners[token.start()] = None
+        elif char == "}" and open_at:
+            partners[open_at.pop()] = token.start()
+    return partners
 
 
 def _group_end(text: str, start: int) -> int | None:
@@ -128,11 +159,11 @@ def _closing(text: str, token: str, start: int) -> int | None:
     return None
 
 
-def _island_end(text: str, start: int) -> int | None:
+def _island_end(text: str, start: int, braces: _Braces) -> int | None:
     """Where the LaTeX construct starting at ``start`` ends; None if it never closes."""
     char = text[start]
     if char == "{":
-        return _group_end(text, start)
+        return braces.group_end(start)
     if char == "}":
         return None
     if char == "$":
@@ -164,7 +195,7 @@ def _island_end(text: str, start: int) -> int | None:
                 end = close + 1
             if text[end] != "{":
                 break
-            group_end = _group_end(text, end)
+            group_end = braces.group_end(end)
             if group_end is None:
                 break
             end = group_end
@@ -177,7 +208,7 @@ def _island_end(text: str, start: int) -> int | None:
         return end
     if following in _ACCENTS and end < len(text):
         if text[end] == "{":
-            return _group_end(text, end) or end
+            return braces.group_end(end) or end
         if text[end].isalpha():
             return end + 1
     return end
@@ -211,8 +242,9 @@ def latex_to_text(text: str) -> str:
     'evolving (i.e., constantly updated) in O(n^2)'
     """
     if not _LATEX_SYNTAX.search(text):
-        return _collapse(text)
+        return one_line(text)
     try:
+        braces = _Braces(text)
         parts: list[str] = []
         position = 0
         while (found := _TRIGGER.search(text, position)) is not None:
@@ -223,7 +255,7 @@ def latex_to_text(text: str) -> str:
             elif found.lastgroup == "simple":
                 parts.append(_SIMPLE[found.group()])
             else:
-                end = _island_end(text, found.start())
+                end = _island_end(text, found.start(), braces)
                 if end is None:
                     # An unpaired $ or backslash is text; an unpaired brace is TeX grouping.
                     parts.append("" if found.group() in "{}" else found.group())
@@ -231,9 +263,9 @@ def latex_to_text(text: str) -> str:
                     parts.append(_island_to_text(text[found.start() : end]))
                     position = end
         parts.append(text[position:])
-        return _collapse("".join(parts))
+        return one_line("".join(parts))
     except Exception:
-        return _collapse(text)
+        return one_line(text)
 
 
 def author_name(raw: str) -> str:
@@ -259,6 +291,16 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 def markdown_escape(text: str) -> str:
     """Text that Markdown shows as written, inside a link label or a line of prose."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+# What makes a paragraph a list item instead: "- ", "+ ", "1. ", "2) " at its start.
+_LIST_START = re.compile(r"^(\s*(?:\d{1,9})?)([-+.)])")
+
+
+def _paragraph_escape(text: str) -> str:
+    """``markdown_escape`` for a whole paragraph: a leading list marker is escaped too."""
+    escaped = markdown_escape(text)
+    return _LIST_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
 
 
 def _count(n: int) -> str:
@@ -296,7 +338,9 @@ def _paper_markdown(match: Match) -> str:
     if match.keywords:
         keywords = ", ".join(markdown_escape(k) for k in match.keywords)
         lines += ["", f"**Matched:** {keywords}"]
-    abstract = html.escape(latex_to_text(paper.abstract), quote=False)
+    # Inside <details> the abstract is a Markdown paragraph: escaped like the title, so that
+    # "[offer](https://…)" or "*" in it is shown as written, not as a link or emphasis.
+    abstract = _paragraph_escape(html.escape(latex_to_text(paper.abstract), quote=False))
     lines += ["", "<details><summary>Abstract</summary>", "", abstract, "", "</details>"]
     return "\n".join(lines)
 

@@ -37,7 +37,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
-from tui.domain.paper import Day, Kind, Paper, split_id
+from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
 from tui.domain.render import author_name
 
 logger = logging.getLogger(__name__)
@@ -51,20 +51,14 @@ _KINDS = {
     "replace": Kind.REPLACE,
     "replace-cross": Kind.REPLACE,
 }
-_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
 _HEADER = re.compile(
     r"^\s*arXiv:(?P<id>\S+?)(?:v(?P<version>\d+))?\s+Announce Type:\s*(?P<kind>[\w-]+)\s*"
 )
 _ABSTRACT = re.compile(r"^\s*Abstract:\s*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class RssError(Exception):
     """arXiv's RSS gave no usable listing; the message is one line for the user."""
-
-
-def _collapse(text: str | None) -> str:
-    return " ".join(_CONTROL.sub("", text or "").split())
 
 
 # ---------------------------------------------------------------- the URL and the request
@@ -105,7 +99,7 @@ def _reason(error: requests.RequestException) -> str:
         return "timed out"
     if isinstance(error, requests.ConnectionError):
         return "connection failed"
-    return _collapse(str(error))[:120] or type(error).__name__
+    return one_line(str(error))[:120] or type(error).__name__
 
 
 # ---------------------------------------------------------------- the feed
@@ -119,9 +113,9 @@ def parse_rss(content: bytes, followed: Sequence[str]) -> tuple[date | None, lis
     followed is a cross-list for the followed set.
     """
     channel = _channel(content)
-    title = _collapse(channel.findtext("title"))
+    title = one_line(channel.findtext("title"))
     if title.lower().startswith("feed error"):
-        message = _collapse(channel.findtext("description")) or title
+        message = one_line(channel.findtext("description")) or title
         raise RssError(f"arXiv's RSS refused the request: {message}")
     day = _listing_day(channel)
     window_start = listing_window(day)[0] if day else None
@@ -147,7 +141,7 @@ def _channel(content: bytes) -> ET.Element:
     try:
         root = ET.fromstring(content)
     except ET.ParseError as error:
-        excerpt = _collapse(re.sub(rb"<[^>]*>", b" ", content[:2000]).decode("utf-8", "replace"))
+        excerpt = one_line(re.sub(rb"<[^>]*>", b" ", content[:2000]).decode("utf-8", "replace"))
         detail = f": {excerpt[:80]!r}" if excerpt else " (empty answer)"
         raise RssError(f"arXiv's RSS answer is not a feed ({error.msg}){detail}") from None
     channel = root.find("channel")
@@ -192,14 +186,14 @@ class _Followed:
 def _paper(item: ET.Element, window_start: datetime | None) -> Paper:
     description = item.findtext("description") or ""
     header = _HEADER.match(description)
-    link = _collapse(item.findtext("link"))
+    link = one_line(item.findtext("link"))
     if header:
         paper_id, version = split_id(header.group("id") + "v" + (header.group("version") or "1"))
         abstract = _ABSTRACT.sub("", description[header.end() :], count=1)
     else:
-        paper_id, version = split_id(link or _collapse(item.findtext("guid")).split(":")[-1])
+        paper_id, version = split_id(link or one_line(item.findtext("guid")).split(":")[-1])
         abstract = description
-    announced = _collapse(item.findtext(f"{_ARXIV}announce_type")) or (
+    announced = one_line(item.findtext(f"{_ARXIV}announce_type")) or (
         header.group("kind") if header else ""
     )
     version = version or 1
@@ -208,21 +202,21 @@ def _paper(item: ET.Element, window_start: datetime | None) -> Paper:
         kind = Kind.NEW if version == 1 else Kind.REPLACE
     authors, affiliations = split_creators(item.findtext(f"{_DC}creator") or "")
     categories = tuple(
-        dict.fromkeys(c for e in item.iterfind("category") if (c := _collapse(e.text)))
+        dict.fromkeys(c for e in item.iterfind("category") if (c := one_line(e.text)))
     )
     published, updated = _timestamps(paper_id, version, window_start)
     return Paper(
         id=paper_id,
         version=version,
-        title=_collapse(item.findtext("title")),
+        title=one_line(item.findtext("title")),
         authors=authors,
-        abstract=_collapse(abstract),
+        abstract=one_line(abstract),
         categories=categories,
         published=published,
         updated=updated,
         kind=kind,
-        journal_ref=_collapse(item.findtext(f"{_ARXIV}journal_reference")) or None,
-        doi=_collapse(item.findtext(f"{_ARXIV}DOI")) or None,
+        journal_ref=one_line(item.findtext(f"{_ARXIV}journal_reference")) or None,
+        doi=one_line(item.findtext(f"{_ARXIV}DOI")) or None,
         affiliations=affiliations if any(affiliations) else (),
     )
 
@@ -261,12 +255,12 @@ def split_creators(creators: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...
     plain = "(" not in creators and "{" not in creators
     for part in creators.split(",") if plain else _top_level_split(creators, ","):
         name, groups = _take_parentheses(part)
-        name = author_name(_collapse(name))
+        name = author_name(one_line(name))
         if name:
             names.append(name)
-            affiliations.append(tuple(a for a in (_collapse(g) for g in groups) if a))
+            affiliations.append(tuple(a for a in (one_line(g) for g in groups) if a))
         elif groups and affiliations:  # "Name (A), (B)": a stray group belongs to the name before
-            affiliations[-1] += tuple(_collapse(g) for g in groups)
+            affiliations[-1] += tuple(one_line(g) for g in groups)
     return tuple(names), tuple(affiliations)
 
 
@@ -317,14 +311,6 @@ def _take_parentheses(text: str) -> tuple[str, list[str]]:
 # ---------------------------------------------------------------- merging with the API's day
 
 
-def _id_order(paper_id: str) -> tuple[int, str, int]:
-    if "/" in paper_id:
-        archive, number = paper_id.split("/", 1)
-        return (1, archive, int(number) if number.isdigit() else 0)
-    yymm, _, number = paper_id.partition(".")
-    return (0, yymm, int(number) if number.isdigit() else 0)
-
-
 def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
     """The API's day with the RSS listing of the same date laid over it.
 
@@ -347,7 +333,7 @@ def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
         merged[paper.id] = paper if rss is None else _laid_over(paper, rss)
     for paper in rss_papers:
         merged.setdefault(paper.id, paper)
-    ordered = sorted(merged.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+    ordered = sorted(merged.values(), key=listing_order)
     return replace(api_day, papers=tuple(ordered))
 
 

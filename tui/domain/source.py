@@ -20,7 +20,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ import arxiv
 import requests
 
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper, split_id
+from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ IDS_PER_REQUEST = 100
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
 
 
 @dataclass(frozen=True)
@@ -77,9 +76,16 @@ def _env_seconds(variable: str, default: float, *, positive: bool = False) -> fl
         value = float(raw)
     except ValueError:
         raise ValueError(f"{variable} must be a number of seconds, not {raw!r}") from None
-    if value < 0 or (positive and value == 0):
-        raise ValueError(f"{variable} must be a positive number of seconds, not {raw!r}")
+    if not 0 <= value <= _MAX_SETTING_SECONDS or (positive and value == 0):
+        # "inf" would overflow the socket's and sleep's timers; "nan" reads as a bad answer.
+        raise ValueError(
+            f"{variable} must be a positive number of seconds up to "
+            f"{_MAX_SETTING_SECONDS:g}, not {raw!r}"
+        )
     return value
+
+
+_MAX_SETTING_SECONDS = 86400.0
 
 
 class FetchError(Exception):
@@ -164,10 +170,6 @@ class _Failure:
     """The answer was a valid feed with no entries."""
 
 
-def _collapse(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
-
-
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -187,8 +189,8 @@ def _retry_after(value: str | None) -> float | None:
 def _error_entry(root: ET.Element) -> str | None:
     """The message of the API's error feed (an entry titled Error), if this is one."""
     for entry in root.iter(f"{_ATOM}entry"):
-        if _collapse(entry.findtext(f"{_ATOM}title")) == "Error":
-            return _collapse(entry.findtext(f"{_ATOM}summary")) or "unknown error"
+        if one_line(entry.findtext(f"{_ATOM}title")) == "Error":
+            return one_line(entry.findtext(f"{_ATOM}summary")) or "unknown error"
     return None
 
 
@@ -196,7 +198,7 @@ def _page_text(body: bytes) -> str:
     """A short readable excerpt of a non-feed answer (e.g. an HTML "Rate exceeded." page)."""
     text = body[:4000].decode("utf-8", "replace")
     text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
-    text = _collapse(re.sub(r"<[^>]*>", " ", text))
+    text = one_line(re.sub(r"<[^>]*>", " ", text))
     return text[:80] + ("…" if len(text) > 80 else "")
 
 
@@ -213,21 +215,21 @@ def paper_from_result(result: arxiv.Result, kind: Kind = Kind.NEW) -> Paper:
     """A Paper from one ``arxiv.Result``; ValueError if its id is not an arXiv id."""
     paper_id, version = split_id(result.entry_id)
     categories = tuple(dict.fromkeys(c for c in [result.primary_category, *result.categories] if c))
-    authors = tuple(_collapse(a.name) for a in result.authors)
-    affiliations = tuple(tuple(_collapse(x) for x in a.affiliation) for a in result.authors)
+    authors = tuple(one_line(a.name) for a in result.authors)
+    affiliations = tuple(tuple(one_line(x) for x in a.affiliation) for a in result.authors)
     return Paper(
         id=paper_id,
         version=version or 1,
-        title=_collapse(result.title),
+        title=one_line(result.title),
         authors=authors,
-        abstract=_collapse(result.summary),
+        abstract=one_line(result.summary),
         categories=categories,
         published=_utc(result.published),
         updated=_utc(result.updated),
         kind=kind,
-        comment=_collapse(result.comment) or None,
-        journal_ref=_collapse(result.journal_ref) or None,
-        doi=_collapse(result.doi) or None,
+        comment=one_line(result.comment) or None,
+        journal_ref=one_line(result.journal_ref) or None,
+        doi=one_line(result.doi) or None,
         affiliations=affiliations if any(affiliations) else (),
     )
 
@@ -243,10 +245,14 @@ def _minute(moment: datetime) -> str:
 def day_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
     """One search for every paper of the window ``[start, end)``: new, cross-listed and replaced.
 
-    The API's date ranges are inclusive, in whole minutes, GMT; the exact edges are applied after.
+    The API's date ranges are inclusive, written in whole minutes, GMT. The range ends with the
+    cutoff's own minute, not the one before: the minute before the deadline is the busiest of
+    the day, and if the API compares full times with ``…1759`` (17:59:00) instead of whole
+    minutes, a range ending there would miss everything sent at 17:59:01-17:59:59. The window's
+    exact edges are applied to the answer afterwards.
     """
     cats = " OR ".join(f"cat:{c}" for c in categories)
-    span = f"[{_minute(start)} TO {_minute(end - timedelta(minutes=1))}]"
+    span = f"[{_minute(start)} TO {_minute(end)}]"
     return f"({cats}) AND (submittedDate:{span} OR lastUpdatedDate:{span})"
 
 
@@ -257,15 +263,6 @@ def kind_in_window(paper: Paper, followed: set[str], start: datetime, end: datet
     if start <= paper.updated < end and paper.published < start:
         return Kind.REPLACE
     return None
-
-
-def _id_order(paper_id: str) -> tuple[int, str, int]:
-    """New-style ids by number (0704.0001 < 1501.00001), old-style (hep-th/9901001) after."""
-    if "/" in paper_id:
-        archive, number = paper_id.split("/", 1)
-        return (1, archive, int(number) if number.isdigit() else 0)
-    yymm, _, number = paper_id.partition(".")
-    return (0, yymm, int(number) if number.isdigit() else 0)
 
 
 def classify(
@@ -288,7 +285,7 @@ def classify(
         held = chosen.get(paper.id)
         if held is None or paper.version > held.version:
             chosen[paper.id] = paper.with_kind(kind)
-    return sorted(chosen.values(), key=lambda p: (_KIND_ORDER[p.kind], _id_order(p.id)))
+    return sorted(chosen.values(), key=listing_order)
 
 
 # ---------------------------------------------------------------- the source

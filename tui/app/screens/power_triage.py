@@ -46,11 +46,10 @@ from tui.app.watching import WatchHit, positions, watch_hits, with_author
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import NO_MARKS, RowMarks
 from tui.app.widgets.sidebar import Sidebar
-from tui.domain.filters import DayIndex, Query, View
+from tui.domain.filters import DayIndex, Match, Query, View
 from tui.domain.follow import KeywordProfile
 from tui.domain.fuzzy import FuzzyIndex
 from tui.domain.paper import Day, Paper
-from tui.domain.pdf import PdfCancelled, PdfError, download_pdf, local_pdf
 from tui.domain.render import author_name
 from tui.domain.session import Session
 from tui.domain.watch import WatchList
@@ -176,7 +175,7 @@ class PowerTriage(Screen[None]):
         self._session_day = day
         self._clear_selection(quiet=True)
 
-    def _day_shown(self, day: Day) -> None:
+    def _day_arrived(self, day: Day) -> None:
         """A day's papers arrived (and replaced the shown ones)."""
         self._fuzzy = None
         if self.watch_list:
@@ -294,6 +293,15 @@ class PowerTriage(Screen[None]):
                 self.selected.setdefault(paper.id, paper)
         self.papers.refresh_marks([p.id for p in shown] if len(shown) <= 64 else None)
         self._update_date_bar()
+
+    def _selection_export(
+        self, shown: Sequence[Match], title: str, stem: str
+    ) -> tuple[list[Match], str, str, str]:
+        """What ``e`` exports while papers are selected: those, whether shown or not."""
+        keywords = {match.paper.id: match.keywords for match in shown}
+        matches = [Match(paper, keywords.get(paper.id, ())) for paper in self.selected.values()]
+        what = f"the {len(matches):,} selected paper" + ("" if len(matches) == 1 else "s")
+        return matches, what, f"{title}, selected", f"{stem}-selected"
 
     def _clear_selection(self, *, quiet: bool = False) -> None:
         if not self.selected:
@@ -451,6 +459,9 @@ class PowerTriage(Screen[None]):
         self, papers: Sequence[Paper], folder: Path, then_open: bool, cancel: threading.Event
     ) -> None:
         """Worker thread: each paper's PDF, from the folder if it is there, else downloaded."""
+        # Imported here, on the worker: it brings in requests, which start-up goes without.
+        from tui.domain.pdf import PdfCancelled, PdfError, download_pdf, local_pdf
+
         try:
             for number, paper in enumerate(papers, 1):
                 if cancel.is_set():

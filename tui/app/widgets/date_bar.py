@@ -103,9 +103,20 @@ class DateBar(Widget):
         return date_bar_content(self._state).plain
 
     def show(self, state: DateBarState) -> None:
-        if state != self._state:
-            self._state = state
+        if state == self._state:
+            return
+        previous, self._state = self._state, state
+        # A layout of the whole screen costs tens of ms (a key press would miss its frame): only
+        # when the bar needs another number of lines; else a repaint of the bar will do.
+        width = self.content_size.width
+        if width > 0 and self._height(previous, width) == self._height(state, width):
+            self.refresh()
+        else:
             self.refresh(layout=True)
+
+    def _height(self, state: DateBarState, width: int) -> int:
+        # As Widget.get_content_height measures it (the styles serve as the rules map).
+        return date_bar_content(state).get_height(self.styles, width)  # type: ignore[arg-type]
 
     def render(self) -> Content:
         return date_bar_content(self._state)

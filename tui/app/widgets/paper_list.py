@@ -9,7 +9,7 @@ few expanded blocks, so moving, expanding and re-rendering a row cost O(visible 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -25,6 +25,7 @@ from textual.style import Style
 
 from tui.app.widgets.paper_row import (
     NO_MARKS,
+    SCORE_WIDTH,
     RowLayout,
     RowMarks,
     RowStyles,
@@ -143,6 +144,7 @@ class PaperList(ScrollView, can_focus=True):
         self,
         *,
         flag_lookup: FlagLookup,
+        on_expand: Callable[[Paper, bool], object] | None = None,
         marks_lookup: MarksLookup | None = None,
         name: str | None = None,
         id: str | None = None,
@@ -151,6 +153,9 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._flag_lookup = flag_lookup
+        self._on_expand = on_expand
+        """Called at once on expand/collapse, so what it changes shows in the same frame (the
+        ExpandToggled message reaches the screen after the next frame is drawn)."""
         self._marks_lookup = marks_lookup
         self._papers: list[Paper] = []
         self._keywords: list[tuple[str, ...]] = []
@@ -172,7 +177,8 @@ class PaperList(ScrollView, can_focus=True):
             _TITLE_CACHE_SIZE
         )
         self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_ROW_CACHE_SIZE)
-        self._detail_cache: dict[tuple[str, int], list[Content]] = {}
+        self._detail_cache: dict[tuple[str, int, str], list[Content]] = {}
+        self._scores: Mapping[str, float] | None = None
 
     # ----------------------------------------------------------------- public API
 
@@ -191,9 +197,20 @@ class PaperList(ScrollView, can_focus=True):
     def is_expanded(self, paper_id: str) -> bool:
         return paper_id in self._expanded
 
-    def show(self, matches: Sequence[Match], *, keep_position: bool = True) -> None:
+    @property
+    def scores(self) -> Mapping[str, float] | None:
+        return self._scores
+
+    def show(
+        self,
+        matches: Sequence[Match],
+        *,
+        keep_position: bool = True,
+        scores: Mapping[str, float] | None = None,
+    ) -> None:
         """Replace the rows. Keeps the highlighted paper (and its place on screen) if still shown,
-        and keeps every paper's expanded state."""
+        and keeps every paper's expanded state. With ``scores`` (by paper id) each row shows its
+        paper's score."""
         previous = self.highlighted_paper
         previous_index = self._cursor
         screen_offset = None
@@ -201,6 +218,7 @@ class PaperList(ScrollView, can_focus=True):
             screen_offset = self._line_of(self._cursor or 0) - self.scroll_offset.y
 
         self._papers = [match.paper for match in matches]
+        self._scores = scores
         self._keywords = [tuple(match.keywords) for match in matches]
         self._index_of = {paper.id: index for index, paper in enumerate(self._papers)}
         self._id_width = min(_MAX_ID_WIDTH, max((len(p.id) for p in self._papers), default=10))
@@ -259,6 +277,13 @@ class PaperList(ScrollView, can_focus=True):
         lookup = self._marks_lookup
         return NO_MARKS if lookup is None else lookup(self._papers[index])
 
+    def notes_changed(self, ids: Iterable[str]) -> None:
+        """These papers' notes changed: an expanded one grows or shrinks by its note lines."""
+        self._row_cache.clear()
+        if any(paper_id in self._expanded for paper_id in ids):
+            self._update_layout()
+        self.refresh()
+
     def move_to(self, paper_id: str) -> bool:
         """Put the cursor on this paper; False if it is not shown."""
         index = self._index_of.get(paper_id)
@@ -294,6 +319,8 @@ class PaperList(ScrollView, can_focus=True):
             self._scroll_block_into_view(self._cursor)
         else:
             self._scroll_cursor_into_view()
+        if self._on_expand is not None:
+            self._on_expand(paper, expanded)
         self.post_message(self.ExpandToggled(self, paper, expanded))
 
     # ----------------------------------------------------------------- actions
@@ -442,7 +469,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def _details(self, index: int, width: int) -> list[Content]:
         paper = self._papers[index]
-        key = (paper.id, width)
+        note = self._flag_lookup(paper.id).note
+        key = (paper.id, width, note)
         lines = self._detail_cache.get(key)
         if lines is None:
             marks = self._marks(index)
@@ -451,6 +479,7 @@ class PaperList(ScrollView, can_focus=True):
                 self._keywords[index] + marks.phrases,
                 width,
                 self._styles(),
+                note,
                 marks.watched_authors,
             )
             self._detail_cache[key] = lines
@@ -530,11 +559,13 @@ class PaperList(ScrollView, can_focus=True):
         paper = self._papers[index]
         flag = self._flag_lookup(paper.id)
         marks = self._marks(index)
-        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus, marks)
+        score = None if self._scores is None else self._scores.get(paper.id, 0.0)
+        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus, score, marks)
         strip = self._row_cache.get(key)
         if strip is None:
-            if self._row_layout is None or self._row_layout.width != width:
-                self._row_layout = RowLayout.fit(width, self._id_width, self._category_width)
+            row_width = width if score is None else max(0, width - SCORE_WIDTH)
+            if self._row_layout is None or self._row_layout.width != row_width:
+                self._row_layout = RowLayout.fit(row_width, self._id_width, self._category_width)
             content = row_content(
                 paper,
                 self._title(index, marks.phrases),
@@ -542,6 +573,7 @@ class PaperList(ScrollView, can_focus=True):
                 starred=flag.starred,
                 layout=self._row_layout,
                 styles=self._styles(),
+                score=score,
                 marks=marks,
             )
             base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")

@@ -31,6 +31,8 @@ ROW_AUTHORS = 3
 """Authors named in a row before "et al."."""
 DETAIL_AUTHORS = 30
 """Authors named in the expanded view before "… and N more"."""
+SCORE_WIDTH = 5
+"""The likeness score's column while the day is ranked: "0.42" and a space."""
 
 _PREFIX_WIDTH = 4  # marker, space, star, space
 _GAP = 2
@@ -198,9 +200,11 @@ def row_content(
     starred: bool,
     layout: RowLayout,
     styles: RowStyles,
+    score: float | None = None,
     marks: RowMarks = NO_MARKS,
 ) -> Content:
-    """The paper's one-line row, exactly ``layout.width`` cells wide."""
+    """The paper's one-line row, exactly ``layout.width`` cells wide (``SCORE_WIDTH`` more with
+    a score, shown after the star)."""
     if marks.watched:
         title = Content.assemble((WATCH_MARK, styles.watch), " ", title)
     if marks.selected:
@@ -212,6 +216,10 @@ def row_content(
             styles.star if starred else styles.muted
         ),
         Content(" "),
+    ]
+    if score is not None:
+        parts.append(_cell(f"{score:.2f}", SCORE_WIDTH, styles.kind))
+    parts += [
         _cell(title, layout.title, styles.title_read if read else styles.title),
     ]
     gap = Content(" " * _GAP)
@@ -231,7 +239,7 @@ def row_content(
         else:
             parts += [gap, _cell(mark, layout.kind, styles.kind)]
     row = Content("").join(parts)
-    return row.truncate(layout.width, pad=True)
+    return row.truncate(layout.width + (SCORE_WIDTH if score is not None else 0), pad=True)
 
 
 def row_authors(paper: Paper, width: int) -> str:
@@ -270,9 +278,24 @@ def _whole_name(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
-def folded_authors(authors: Sequence[str], limit: int = DETAIL_AUTHORS) -> str:
-    """All authors up to ``limit``, then "… and 2,970 more"."""
-    names = ", ".join(safe_text(author_name(a)) for a in authors[:limit])
+def author_with_affiliations(name: str, affiliations: Sequence[str] = ()) -> str:
+    """``Paweł Nowak (University of Warsaw)``: the name readable, affiliations after it."""
+    shown = safe_text(author_name(name))
+    places = [safe_text(latex_to_text(a)) for a in affiliations if a.strip()]
+    return f"{shown} ({'; '.join(places)})" if places else shown
+
+
+def folded_authors(
+    authors: Sequence[str],
+    limit: int = DETAIL_AUTHORS,
+    affiliations: Sequence[Sequence[str]] = (),
+) -> str:
+    """All authors up to ``limit`` (each with its affiliations, if given), then
+    "… and 2,970 more"."""
+    names = ", ".join(
+        author_with_affiliations(a, affiliations[i] if i < len(affiliations) else ())
+        for i, a in enumerate(authors[:limit])
+    )
     hidden = len(authors) - limit
     return f"{names} … and {hidden:,} more" if hidden > 0 else names
 
@@ -282,9 +305,11 @@ def detail_lines(
     keywords: tuple[str, ...],
     width: int,
     styles: RowStyles,
+    note: str = "",
     watched_authors: tuple[str, ...] = (),
 ) -> list[Content]:
-    """The expanded view below a row: full title, metadata and abstract, wrapped to ``width``."""
+    """The expanded view below a row: full title, metadata, the reader's note and the abstract,
+    wrapped to ``width``."""
     inner = max(8, width - _DETAIL_INDENT)
     gutter = Content(_DETAIL_GUTTER).stylize(styles.gutter)
     lines: list[Content] = []
@@ -296,7 +321,7 @@ def detail_lines(
         add(Content.assemble((f"{label}: ", styles.label), value))
 
     add(title_content(paper, keywords, styles.keyword).stylize_before(styles.label))
-    authors = folded_authors(paper.authors)
+    authors = folded_authors(paper.authors, affiliations=paper.affiliations)
     if paper.authors_truncated and len(paper.authors) <= DETAIL_AUTHORS:
         authors += " et al."
     label = (
@@ -319,6 +344,8 @@ def detail_lines(
         field("Journal ref", readable(paper.journal_ref))
     if paper.doi:
         field("DOI", safe_text(paper.doi))
+    if note.strip():
+        field("Note", safe_text(note))
     lines.append(gutter)
     abstract = readable(paper.abstract)
     if abstract:

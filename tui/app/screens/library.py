@@ -1,0 +1,442 @@
+"""The starred library: every starred paper of every day, searchable, sortable, with notes.
+
+Papers come from the session's days and the day cache (on a worker); starred papers found in
+neither are fetched by id from arXiv (another worker) and shown by their id meanwhile, or for
+good when offline ("metadata not cached"). Stars and notes go through the app's FlagKeeper.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+
+from tui.app.clipboard import Clipboard
+from tui.app.commands import LIBRARY_COMMANDS, LibraryCommands, bindings, help_entries
+from tui.app.flag_keeper import FlagKeeper
+from tui.app.screens.export import (
+    ExportRequest,
+    ExportScreen,
+    count_papers,
+    file_stem,
+    write_export,
+)
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.note import NoteScreen
+from tui.app.widgets.library_list import LibraryEntry, LibraryList
+from tui.domain.day_cache import DayCache
+from tui.domain.export import to_bibtex
+from tui.domain.filters import Match, search_fold
+from tui.domain.paper import Paper
+from tui.paths import exports_dir
+
+FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
+"""Papers by id from arXiv, giving up when the event is set (FetchCancelled)."""
+SortOrder = Literal["starred", "published"]
+_SORT_LABEL: dict[SortOrder, str] = {"starred": "date starred", "published": "date published"}
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class LibraryFound(Message):
+    """The starred papers, with the metadata the session and the day cache have."""
+
+    def __init__(self, entries: Sequence[LibraryEntry]) -> None:
+        super().__init__()
+        self.entries = entries
+
+
+class MetadataFetched(Message):
+    def __init__(self, papers: Sequence[Paper], failure: str | None) -> None:
+        super().__init__()
+        self.papers = papers
+        self.failure = failure
+
+
+def sort_entries(entries: Sequence[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
+    """Newest first; papers without metadata last when sorting by date published."""
+    if order == "published":
+        return sorted(
+            entries,
+            key=lambda e: (e.paper is not None, e.paper.published if e.paper else _EPOCH),
+            reverse=True,
+        )
+    return sorted(entries, key=lambda e: e.starred_at or _EPOCH, reverse=True)
+
+
+def _haystack(entry: LibraryEntry) -> str:
+    paper = entry.paper
+    if paper is None:
+        return search_fold(entry.id)
+    parts = (
+        paper.title,
+        " ; ".join(paper.authors),
+        paper.abstract,
+        paper.versioned_id,
+        " ".join(paper.categories),
+    )
+    return "\n".join(search_fold(part) for part in parts)
+
+
+class LibrarySearch(Input):
+    BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(LIBRARY_COMMANDS)]
+    COMMANDS: ClassVar = {LibraryCommands}
+    AUTO_FOCUS = "#library-list"
+
+    DEFAULT_CSS = """
+    LibraryScreen {
+        layout: vertical;
+        background: $background;
+        & > #library-bar { height: 1; padding: 0 1; background: $panel; }
+        & > #library-search {
+            height: 1;
+            border: none;
+            padding: 0 1;
+            background: $boost;
+            &:focus { background: $accent 20%; }
+        }
+        & > #library-message { height: auto; padding: 1 2; color: $text-muted; }
+        & > #library-list { background: $surface; }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        flags: FlagKeeper,
+        cache: Callable[[], DayCache],
+        cache_lock: threading.Lock,
+        fetch_ids: FetchIds | None,
+        seen: MutableMapping[str, Paper],
+        open_page: Callable[[str], None],
+        today: date,
+    ) -> None:
+        """``fetch_ids`` None: never fetch (the demo). ``seen`` gets the papers fetched here."""
+        super().__init__()
+        self.flags = flags
+        self._cache = cache
+        self._cache_lock = cache_lock
+        self._fetch_ids = fetch_ids
+        self._seen = seen
+        self._open_page = open_page
+        self._today = today
+        self.order: SortOrder = "starred"
+        self.entries: list[LibraryEntry] = []
+        self._haystacks: dict[str, str] = {}
+        self.finding = True
+        """Until the starred papers are found (Widget.loading would cover the screen)."""
+        self.fetching = 0
+        """Papers whose metadata is being fetched."""
+        self._fetch_note = ""
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="library-bar", markup=False)
+        yield LibrarySearch(
+            placeholder="/ Search: title, author, abstract, id, note", id="library-search"
+        )
+        yield Static("", id="library-message", markup=False)
+        yield LibraryList(flag_lookup=self.flags.get, id="library-list")
+        yield Footer()
+
+    @property
+    def papers(self) -> LibraryList:
+        return self.query_one(LibraryList)
+
+    @property
+    def search_box(self) -> LibrarySearch:
+        return self.query_one(LibrarySearch)
+
+    @property
+    def bar_text(self) -> str:
+        return str(self.query_one("#library-bar", Static).render())
+
+    def on_mount(self) -> None:
+        self._show()
+        self.run_worker(
+            partial(self._find, dict(self._seen)),
+            name="library",
+            group="library",
+            description="find the starred papers",  # not repr() of every paper seen
+            exclusive=True,
+            thread=True,
+        )
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    # ----------------------------------------------------------------- loading
+
+    def _find(self, seen: Mapping[str, Paper]) -> None:
+        """Worker: the starred flags, their papers from the session or the day cache."""
+        self.flags.settle()  # the store open: it may be waiting for the first paint
+        flags = self.flags.starred()
+        missing = [flag.id for flag in flags if flag.id not in seen]
+        found: dict[str, Paper] = {}
+        if missing:
+            with self._cache_lock:
+                found = self._cache().find(missing)
+        entries = [
+            LibraryEntry(flag.id, seen.get(flag.id) or found.get(flag.id), flag.starred_changed)
+            for flag in flags
+        ]
+        self.post_message(LibraryFound(entries))
+
+    @on(LibraryFound)
+    def library_found(self, message: LibraryFound) -> None:
+        self.finding = False
+        self.entries = list(message.entries)
+        self._haystacks = {entry.id: _haystack(entry) for entry in self.entries}
+        missing = [entry.id for entry in self.entries if entry.paper is None]
+        if missing and self._fetch_ids is not None:
+            self.fetching = len(missing)
+            self._fetch_note = ""
+            self.run_worker(
+                partial(self._fetch, missing, self._fetch_ids, self._cancel),
+                name="library metadata",
+                description="fetch the starred papers' metadata",
+                group="library-fetch",
+                exclusive=True,
+                thread=True,
+            )
+        self._show(keep_position=False)
+
+    def _fetch(self, ids: Sequence[str], fetch_ids: FetchIds, cancel: threading.Event) -> None:
+        """Worker: the metadata of starred papers no cached day has, from arXiv by id."""
+        from tui.domain.source import FetchCancelled, FetchError
+
+        try:
+            papers = fetch_ids(ids, cancel)
+        except FetchCancelled:
+            return
+        except FetchError as error:
+            self.post_message(MetadataFetched([], str(error)))
+            return
+        except Exception as error:  # a bug or a strange answer: the ids stay shown
+            self.post_message(MetadataFetched([], f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(MetadataFetched(papers, None))
+
+    @on(MetadataFetched)
+    def metadata_fetched(self, message: MetadataFetched) -> None:
+        fetched = {paper.id: paper for paper in message.papers}
+        self._seen.update(fetched)
+        self.entries = [
+            LibraryEntry(entry.id, fetched.get(entry.id, entry.paper), entry.starred_at)
+            for entry in self.entries
+        ]
+        self._haystacks = {entry.id: _haystack(entry) for entry in self.entries}
+        still = sum(1 for entry in self.entries if entry.paper is None)
+        self.fetching = 0
+        if message.failure is not None:
+            self._fetch_note = f"{count_papers(still)} without metadata: {message.failure}"
+            self.app.notify(
+                message.failure, title="Could not fetch starred papers", severity="warning"
+            )
+        elif still:
+            self._fetch_note = f"{count_papers(still)} unknown to arXiv"
+        self._show()
+
+    # ----------------------------------------------------------------- the list
+
+    def shown_entries(self) -> list[LibraryEntry]:
+        terms = search_fold(self.search_box.value).split()
+        entries = sort_entries(self.entries, self.order)
+        if not terms:
+            return entries
+        shown = []
+        for entry in entries:
+            haystack = (
+                self._haystacks.get(entry.id, "")
+                + "\n"
+                + search_fold(self.flags.get(entry.id).note)
+            )
+            if all(term in haystack for term in terms):
+                shown.append(entry)
+        return shown
+
+    def _show(self, *, keep_position: bool = True) -> None:
+        shown = self.shown_entries()
+        papers = self.papers
+        papers.fetching = self.fetching > 0
+        if not keep_position:
+            papers.highlighted = None
+        papers.show(shown)
+        self._update_bar(len(shown))
+        message = ""
+        if self.finding:
+            message = "Finding the starred papers…"
+        elif not self.entries:
+            message = "No starred papers yet: s stars a paper on the day's list."
+        elif not shown:
+            message = "No starred paper matches. Esc clears the search."
+        widget = self.query_one("#library-message", Static)
+        widget.update(Content(message))
+        widget.display = bool(message)
+
+    def _update_bar(self, shown: int) -> None:
+        total = len(self.entries)
+        count = count_papers(total) if shown == total else f"{shown} of {count_papers(total)}"
+        parts = [
+            Content.styled("★ Library", "bold $text-warning"),
+            Content(count + " starred"),
+            Content.assemble(
+                "sorted by ", (_SORT_LABEL[self.order], "bold"), ("  (S changes)", "$text-muted")
+            ),
+        ]
+        line = Content(" · ").join(parts)
+        if self.fetching:
+            status = f"fetching {count_papers(self.fetching)} from arXiv…"
+            line = Content.assemble(line, "  ", Content.styled(status, "$text-accent"))
+        elif self._fetch_note:
+            line = Content.assemble(line, "  ", Content.styled(self._fetch_note, "$text-warning"))
+        self.query_one("#library-bar", Static).update(line)
+
+    @on(Input.Changed, "#library-search")
+    def search_changed(self) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#library-search")
+    def search_submitted(self) -> None:
+        self.papers.focus()
+
+    @on(OptionList.OptionSelected, "#library-list")
+    def entry_selected(self) -> None:
+        self.papers.toggle_expand()
+
+    def _highlighted(self) -> LibraryEntry | None:
+        entry = self.papers.highlighted_entry
+        if entry is None:
+            self.app.notify("No paper here.", severity="warning", timeout=2)
+        return entry
+
+    def _with_paper(self) -> Paper | None:
+        entry = self._highlighted()
+        if entry is None:
+            return None
+        if entry.paper is None:
+            self.app.notify(
+                f"{entry.id}: its metadata is not cached.", severity="warning", timeout=3
+            )
+        return entry.paper
+
+    # ----------------------------------------------------------------- actions
+
+    def action_toggle_expand(self) -> None:
+        self.papers.toggle_expand()
+
+    def action_search(self) -> None:
+        self.search_box.focus()
+
+    def action_clear(self) -> None:
+        search = self.search_box
+        if search.value or search.has_focus:
+            search.value = ""
+            self.papers.focus()
+            self._show()
+        else:
+            self.dismiss(None)
+
+    def action_library(self) -> None:
+        self.dismiss(None)
+
+    def action_toggle_sort(self) -> None:
+        self.order = "published" if self.order == "starred" else "starred"
+        self._show()
+
+    def action_toggle_star(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            starred = not self.flags.get(entry.id).starred
+            self.flags.set("starred", [entry.id], starred)
+            self.papers.repaint([entry.id])
+
+    def action_edit_note(self) -> None:
+        entry = self._highlighted()
+        if entry is None:
+            return
+        paper = entry.paper
+
+        def saved(note: str | None) -> None:
+            if note is not None and note != self.flags.get(entry.id).note:
+                self.flags.set_note(entry.id, note)
+                self.papers.repaint([entry.id])
+                self.app.notify(
+                    f"Note on {entry.id} saved." if note else f"Note on {entry.id} removed.",
+                    timeout=3,
+                )
+
+        self.app.push_screen(NoteScreen(entry.id, paper, self.flags.get(entry.id).note), saved)
+
+    def _copy(self, text: str, what: str) -> None:
+        Clipboard(self.app).copy(text, what)
+
+    def action_copy_id(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            self._copy(entry.id, entry.id)
+
+    def action_copy_abs(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            self._copy(entry.abs_url, "link " + entry.abs_url)
+
+    def action_copy_pdf(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            self._copy(entry.pdf_url, "PDF link " + entry.pdf_url)
+
+    def action_copy_bibtex(self) -> None:
+        paper = self._with_paper()
+        if paper is not None:
+            self._copy(to_bibtex([paper]), "BibTeX of " + paper.id)
+
+    def action_open_abs(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            self._open_page(entry.abs_url)
+
+    def action_export(self) -> None:
+        shown = self.papers.entries
+        papers = [entry.paper for entry in shown if entry.paper is not None]
+        if not papers:
+            self.app.notify(
+                "Nothing to export: no starred paper with metadata is shown.", timeout=3
+            )
+            return
+        left_out = len(shown) - len(papers)
+        what = f"{count_papers(len(papers))} starred"
+        if left_out:
+            what += f" ({left_out} without metadata left out)"
+        query = self.search_box.value.strip()
+        if query:
+            what += f", matching “{query}”"
+        title = "Starred arXiv papers" + (f" matching {query}" if query else "")
+        matches = [Match(paper, ()) for paper in papers]
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                write_export(self.app, request, matches, title)
+
+        stem = file_stem("starred", self._today.isoformat(), query)
+        self.app.push_screen(ExportScreen(what, directory=exports_dir(), stem=stem), chosen)
+
+    def action_help(self) -> None:
+        overrides = getattr(self.app, "key_overrides", None)
+        self.app.push_screen(HelpScreen(help_entries(overrides, LIBRARY_COMMANDS)))
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
