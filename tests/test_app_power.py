@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 from test_app_helpers import (
@@ -20,6 +21,7 @@ from test_app_helpers import (
 from textual.content import Content
 from textual.style import Style
 
+from tui.app.screens.export import ExportScreen
 from tui.app.screens.pick_author import PickAuthorScreen
 from tui.app.screens.triage import TriageScreen
 from tui.app.widgets.paper_row import (
@@ -30,6 +32,7 @@ from tui.app.widgets.paper_row import (
     row_content,
 )
 from tui.config import Config, config_path, load_config
+from tui.domain.export import to_bibtex
 from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.paper import Paper
 from tui.domain.sample import load_sample_day
@@ -294,6 +297,27 @@ async def test_copy_and_open_act_on_the_selection_one_per_line() -> None:
         await pilot.press("o")
         await settle(pilot)
         assert app.opened == [f"https://arxiv.org/abs/{i}" for i in ids[:3]]
+
+
+async def test_bibtex_copy_and_export_act_on_the_selection(isolated_dirs: Path) -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = list(app.triage.papers.shown_papers)
+        chosen = [papers[0], papers[2]]
+        await pilot.press("v", "j", "v", "B")
+        await settle(pilot)
+        assert app.clipboard == to_bibtex(chosen)
+        assert ("", "Copied 2 BibTeX entries", "information") in app.notices
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert "the 2 selected papers" in str(app.screen.query_one("#export-what").render())
+        await pilot.press("down", "enter")  # BibTeX
+        await settle(pilot)
+        written = list((isolated_dirs / "exports").glob("*.bib"))
+        assert [path.name for path in written] == ["2025-04-09-selected.bib"]
+        assert written[0].read_text(encoding="utf-8") == to_bibtex(chosen)
 
 
 async def test_a_day_change_clears_the_selection() -> None:
