@@ -26,7 +26,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tui.config import Config
 from tui.domain import store as store_module
+from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.store import FlagStore
 from tui.options import Options
 
@@ -156,3 +158,14 @@ def test_starred_library(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPa
         store.set_starred("2504.06312", True)
         store.set_note("2504.06312", "compare the schedule with DDT's")
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=after(["L"]))
+
+
+def test_watch_list_and_selection(snap_compare: SnapCompare) -> None:
+    """Kai Wang and "low-rank" watched: three papers marked ◆ and counted in the sidebar; the
+    first and third papers selected (✓, "2 selected" in the date bar)."""
+    config = Config(follow=DEFAULT_FOLLOW, watch_authors=("Kai Wang",), watch_phrases=("low-rank",))
+    assert snap_compare(
+        demo_app(app_options={"config": config}),
+        terminal_size=SIZE,
+        run_before=after(["v", "j", "v"]),
+    )
