@@ -9,7 +9,8 @@ Beside each day file a small derived index, ``days/2025-04-09.index.json``: the 
 fetch time and paper ids, stamped with the day file's inode/size/mtime. ``find`` and the
 "newer fetch wins" check in ``save`` read only these, not megabytes of papers. An index that does
 not match its day file (a crash between the two writes, or another process's save) is rebuilt
-from the day file, so it can never be wrong for long, only slow once.
+from the day file, so it can never be wrong for long, only slow once. And a marshal snapshot of
+the day, ``days/2025-04-09.snapshot``, that opens it ~3x faster (see ``day_snapshot``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tui.domain.atomic import (
     os_reason,
     remove_abandoned_temps,
 )
+from tui.domain.day_snapshot import read_snapshot, snapshot_path, write_snapshot
 from tui.domain.paper import Day, Paper, base_id
 
 DAY_TABLE: Final = "day"
@@ -140,6 +142,7 @@ class DayCache:
         with self._lock:
             self._remember(day.date, signature, day)
         self._write_index(day.date, _Index.of(day, signature))
+        write_snapshot(snapshot_path(path), signature, day)
 
     def dates(self) -> list[date]:
         """Dates with a cached day, newest first."""
@@ -229,6 +232,11 @@ class DayCache:
                 if cached is not None:
                     self._parsed.move_to_end((day, signature))
                     return cached, signature
+            fast = read_snapshot(snapshot_path(path), signature)
+            if fast is not None and fast.date == day:
+                with self._lock:
+                    self._remember(day, signature, fast)
+                return fast, signature
             try:
                 raw = handle.read()
             except OSError as error:
@@ -243,6 +251,7 @@ class DayCache:
                 return None
         with self._lock:
             self._remember(day, signature, parsed)
+        write_snapshot(snapshot_path(path), signature, parsed)
         return parsed, signature
 
     def _remember(self, day: date, signature: Signature, parsed: Day) -> None:

@@ -151,11 +151,14 @@ def _search_haystack(paper: Paper) -> str:
 class DayIndex:
     """One day's papers, indexed for fast filtering. Build it once per day, off the UI thread."""
 
-    _TERM_CACHE_SIZE = 256
+    _TERM_CACHE_SIZE = 64
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], profiles: Sequence[KeywordProfile] = ()) -> None:
+        """``profiles``: matched here, with folded texts that are then let go (at 5,000 papers
+        they are ~9 MiB, a second copy of every abstract); a profile not given is matched on
+        first use, and the texts are then kept."""
         self.papers: tuple[Paper, ...] = tuple(papers)
-        self._keyword_text = [_keyword_haystack(p) for p in self.papers]
+        self._keyword_text: list[str] | None = None
         self._search_text = [_search_haystack(p) for p in self.papers]
         self._all = frozenset(range(len(self.papers)))
         by_category: dict[str, set[int]] = {}
@@ -165,23 +168,34 @@ class DayIndex:
         self._by_category = {c: frozenset(s) for c, s in by_category.items()}
         self._profiles: dict[_ProfileKey, dict[int, tuple[str, ...]]] = {}
         self._terms: OrderedDict[str, frozenset[int]] = OrderedDict()
+        if profiles:
+            texts = [_keyword_haystack(p) for p in self.papers]
+            for profile in profiles:
+                self._match_profile(profile, texts)
 
     def __len__(self) -> int:
         return len(self.papers)
 
     def keyword_matches(self, profile: KeywordProfile) -> Mapping[int, tuple[str, ...]]:
         """Paper index -> matched keywords, for the papers the profile matches (cached)."""
-        key = (profile.keywords, profile.exclude)
-        found = self._profiles.get(key)
+        found = self._profiles.get((profile.keywords, profile.exclude))
         if found is None:
-            keywords = [(k, f) for k in profile.keywords if (f := _fold(k))]
-            excluded = _fold_terms(profile.exclude)
-            found = {}
-            for index, haystack in enumerate(self._keyword_text):
-                hits = tuple(k for k, f in keywords if _matches_in(haystack, f, excluded))
-                if hits:
-                    found[index] = hits
-            self._profiles[key] = found
+            if self._keyword_text is None:
+                self._keyword_text = [_keyword_haystack(p) for p in self.papers]
+            found = self._match_profile(profile, self._keyword_text)
+        return found
+
+    def _match_profile(
+        self, profile: KeywordProfile, texts: Sequence[str]
+    ) -> dict[int, tuple[str, ...]]:
+        keywords = [(k, f) for k in profile.keywords if (f := _fold(k))]
+        excluded = _fold_terms(profile.exclude)
+        found = {}
+        for index, haystack in enumerate(texts):
+            hits = tuple(k for k, f in keywords if _matches_in(haystack, f, excluded))
+            if hits:
+                found[index] = hits
+        self._profiles[(profile.keywords, profile.exclude)] = found
         return found
 
     def _category_set(self, categories: Iterable[str] | None) -> frozenset[int]:
@@ -199,15 +213,16 @@ class DayIndex:
             return cached
         # A term that contains an earlier one can only match where that one did: typing
         # "diffu" after "diff" scans only the papers "diff" found.
-        candidates: Iterable[int] = range(len(self.papers))
-        narrowest: frozenset[int] | None = None
+        candidates = self._all
         for known, indices in self._terms.items():
-            if known in term and (narrowest is None or len(indices) < len(narrowest)):
-                narrowest = indices
-        if narrowest is not None:
-            candidates = narrowest
+            if known in term and len(indices) < len(candidates):
+                candidates = indices
         texts = self._search_text
         found = frozenset(i for i in candidates if term in texts[i])
+        if len(found) == len(candidates):
+            # Typing on within a word mostly keeps every paper: share the set (and its int
+            # objects, shared with _all anyway) instead of another copy (~0.4 MiB at 5,000).
+            found = candidates
         self._terms[term] = found
         if len(self._terms) > self._TERM_CACHE_SIZE:
             self._terms.popitem(last=False)

@@ -319,9 +319,8 @@ class TriageScreen(PowerTriage):
         # index is built once they are on screen: built at the same time, it holds the GIL the
         # first paint needs (a cached 5,000-paper day: rows ~100 ms later).
         self._wait_until_shown(loaded)
-        index = DayIndex(day.papers)
-        for profile in self.profiles:
-            index.keyword_matches(profile)  # the sidebar's counts, here rather than on the UI
+        # The profiles' matches (the sidebar's counts) are made here rather than on the UI.
+        index = DayIndex(day.papers, self.profiles)
         self.post_message(DayIndexed(day, index, generation=generation))
 
     def _wait_until_shown(self, loaded: DayLoaded) -> None:

@@ -1,0 +1,49 @@
+"""A DayIndex given its profiles up front answers as one that matches them on first use."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from tui.domain.filters import DayIndex, Query
+from tui.domain.follow import KeywordProfile
+from tui.domain.sample import load_sample_day
+
+PROFILES = (
+    KeywordProfile("Diffusion", ("diffusion", "score matching")),
+    KeywordProfile("Graphs", ("graph",), exclude=("graph diffusion",)),
+)
+
+
+def test_profiles_given_up_front_match_as_on_first_use() -> None:
+    papers = load_sample_day().papers
+    categories = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
+    eager, lazy = DayIndex(papers, PROFILES), DayIndex(papers)
+    for profile in (None, *PROFILES):
+        for text in ("", "learning", "model data"):
+            query = Query(profile=profile, text=text)
+            assert eager.view(query, categories, PROFILES) == lazy.view(query, categories, PROFILES)
+    assert any(eager.keyword_matches(profile) for profile in PROFILES)
+
+
+def test_the_folded_texts_are_not_kept_for_profiles_given_up_front() -> None:
+    index = DayIndex(load_sample_day().papers, PROFILES)
+    assert index._keyword_text is None
+    later = KeywordProfile("Later", ("language",))
+    assert index.keyword_matches(later) == DayIndex(index.papers).keyword_matches(later)
+
+
+def test_typing_on_within_a_word_shares_the_set_of_papers() -> None:
+    index = DayIndex(load_sample_day().papers)
+    word = "learning"
+    sets = [index._term_set(word[:end]) for end in range(1, len(word) + 1)]
+    assert all(later is earlier or len(later) < len(earlier) for earlier, later in pairwise(sets))
+    assert len({id(found) for found in sets}) < len(sets)  # some prefixes kept every paper
+    expected = {i for i, paper in enumerate(index.papers) if word in index._search_text[i]}
+    assert sets[-1] == expected
+
+
+def test_the_term_cache_stays_bounded() -> None:
+    index = DayIndex(load_sample_day().papers)
+    for n in range(500):
+        index.view(Query(text=f"term{n}"), ("cs.LG",), ())
+    assert len(index._terms) <= DayIndex._TERM_CACHE_SIZE
