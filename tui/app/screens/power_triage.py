@@ -19,6 +19,7 @@ What lives here:
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -202,6 +203,8 @@ class PowerTriage(Screen[None]):
         if message.day is not self.day:
             return
         self._fuzzy = message.fuzzy
+        # Long-lived like the day itself: out of the collector's sight (see day_indexed).
+        gc.freeze()
         if not self.starred_only and self.search_box.value.strip():
             self._refresh_view()
 
