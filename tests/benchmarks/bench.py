@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import random
 import re
 import select
 import shutil
@@ -59,6 +60,7 @@ for extra in (str(ROOT), str(ROOT / "tests"), str(BENCHMARKS)):
 
 import app_bench  # noqa: E402
 import fetch_bench  # noqa: E402
+import fuzzy_bench  # noqa: E402
 import store_bench  # noqa: E402
 from arxiv_double import ArxivDouble  # noqa: E402
 
@@ -168,13 +170,17 @@ def spread(samples: Sequence[float]) -> str:
 
 
 def benchmark_day(size: int) -> Day:
-    """app_bench's synthetic day, each title marked so the first paint can be seen."""
-    day = app_bench.synthetic_day(size)
-    papers = tuple(
+    """A day of real papers: the recorded 1,504-paper RSS day (../shared/data; else the bundled
+    sample), topped up as fuzzy_bench does with abstracts recombined from their sentences, so
+    searches narrow as on a real day and titles carry real LaTeX. Each title is marked so the
+    first paint can be seen. Dated as app_bench's day (not the newest listing: no fetch)."""
+    pool = fuzzy_bench.real_papers()
+    papers = fuzzy_bench.make_day(size, pool, random.Random(20241128))
+    marked = tuple(
         replace(paper, title=f"{TITLE_MARK} {number:05d} {paper.title}")
-        for number, paper in enumerate(day.papers)
+        for number, paper in enumerate(papers)
     )
-    return replace(day, papers=papers)
+    return replace(app_bench.synthetic_day(0), papers=marked)
 
 
 class Fixtures:
@@ -251,6 +257,61 @@ def app_argv() -> list[str]:
 # --------------------------------------------------------------------- the terminal
 
 
+class ScreenModel:
+    """Just enough of a terminal to tell whether some output changed what is on screen.
+
+    Textual writes cursor moves (CSI H), styles (CSI m) and text; everything else is ignored.
+    A cell holds its character and the style it was written with. A redraw of cells with what
+    they already show (a scrollbar repainted after a layout) changes nothing.
+    """
+
+    _TOKEN = re.compile(rb"\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b[^\[]|\r|\n|[^\x1b\r\n]+")
+    _COMPLETE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|[^\[])")
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], tuple[str, bytes]] = {}
+        self.row = self.column = 0
+        self.style = b""
+        self._pending = b""
+
+    def feed(self, data: bytes) -> bool:
+        """Apply ``data``; whether any cell now shows something else."""
+        data, self._pending = self._pending + data, b""
+        cut = data.rfind(b"\x1b")
+        if cut != -1 and not self._COMPLETE.match(data, cut):
+            data, self._pending = data[:cut], data[cut:]  # an escape cut off by the read
+        else:
+            for back in range(1, min(4, len(data)) + 1):  # a character cut off by the read
+                byte = data[-back]
+                if byte & 0xC0 == 0x80:
+                    continue
+                if byte >= 0xC0 and back < (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4):
+                    data, self._pending = data[:-back], data[-back:]
+                break
+        changed = False
+        for token in self._TOKEN.finditer(data):
+            text = token.group(0)
+            if token.group(3) is not None:
+                final, params = token.group(3), token.group(1)
+                if final == b"H":
+                    parts = [int(part or 1) for part in params.split(b";")] if params else [1, 1]
+                    self.row, self.column = parts[0] - 1, (parts[1] if len(parts) > 1 else 1) - 1
+                elif final == b"m":
+                    self.style = params
+            elif text == b"\r":
+                self.column = 0
+            elif text == b"\n":
+                self.row += 1
+            elif not text.startswith(b"\x1b"):
+                for char in text.decode("utf-8", "replace"):
+                    cell = (char, self.style)
+                    if self.cells.get((self.row, self.column)) != cell:
+                        self.cells[(self.row, self.column)] = cell
+                        changed = True
+                    self.column += 1
+        return changed
+
+
 @dataclass
 class Ended:
     exit_code: int
@@ -265,6 +326,8 @@ class Terminal:
         self.master = master
         self.output = bytearray()
         self.last_output = 0.0
+        self.screen = ScreenModel()
+        self._fed = 0
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             argv,
@@ -326,15 +389,21 @@ class Terminal:
             pass
 
     def key_to_screen(self, key: bytes, timeout: float = 3.0) -> float | None:
-        """From writing ``key`` to the last byte of the update it caused; None if none came."""
+        """From writing ``key`` to the last output that changed the screen (the update is over
+        when nothing more comes for QUIET seconds); None if the screen did not change."""
         self.settle(0.0)
+        self.screen.feed(bytes(self.output[self._fed :]))
+        self._fed = len(self.output)
         sent = time.perf_counter()
         os.write(self.master, key)
-        if not self.read(timeout):
-            return None
-        while self.read(QUIET):
-            pass
-        return self.last_output - sent
+        changed_at: float | None = None
+        waiting = timeout
+        while self.read(waiting):
+            waiting = QUIET
+            if self.screen.feed(bytes(self.output[self._fed :])):
+                changed_at = self.last_output
+            self._fed = len(self.output)
+        return None if changed_at is None else changed_at - sent
 
     def cpu_seconds(self) -> float:
         """CPU time of every thread of the process so far (schedstat: nanoseconds)."""
