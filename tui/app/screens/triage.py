@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -139,7 +139,17 @@ def _fetch_ids(
 
 
 class SearchBox(Input):
+    """The search field. ``typed`` hears every change while the key is being handled, so the list
+    it filters is redrawn in the same frame as the letter (Input.Changed comes a frame later)."""
+
     BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
+
+    def __init__(self, *, typed: Callable[[str], object], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._typed = typed
+
+    def watch_value(self, value: str) -> None:
+        self._typed(value)
 
 
 class TriageScreen(PowerTriage):
@@ -192,6 +202,8 @@ class TriageScreen(PowerTriage):
         self._list_message = ""
         self._list_message_shown: str | None = None
         self._shown_ids: frozenset[str] = frozenset()
+        self._view_text = ""
+        """The search text ``view`` was made for."""
         """The ids of the papers in ``view``."""
         self._unread: int | None = None
         """How many of them are unread, as the date bar shows it."""
@@ -227,7 +239,11 @@ class TriageScreen(PowerTriage):
                 id="sidebar",
             )
             with Vertical(id="main"):
-                yield SearchBox(placeholder="Search: title, author, abstract, id", id="search")
+                yield SearchBox(
+                    typed=self._search_typed,
+                    placeholder="Search: title, author, abstract, id",
+                    id="search",
+                )
                 yield Static("", id="list-message", markup=False)
                 yield PaperList(
                     flag_lookup=self.flags.get,
@@ -549,6 +565,7 @@ class TriageScreen(PowerTriage):
         return Query(categories=enabled, profile=profile, text=self.search_box.value)
 
     def _refresh_view(self, *, keep_position: bool = True) -> None:
+        self._view_text = self.search_box.value
         index: DayIndex | None
         if self.starred_only:
             index = self._starred_index if self._starred_index is not None else DayIndex(())
@@ -674,9 +691,13 @@ class TriageScreen(PowerTriage):
         self._active_profile = message.name
         self._refresh_view()
 
+    def _search_typed(self, value: str) -> None:
+        if value != self._view_text:
+            self._refresh_view()
+
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
-        self._refresh_view()
+        self._search_typed(self.search_box.value)  # already shown, unless set another way
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
@@ -689,10 +710,9 @@ class TriageScreen(PowerTriage):
     def action_clear(self) -> None:
         search = self.search_box
         if search.has_class("-open"):
-            search.value = ""
+            search.value = ""  # the list follows (_search_typed)
             search.remove_class("-open")
             self.papers.focus()
-            self._refresh_view()
         elif self.selected:
             self._clear_selection()
         elif self.starred_only:
