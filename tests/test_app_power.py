@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_app_helpers import (
@@ -385,9 +386,9 @@ async def test_search_filters_by_substring_until_the_fuzzy_index_is_built(
     release = threading.Event()
 
     class SlowFuzzyIndex(FuzzyIndex):
-        def __init__(self, papers: Sequence[Paper]) -> None:
+        def __init__(self, papers: Sequence[Paper], **kwargs: Any) -> None:
             release.wait(5)
-            super().__init__(papers)
+            super().__init__(papers, **kwargs)
 
     monkeypatch.setattr(power_triage, "FuzzyIndex", SlowFuzzyIndex)
     app = demo_app()

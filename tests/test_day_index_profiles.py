@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
 from tui.domain.filters import DayIndex, Query
 from tui.domain.follow import KeywordProfile
 from tui.domain.sample import load_sample_day
@@ -47,3 +49,23 @@ def test_the_term_cache_stays_bounded() -> None:
     for n in range(500):
         index.view(Query(text=f"term{n}"), ("cs.LG",), ())
     assert len(index._terms) <= DayIndex._TERM_CACHE_SIZE
+
+
+def test_a_fuzzy_index_sharing_the_filter_index_texts_searches_alike() -> None:
+    from tui.domain.fuzzy import FuzzyIndex
+
+    papers = load_sample_day().papers
+    index = DayIndex(papers)
+    shared, own = FuzzyIndex(papers, texts=index.search_texts()), FuzzyIndex(papers)
+    assert shared._text is index.search_texts()[0]  # one folded copy of each abstract, not two
+    for query in ("diffusion", "difusion model", "learn", "2503", "qxzvbnm", "graph neural"):
+        assert shared.search(query) == own.search(query)
+
+
+def test_texts_of_other_papers_are_refused() -> None:
+    from tui.domain.fuzzy import FuzzyIndex
+
+    papers = load_sample_day().papers
+    texts = DayIndex(papers[:3]).search_texts()
+    with pytest.raises(ValueError):
+        FuzzyIndex(papers, texts=texts)

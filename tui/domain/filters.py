@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,15 +138,19 @@ def search_fold(text: str) -> str:
     return folded
 
 
-def _search_haystack(paper: Paper) -> str:
-    parts = (
-        paper.title,
-        " ; ".join(paper.authors),
-        paper.abstract,
-        paper.versioned_id,
-        " ".join(paper.categories),
+def search_text(paper: Paper) -> tuple[str, int]:
+    """A paper as free-text search reads it, folded (``search_fold``): title, authors, id and
+    categories, then the abstract; and where the abstract starts. DayIndex and FuzzyIndex share
+    these strings (``DayIndex.search_texts``): each is a copy of the abstract."""
+    head = "\n".join(
+        (
+            search_fold(paper.title),
+            search_fold(" ; ".join(paper.authors)),
+            paper.versioned_id.lower(),
+            " ".join(paper.categories).lower(),
+        )
     )
-    return "\n".join(search_fold(p) for p in parts)
+    return f"{head}\n{search_fold(paper.abstract)}", len(head)
 
 
 class DayIndex:
@@ -159,7 +164,10 @@ class DayIndex:
         first use, and the texts are then kept."""
         self.papers: tuple[Paper, ...] = tuple(papers)
         self._keyword_text: list[str] | None = None
-        self._search_text = [_search_haystack(p) for p in self.papers]
+        made = [search_text(p) for p in self.papers]
+        self._search_text = [text for text, _ in made]
+        self._abstract_start = array("I", (start for _, start in made))
+        del made
         self._all = frozenset(range(len(self.papers)))
         by_category: dict[str, set[int]] = {}
         for index, paper in enumerate(self.papers):
@@ -175,6 +183,10 @@ class DayIndex:
 
     def __len__(self) -> int:
         return len(self.papers)
+
+    def search_texts(self) -> tuple[Sequence[str], Sequence[int]]:
+        """Each paper's ``search_text``: for a FuzzyIndex of the same papers to share."""
+        return self._search_text, self._abstract_start
 
     def keyword_matches(self, profile: KeywordProfile) -> Mapping[int, tuple[str, ...]]:
         """Paper index -> matched keywords, for the papers the profile matches (cached)."""

@@ -31,7 +31,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from tui.domain.filters import search_fold
+from tui.domain.filters import search_fold, search_text
 from tui.domain.paper import Paper
 
 EXACT = 1.0
@@ -109,26 +109,27 @@ def edit_distance(a: str, b: str, limit: int, *, prefix: bool = False) -> int:
 class FuzzyIndex:
     """One day's papers, indexed for ranked, typo-tolerant search. Build it once per day."""
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        texts: tuple[Sequence[str], Sequence[int]] | None = None,
+    ) -> None:
+        """``texts``: the papers' ``filters.search_text`` when already made (a DayIndex of the
+        same papers has them: ``DayIndex.search_texts()``), shared rather than made again."""
         self.papers: tuple[Paper, ...] = tuple(papers)
-        self._text: list[str] = []
+        if texts is None:
+            made = [search_text(paper) for paper in self.papers]
+            texts = [text for text, _ in made], [start for _, start in made]
+        if not len(texts[0]) == len(texts[1]) == len(self.papers):
+            raise ValueError("the texts are not those of these papers")
+        self._text: Sequence[str] = texts[0]
         """Per paper: title, authors, id, categories, then the abstract (all folded)."""
-        self._title_end: list[int] = []
+        self._title_end: Sequence[int] = texts[1]
         """Where the abstract starts in ``_text``: hits before it are title/author hits."""
         titles: defaultdict[str, list[int]] = defaultdict(list)
         abstracts: defaultdict[str, list[int]] = defaultdict(list)
-        for index, paper in enumerate(self.papers):
-            head = "\n".join(
-                (
-                    search_fold(paper.title),
-                    search_fold(" ; ".join(paper.authors)),
-                    paper.versioned_id.lower(),
-                    " ".join(paper.categories).lower(),
-                )
-            )
-            abstract = search_fold(paper.abstract)
-            self._text.append(f"{head}\n{abstract}")
-            self._title_end.append(len(head))
+        for index, (text, end) in enumerate(zip(self._text, self._title_end, strict=True)):
+            head, abstract = text[:end], text[end + 1 :]
             head_words = set(_WORD.findall(head))
             for word in head_words:
                 titles[word].append(index)

@@ -104,6 +104,7 @@ class PowerTriage(Screen[None]):
         _enabled: frozenset[str]
         _active_profile: str | None
         _starred_index: DayIndex | None
+        _index: DayIndex | None
 
         @property
         def papers(self) -> PaperList: ...
@@ -188,7 +189,7 @@ class PowerTriage(Screen[None]):
         the day (the build holds the interpreter for a moment: the rows come first)."""
         self.call_after_refresh(
             self.run_worker,
-            partial(self._build_fuzzy, day, generation),
+            partial(self._build_fuzzy, day, generation, self._index),
             name="fuzzy index",
             description=f"fuzzy index of {day.date}",
             group="fuzzy",
@@ -196,8 +197,11 @@ class PowerTriage(Screen[None]):
             thread=True,
         )
 
-    def _build_fuzzy(self, day: Day, generation: int) -> None:
-        self.post_message(FuzzyIndexed(day, FuzzyIndex(day.papers), generation=generation))
+    def _build_fuzzy(self, day: Day, generation: int, index: DayIndex | None) -> None:
+        # The filter index's folded texts are shared, not made again (a copy of every abstract).
+        texts = index.search_texts() if index is not None and index.papers == day.papers else None
+        fuzzy = FuzzyIndex(day.papers, texts=texts)
+        self.post_message(FuzzyIndexed(day, fuzzy, generation=generation))
 
     def on_fuzzy_indexed(self, message: FuzzyIndexed) -> None:
         if message.day is not self.day:

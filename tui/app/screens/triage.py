@@ -1078,7 +1078,9 @@ class TriageScreen(PowerTriage):
                 found = dict(self._days.cache().find(missing))
         papers = [paper for paper_id in ids if (paper := seen.get(paper_id) or found.get(paper_id))]
         hits = watch_hits(self.watch_list, papers)
-        self.post_message(StarredFound(papers, DayIndex(papers), FuzzyIndex(papers), hits))
+        index = DayIndex(papers)
+        fuzzy = FuzzyIndex(papers, texts=index.search_texts())
+        self.post_message(StarredFound(papers, index, fuzzy, hits))
 
     @on(StarredFound)
     def starred_found(self, message: StarredFound) -> None:
