@@ -193,11 +193,24 @@ async def test_typing_a_date_fills_the_field_and_enter_opens_it() -> None:
         await pilot.press(*"2025-04-09")
         field = picker(app).query_one("#date-picker-input", Input)
         assert field.value == "2025-04-09"
-        assert app.focused is field
+        assert app.focused is month_of(app)  # typing never moves focus (that raced fast typists)
         assert month_of(app).cursor == date(2025, 4, 9)  # the calendar follows
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == [date(2025, 4, 9)]
+
+
+async def test_backspace_edits_the_typed_date_and_arrows_leave_it() -> None:
+    app = PickerHost(initial=date(2025, 4, 1))
+    async with app.run_test() as pilot:
+        await pilot.press(*"2025-04-1", "backspace", "0")
+        field = picker(app).query_one("#date-picker-input", Input)
+        assert field.value == "2025-04-0"
+        await pilot.press("right")  # back to the calendar: its day, not the half-typed one
+        assert field.value == ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [date(2025, 4, 2)]
 
 
 @pytest.mark.parametrize(

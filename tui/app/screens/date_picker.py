@@ -244,7 +244,6 @@ class DatePickerScreen(ModalScreen[date | None]):
         super().__init__()
         self.initial = initial
         self.today = today
-        self._focus_pending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="date-picker") as dialog:
@@ -267,6 +266,12 @@ class DatePickerScreen(ModalScreen[date | None]):
 
     def cursor_moved(self) -> None:
         self.show_message("")
+        field = self.query_one("#date-picker-input", Input)
+        if field.value and self.focused is not field and field.value != self._cursor_text():
+            field.value = ""  # moving on the calendar leaves the typed date behind
+
+    def _cursor_text(self) -> str:
+        return self.query_one(MonthCalendar).cursor.isoformat()
 
     @property
     def message(self) -> str:
@@ -279,29 +284,36 @@ class DatePickerScreen(ModalScreen[date | None]):
         line.set_class(not text, "-empty")
 
     def on_key(self, event: events.Key) -> None:
-        """A digit typed on the calendar starts a typed date."""
+        """Typing on the calendar fills the date field; focus stays on the calendar.
+
+        Moving focus to the field on the first digit lost or reordered fast typing: every widget
+        drains its own queue of keys, so a key queued to the calendar before the move could be
+        handled after keys that went to the field. Keys the field gets itself (after a click or
+        Tab into it) never arrive here: it stops them.
+        """
         field = self.query_one("#date-picker-input", Input)
         if self.focused is field:
             return
-        if event.character not in DATE_CHARACTERS and not (
-            self._focus_pending and event.character == "-"
-        ):
+        typed = field.value
+        if event.key == "backspace" and typed:
+            field.value = typed[:-1]
+        elif event.character in DATE_CHARACTERS or (typed and event.character == "-"):
+            if len(typed) >= len("YYYY-MM-DD"):
+                typed = ""  # a whole date is there already: start a new one
+            field.value = typed + (event.character or "")
+        else:
             return
+        field.cursor_position = len(field.value)
         event.stop()
         event.prevent_default()
-        # Focus moves later, so keys typed quickly still arrive here: append them, don't restart.
-        field.value = (field.value if self._focus_pending else "") + (event.character or "")
-        field.cursor_position = len(field.value)
-        self._focus_pending = True
-        field.focus()
-
-    @on(events.DescendantFocus)
-    def typing_reached_the_field(self) -> None:
-        self._focus_pending = False
 
     @on(MonthCalendar.Chosen)
     def choose_from_calendar(self, event: MonthCalendar.Chosen) -> None:
-        self.choose(event.day)
+        typed = self.query_one("#date-picker-input", Input).value
+        if typed:
+            self.choose_text(typed)
+        else:
+            self.choose(event.day)
 
     @on(Input.Changed, "#date-picker-input")
     def follow_typed_date(self, event: Input.Changed) -> None:
@@ -320,8 +332,11 @@ class DatePickerScreen(ModalScreen[date | None]):
         if not event.value.strip():
             self.choose(self.query_one(MonthCalendar).cursor)
             return
+        self.choose_text(event.value)
+
+    def choose_text(self, text: str) -> None:
         try:
-            day = parse_listing_date(event.value)
+            day = parse_listing_date(text)
         except ValueError as error:
             self.show_message(str(error))
             return
