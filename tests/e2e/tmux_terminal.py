@@ -77,7 +77,9 @@ class TmuxTerminal:
             self._tmux("send-keys", "-t", self.session, key)
 
     def type(self, text: str) -> None:
-        self._tmux("send-keys", "-t", self.session, "-l", text)
+        """Type like a (very fast) person: a key at a time, not the whole text in one burst."""
+        for character in text:
+            self._tmux("send-keys", "-t", self.session, "-l", character)
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.session)
