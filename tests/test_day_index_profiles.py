@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,21 @@ def test_texts_of_other_papers_are_refused() -> None:
     texts = DayIndex(papers[:3]).search_texts()
     with pytest.raises(ValueError):
         FuzzyIndex(papers, texts=texts)
+
+
+def test_the_flag_store_keeps_one_string_per_change_time(tmp_path: Path) -> None:
+    from tui.domain.store import FlagStore
+
+    ids = [f"2504.{n:05d}" for n in range(50)]
+    with FlagStore(tmp_path) as store:
+        store.set_read(ids, True)  # one time for all of them
+        store.set_starred(ids[:10], True)
+        store.checkpoint()
+    with FlagStore(tmp_path) as store:
+        documents = store._documents
+        read_times = {id(documents[paper_id]["read_changed"]) for paper_id in ids}
+        assert len(read_times) == 1
+        assert all(store.get(paper_id).read for paper_id in ids)
+        assert [store.get(paper_id).starred for paper_id in ids] == [True] * 10 + [False] * 40
+        first = store.get(ids[0])
+        assert first.read_changed is not None and first.starred_changed is not None
