@@ -11,9 +11,10 @@ and 100k flags:
   Static) timed until its text shows up. Medians of several runs; the ratio is the figure.
 - key to screen for j (cursor), enter (expand, marks read) and s (star), and per filter keystroke
   (a search word typed letter by letter): in the same kind of live session, from writing the key
-  to the pseudo-terminal until the last byte of the screen update it caused (an update ends when
-  the app has written nothing for 50 ms). This includes Textual's 60 Hz frame grid: up to
-  ~17 ms (~8 on average) of any key's figure is waiting for the next frame.
+  to the pseudo-terminal until the last output that changed what the screen shows (a small
+  screen model applies the output; the update is over when the app has written nothing for
+  50 ms; a repaint of cells with what they already show does not count). A first frame after
+  idleness is drawn at once; a frame right after another waits for Textual's 60 Hz grid.
 - peak RSS with the day open: the session's VmHWM just before quitting (after the keys above).
 - a star durable on disk: FlagStore.set_starred (returns once fsynced) at 1k/10k/100k flags, and
   through the app's FlagKeeper: what the UI thread spends (set returns at once) and how long the
@@ -616,9 +617,11 @@ def bench_sessions(fixtures: Fixtures, configs: Sequence[tuple[int, int]], api_u
                 verdict(median <= target) if at_target_size else "-",
             )
     keys.notes.append(
-        "From writing the key to the pty until the last byte of the update it caused (nothing "
-        "more for 50 ms). Includes Textual's 60 Hz frame grid (0–17 ms, ~8 ms on average). "
-        f"Typed words: {', '.join(SEARCH_WORDS)}. Targets (on the median) are for 5,000 papers."
+        "From writing the key to the pty until the last output that changed the screen (the "
+        "update is over after 50 ms without output; repainting cells with what they show does "
+        "not count). A frame right after another waits for Textual's 60 Hz grid. Day of real "
+        f"papers; typed words: {', '.join(SEARCH_WORDS)}. Targets (on the median) are for "
+        "5,000 papers."
     )
     keys.print()
 
