@@ -187,7 +187,7 @@ async def test_shift_b_copies_the_bibtex_entry() -> None:
         await pilot.press("j")
         paper = app.triage.papers.highlighted_paper
         assert paper is not None and paper.id == "2504.06312"
-        await pilot.press("B")
+        await pilot.press("b")
         await settle(pilot)
         assert app.clipboard == to_bibtex([paper])
         assert app.clipboard.startswith("@misc{niu2025dmol,")

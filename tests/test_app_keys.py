@@ -470,17 +470,17 @@ async def test_b_and_narrow_widths_hide_the_sidebar() -> None:
         await settle(pilot)
         sidebar = app.triage.sidebar
         assert sidebar.display
-        await pilot.press("b")
+        await pilot.press("backslash")
         await pilot.pause()
         assert not sidebar.display
-        await pilot.press("b")
+        await pilot.press("backslash")
         await pilot.pause()
         assert sidebar.display
     narrow = demo_app()
     async with narrow.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         assert not narrow.triage.sidebar.display
-        await pilot.press("b")
+        await pilot.press("backslash")
         await pilot.pause()
         assert narrow.triage.sidebar.display
 

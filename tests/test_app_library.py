@@ -211,7 +211,7 @@ async def test_b_o_s_and_enter_in_the_library() -> None:
         screen = await open_library(pilot)
         entry = screen.papers.highlighted_entry
         assert entry is not None and entry.paper is not None
-        await pilot.press("B")
+        await pilot.press("b")
         await settle(pilot)
         assert app.clipboard == to_bibtex([entry.paper])
         assert ("", f"Copied BibTeX of {entry.id}", "information") in app.notices
@@ -299,7 +299,7 @@ async def test_offline_the_ids_stay_with_a_warning(monkeypatch: pytest.MonkeyPat
         assert f"{UNKNOWN}  {NOT_CACHED}" in text(app)
         assert "1 paper without metadata" in screen.bar_text
         assert any(n[0] == "Could not fetch starred papers" for n in app.notices)
-        await pilot.press("B")
+        await pilot.press("b")
         assert any("metadata is not cached" in m for _, m, _ in app.notices)
         await pilot.press("c")
         await settle(pilot)

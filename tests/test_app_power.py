@@ -306,7 +306,7 @@ async def test_bibtex_copy_and_export_act_on_the_selection(isolated_dirs: Path) 
         await settle(pilot)
         papers = list(app.triage.papers.shown_papers)
         chosen = [papers[0], papers[2]]
-        await pilot.press("v", "j", "v", "B")
+        await pilot.press("v", "j", "v", "b")
         await settle(pilot)
         assert app.clipboard == to_bibtex(chosen)
         assert ("", "Copied 2 BibTeX entries", "information") in app.notices

@@ -168,7 +168,7 @@ class OpenInBrowser(Command):
 
 
 class CopyBibtex(Command):
-    KEYS, KEY_DISPLAY, ACTION = "B", "B", "copy_bibtex"
+    KEYS, KEY_DISPLAY, ACTION = "b", "b", "copy_bibtex"
     TITLE, HELP, GROUP = "Copy BibTeX", "Copy the paper's BibTeX entry", COPY
 
 
@@ -214,7 +214,7 @@ class RankByStars(Command):
 
 
 class ToggleSidebar(Command):
-    KEYS, KEY_DISPLAY, ACTION = "b", "b", "toggle_sidebar"
+    KEYS, KEY_DISPLAY, ACTION = "backslash", "\\", "toggle_sidebar"
     TITLE, HELP, GROUP = "Sidebar", "Show or hide the categories and keywords", FILTER
 
 
