@@ -417,6 +417,17 @@ class Terminal:
             return None
         return KeySample(changed_at - sent, self.cpu_seconds() - cpu)
 
+    def wait_idle(self, timeout: float = 15.0) -> None:
+        """Until the app uses next to no CPU (its background work after the first paint, the
+        filter and fuzzy indexes and the flag store, is done), reading what it writes."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            used, began = self.cpu_seconds(), time.perf_counter()
+            while time.perf_counter() - began < 0.25:
+                self.read(0.05)
+            if self.cpu_seconds() - used < 0.01:
+                return
+
     def cpu_seconds(self) -> float:
         """CPU time of every thread of the process so far (schedstat: nanoseconds)."""
         total = 0
@@ -573,7 +584,8 @@ def run_session(fixtures: Fixtures, size: int, flags: int, api_url: str) -> Sess
     data = fixtures.data_dir(size, flags)
     with terminal(app_argv(), child_env(data, api_url), b"q") as term:
         first_paint = term.wait_for(TITLE_SEEN, 60)
-        term.settle(1.0)  # the filter index, the flag store, the sidebar counts
+        term.wait_idle()  # the filter and fuzzy indexes, the flag store, the sidebar counts
+        term.settle(0.2)
         cursor = collect(term, b"j", 60)
         expand: list[KeySample] = []
         for _ in range(25):
