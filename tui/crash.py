@@ -19,7 +19,6 @@ import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from tui import __version__, paths
@@ -56,6 +55,10 @@ class RecentActions:
 
 
 def _version_of(distribution: str) -> str:
+    # Imported here: importlib.metadata (with email, zipfile, ...) costs ~8 ms of every start-up,
+    # and only a crash reads it.
+    from importlib import metadata
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
