@@ -53,3 +53,20 @@ def test_an_unheld_store_opens_at_once(tmp_path: Path) -> None:
         assert opened.wait(5)
     finally:
         keeper.close()
+
+
+def test_unread_count_before_and_after_the_store_opens(tmp_path: Path) -> None:
+    with FlagStore(tmp_path) as store:
+        store.set_read(["2504.00001", "2504.00002"], True)
+    keeper, opened = keeper_for(tmp_path, hold=True)
+    ids = ["2504.00001", "2504.00002", "2504.00003"]
+    try:
+        assert keeper.count_unread(ids) == 3  # nothing known before it opens
+        keeper.set("read", ["2504.00003"], True)
+        assert keeper.count_unread(ids) == 2  # a pending change counts at once
+        keeper.ui_ready()
+        assert opened.wait(5)
+        keeper.flush().result(timeout=5)
+        assert keeper.count_unread(ids) == 0
+    finally:
+        keeper.close()

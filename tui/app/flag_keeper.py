@@ -93,6 +93,13 @@ class FlagKeeper:
         self._known[key] = flag
         return flag
 
+    def count_unread(self, paper_ids: Sequence[str]) -> int:
+        """How many of these papers are unread, as ``get`` has them."""
+        if self._store is None and not self._pending:
+            return len(paper_ids)  # nothing known yet (the store opens after the first paint)
+        get = self.get
+        return sum(1 for paper_id in paper_ids if not get(paper_id).read)
+
     def starred_ids(self) -> list[str]:
         """Starred papers, most recently starred first (unsaved stars first of all)."""
         store = self._store

@@ -639,7 +639,7 @@ class TriageScreen(PowerTriage):
         view = self.view
         matches = view.matches if view is not None else ()
         if unread_change is None or self._unread is None:
-            self._unread = sum(1 for match in matches if not self.flags.get(match.paper.id).read)
+            self._unread = self.flags.count_unread([match.paper.id for match in matches])
         else:
             self._unread += unread_change
         status, kind = self._status, self._status_kind
