@@ -794,7 +794,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=numbers, default=[100, 1000, 5000])
     parser.add_argument("--flags", type=numbers, default=[1000, 10_000, 100_000])
-    parser.add_argument("--runs", type=int, default=7, help="start-ups timed per configuration")
+    parser.add_argument("--runs", type=int, default=11, help="start-ups timed per configuration")
     parser.add_argument(
         "--only",
         default="startup,keys,store,fetch",
