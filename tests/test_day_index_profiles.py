@@ -81,8 +81,8 @@ def test_the_flag_store_keeps_one_string_per_change_time(tmp_path: Path) -> None
         store.set_starred(ids[:10], True)
         store.checkpoint()
     with FlagStore(tmp_path) as store:
-        documents = store._documents
-        read_times = {id(documents[paper_id]["read_changed"]) for paper_id in ids}
+        rows = store._rows
+        read_times = {id(rows[paper_id].read_changed) for paper_id in ids}
         assert len(read_times) == 1
         assert all(store.get(paper_id).read for paper_id in ids)
         assert [store.get(paper_id).starred for paper_id in ids] == [True] * 10 + [False] * 40

@@ -449,6 +449,36 @@ def test_own_writes_follow_the_journal_order(flags_dir: Path) -> None:
 # ---------------------------------------------------------------- damaged flags.json
 
 
+def test_other_tables_are_written_back_as_they_were(flags_dir: Path) -> None:
+    """Flag-shaped documents become compact rows in memory only in the flags table."""
+    look_alike = {
+        "id": "x", "read": True, "starred": False,
+        "read_changed": None, "starred_changed": None, "note": "",
+    }  # fmt: skip
+    flags_dir.mkdir(parents=True, exist_ok=True)
+    (flags_dir / FLAGS_FILE).write_text(
+        json.dumps({"flags": {}, "mine": {"1": look_alike, "2": {"a": [1, {"b": 2}]}}})
+    )
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    tables = json.loads((flags_dir / FLAGS_FILE).read_text())
+    assert tables["mine"] == {"1": look_alike, "2": {"a": [1, {"b": 2}]}}
+    assert tables["flags"]["1"]["starred"] is True
+
+
+def test_a_flag_document_with_a_field_of_the_wrong_type_is_moved_aside(flags_dir: Path) -> None:
+    document = {
+        "id": "2504.00001", "read": "yes", "starred": False,
+        "read_changed": None, "starred_changed": None, "note": "",
+    }  # fmt: skip
+    flags_dir.mkdir(parents=True, exist_ok=True)
+    (flags_dir / FLAGS_FILE).write_text(json.dumps({"flags": {"1": document}}))
+    with FlagStore(flags_dir) as store:
+        assert "wrong type" in store.notices[0]
+        assert not store.get("2504.00001").read
+    assert list(flags_dir.glob(f"{FLAGS_FILE}.corrupt-*"))
+
+
 @pytest.mark.parametrize(
     "garbage",
     [b"{this is not json", b"\x00\x00\x00\x00", b'["a", "list"]', b'{"flags": {"1": {"x": 1}}}'],
