@@ -310,6 +310,33 @@ async def test_enter_expands_in_place_and_collapses() -> None:
         ]
 
 
+async def test_the_highlighted_papers_details_are_laid_out_before_enter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the cursor rests on a paper its details are prepared, so Enter does not build them."""
+    import tui.app.widgets.paper_list as paper_list_module
+
+    built: list[str] = []
+    real_detail_lines = paper_list_module.detail_lines
+
+    def counting_detail_lines(paper: Paper, *args: Any, **kwargs: Any) -> Any:
+        built.append(paper.id)
+        return real_detail_lines(paper, *args, **kwargs)
+
+    monkeypatch.setattr(paper_list_module, "detail_lines", counting_detail_lines)
+    papers = [make_paper(n, f"Paper {n}", abstract=LATEX_ABSTRACT) for n in range(1, 4)]
+    app = ListApp(matches_of(papers))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "j")
+        await pilot.pause(0.2)  # the cursor rests on the third paper
+        assert built[-1] == "2504.00003"
+        before = len(built)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert RENDERED_ABSTRACT in screen_text(app)
+        assert len(built) == before  # Enter placed the prepared lines
+
+
 async def test_space_toggles_like_enter() -> None:
     app = ListApp(matches_of([make_paper(1, abstract=LATEX_ABSTRACT)]))
     async with app.run_test(size=(100, 20)) as pilot:

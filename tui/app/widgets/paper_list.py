@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 
 from tui.app.widgets.paper_row import (
     NO_MARKS,
@@ -41,6 +42,11 @@ FlagLookup = Callable[[str], Flag]
 MarksLookup = Callable[[Paper], RowMarks]
 
 _ROW_CACHE_SIZE = 1024
+_DETAIL_CACHE_SIZE = 256
+"""Papers whose expanded details are kept laid out (an expanded paper is laid out again if
+it has dropped out)."""
+_PREPARE_DELAY = 0.05
+"""How long the cursor rests on a paper before its details are laid out ahead of Enter."""
 _TITLE_CACHE_SIZE = 8192
 _MAX_ID_WIDTH = 16
 _MAX_CATEGORY_WIDTH = 14
@@ -177,7 +183,10 @@ class PaperList(ScrollView, can_focus=True):
             _TITLE_CACHE_SIZE
         )
         self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_ROW_CACHE_SIZE)
-        self._detail_cache: dict[tuple[str, int, str], list[Content]] = {}
+        self._detail_cache: LRUCache[tuple[str, int, str], list[Content]] = LRUCache(
+            _DETAIL_CACHE_SIZE
+        )
+        self._prepare_timer: Timer | None = None
         self._scores: Mapping[str, float] | None = None
 
     # ----------------------------------------------------------------- public API
@@ -250,6 +259,8 @@ class PaperList(ScrollView, can_focus=True):
             )
         self._scroll_cursor_into_view()
         self.refresh()
+        if cursor is not None:
+            self._prepare_details_soon()
         current = self.highlighted_paper
         if current is None or previous is None or current.id != previous.id:
             self.post_message(self.Highlighted(self, self.highlighted_paper, cursor))
@@ -362,7 +373,20 @@ class PaperList(ScrollView, can_focus=True):
             if changed is not None:
                 self._refresh_block(changed)
         self._scroll_cursor_into_view()
+        self._prepare_details_soon()
         self.post_message(self.Highlighted(self, self._papers[index], index))
+
+    def _prepare_details_soon(self) -> None:
+        """Lay out the highlighted paper's details once the cursor rests on it: Enter then only
+        places ready lines (the LaTeX-rendered, wrapped abstract is half the work of an expand)."""
+        if self._prepare_timer is None:
+            self._prepare_timer = self.set_timer(_PREPARE_DELAY, self._prepare_details)
+
+    def _prepare_details(self) -> None:
+        self._prepare_timer = None
+        width = self.scrollable_content_region.width
+        if self._cursor is not None and width > 0:
+            self._details(self._cursor, width)
 
     def _move_page(self, direction: int) -> None:
         if self._cursor is None:
