@@ -224,6 +224,19 @@ def test_close_checkpoints(flags_dir: Path) -> None:
     assert len(journal_lines(flags_dir)) == 1
 
 
+def test_close_without_folding_leaves_the_journal_and_loses_nothing(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_read("2504.00001", True)
+    folded = (flags_dir / FLAGS_FILE).read_bytes()
+    store = FlagStore(flags_dir)
+    store.set_starred("2504.06312", True)
+    store.close(fold=False)
+    assert (flags_dir / FLAGS_FILE).read_bytes() == folded  # not rewritten
+    assert len(journal_lines(flags_dir)) == 2  # the header and the star
+    with FlagStore(flags_dir) as reopened:
+        assert reopened.get("2504.06312").starred and reopened.get("2504.00001").read
+
+
 @pytest.mark.parametrize("mode", ["process", "thread"])
 def test_background_checkpoint_after_many_lines(flags_dir: Path, mode: CheckpointIn) -> None:
     with FlagStore(flags_dir, checkpoint_every=20, checkpoint_in=mode) as store:

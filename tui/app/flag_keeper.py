@@ -198,7 +198,7 @@ class FlagKeeper:
 
         def close_store() -> None:
             if self._store is not None:
-                self._store.close()
+                self._store.close(fold=False)
 
         self._writer.submit(close_store)
         self._writer.shutdown(wait=True)
