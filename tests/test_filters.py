@@ -1,35 +1,13 @@
 import random
 import time
-from datetime import UTC, datetime
 
 import pytest
+from factories import make_paper as paper
 
 from tui.domain.filters import DayIndex, Match, Query, matched_keywords, search_fold
 from tui.domain.follow import KeywordProfile
 from tui.domain.paper import Paper
 from tui.domain.sample import SAMPLE_KEYWORDS, load_sample_day
-
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
-
-
-def paper(
-    id: str,
-    title: str = "A title",
-    abstract: str = "An abstract.",
-    categories: tuple[str, ...] = ("cs.LG",),
-    authors: tuple[str, ...] = ("Ada Lovelace",),
-) -> Paper:
-    return Paper(
-        id=id,
-        version=1,
-        title=title,
-        authors=authors,
-        abstract=abstract,
-        categories=categories,
-        published=WHEN,
-        updated=WHEN,
-    )
-
 
 DIFFUSION = KeywordProfile("Diffusion", SAMPLE_KEYWORDS)
 

@@ -1,32 +1,12 @@
-from datetime import UTC, datetime
-
 import pytest
+from factories import make_paper as paper
 
 from tui.domain.fuzzy import EXACT, FuzzyIndex, edit_distance, max_edits
 from tui.domain.paper import Paper
 from tui.domain.sample import load_sample_day
 
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 DDT = "2504.05741"  # DDT: Decoupled Diffusion Transformer
 ROCKTASCHEL = "2503.08295"  # Tim Rocktäschel is the last author
-
-
-def paper(
-    id: str,
-    title: str = "A title",
-    abstract: str = "An abstract.",
-    authors: tuple[str, ...] = ("Ada Lovelace",),
-) -> Paper:
-    return Paper(
-        id=id,
-        version=1,
-        title=title,
-        authors=authors,
-        abstract=abstract,
-        categories=("cs.LG",),
-        published=WHEN,
-        updated=WHEN,
-    )
 
 
 @pytest.fixture(scope="module")

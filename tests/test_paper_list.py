@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
+import factories
 import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
@@ -26,7 +26,6 @@ from tui.domain.filters import Match
 from tui.domain.paper import Kind, Paper
 from tui.domain.store import Flag
 
-WHEN = datetime(2025, 4, 8, 18, 0, tzinfo=UTC)
 LATEX_ABSTRACT = (
     r"Models evolving ($\textit{i.e.}$, constantly updated) after R\'enyi and Erd\H{o}s."
 )
@@ -39,26 +38,16 @@ def make_paper(
     *,
     authors: Sequence[str] = ("Alice Able", "Bob Baker", "Carol Cole", "Dan Drew"),
     abstract: str = "A plain abstract.",
-    kind: Kind = Kind.NEW,
-    version: int = 1,
     categories: tuple[str, ...] = ("cs.LG", "cs.AI"),
-    comment: str | None = None,
-    journal_ref: str | None = None,
-    doi: str | None = None,
+    **fields: Any,
 ) -> Paper:
-    return Paper(
-        id=f"2504.{number:05d}",
-        version=version,
-        title=title if title is not None else f"Paper number {number}",
+    return factories.make_paper(
+        f"2504.{number:05d}",
+        title if title is not None else f"Paper number {number}",
+        abstract,
         authors=tuple(authors),
-        abstract=abstract,
         categories=categories,
-        published=WHEN,
-        updated=WHEN,
-        kind=kind,
-        comment=comment,
-        journal_ref=journal_ref,
-        doi=doi,
+        **fields,
     )
 
 

@@ -1,33 +1,19 @@
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from factories import make_paper
 
 from tui.domain.paper import Paper
 from tui.domain.sample import load_sample_day
 from tui.domain.watch import WatchList, parse_author, same_author
 
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 ROCKTASCHEL = "2503.08295"
 
 
-def paper(
-    authors: tuple[str, ...] = ("Ada Lovelace",),
-    title: str = "A title",
-    abstract: str = "An abstract.",
-    id: str = "2504.00001",
-) -> Paper:
-    return Paper(
-        id=id,
-        version=1,
-        title=title,
-        authors=authors,
-        abstract=abstract,
-        categories=("cs.LG",),
-        published=WHEN,
-        updated=WHEN,
-    )
+def paper(authors: tuple[str, ...] = ("Ada Lovelace",), **fields: Any) -> Paper:
+    return make_paper(authors=authors, **fields)
 
 
 # ---------------------------------------------------------------- one name, many spellings
