@@ -462,21 +462,28 @@ def test_own_writes_follow_the_journal_order(flags_dir: Path) -> None:
 # ---------------------------------------------------------------- damaged flags.json
 
 
-def test_other_tables_are_written_back_as_they_were(flags_dir: Path) -> None:
-    """Flag-shaped documents become compact rows in memory only in the flags table."""
+def test_everything_but_flags_is_written_back_as_it_was(flags_dir: Path) -> None:
+    """Flag-shaped objects become compact rows in memory only as the flags table's documents:
+    elsewhere (another table, nested in a document, a table itself) they stay as written, and
+    fields another writer added to a flag document are kept."""
     look_alike = {
         "id": "x", "read": True, "starred": False,
         "read_changed": None, "starred_changed": None, "note": "",
     }  # fmt: skip
+    mine = {"1": look_alike, "2": {"a": [1, {"b": look_alike}], "c": {"d": look_alike}}}
+    tagged = {**look_alike, "id": "2504.00002", "tags": ["a", look_alike]}
     flags_dir.mkdir(parents=True, exist_ok=True)
-    (flags_dir / FLAGS_FILE).write_text(
-        json.dumps({"flags": {}, "mine": {"1": look_alike, "2": {"a": [1, {"b": 2}]}}})
-    )
+    database = {"flags": {"1": tagged}, "mine": mine, "meta": look_alike}
+    (flags_dir / FLAGS_FILE).write_text(json.dumps(database))
     with FlagStore(flags_dir) as store:
+        assert store.notices == []
+        assert store.get("2504.00002").read
         store.set_starred("2504.00001", True)
     tables = json.loads((flags_dir / FLAGS_FILE).read_text())
-    assert tables["mine"] == {"1": look_alike, "2": {"a": [1, {"b": 2}]}}
-    assert tables["flags"]["1"]["starred"] is True
+    assert tables["mine"] == mine
+    assert tables["meta"] == look_alike
+    assert tables["flags"]["1"] == tagged
+    assert tables["flags"]["2"]["starred"] is True
 
 
 def test_a_flag_document_with_a_field_of_the_wrong_type_is_moved_aside(flags_dir: Path) -> None:

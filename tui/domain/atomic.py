@@ -120,7 +120,8 @@ class AtomicJSONStorage(Storage):
     wrong shape; callers decide what to do (move it aside). With ``fresh=True`` the existing file
     is not read: the database starts empty and the first write replaces the file. ``preloaded``
     gives the file's bytes as already read (from a handle opened under a lock) instead.
-    ``object_hook`` is given to ``json.loads``: it may turn documents into other values.
+    ``decode`` parses the file's bytes in place of ``json.loads`` (it may turn documents into
+    other values).
     """
 
     def __init__(
@@ -129,13 +130,13 @@ class AtomicJSONStorage(Storage):
         *,
         fresh: bool = False,
         preloaded: bytes | None = None,
-        object_hook: Callable[[dict[str, Any]], Any] | None = None,
+        decode: Callable[[bytes], Any] = json.loads,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self._fresh = fresh
         self._preloaded = preloaded
-        self._object_hook = object_hook
+        self._decode = decode
         self.written: os.stat_result | None = None
         """The stat of the file the last write made."""
 
@@ -150,7 +151,7 @@ class AtomicJSONStorage(Storage):
                 return None
         if not raw.strip():
             return None
-        data = json.loads(raw, object_hook=self._object_hook)
+        data = self._decode(raw)
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise ValueError("not a tinydb database (expected an object of tables)")
         return data

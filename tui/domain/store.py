@@ -17,18 +17,20 @@ Files in the flags directory:
 ``lock``, ``checkpoint.lock``
     ``flock`` targets: appends and snapshots; the one checkpoint at a time.
 
-The state is ``flags.json`` + ``.folding`` + ``journal`` replayed in order. Replay is idempotent
-because lines carry absolute values (and a flag's time moves only when its value does), so a
-checkpoint that crashed after writing ``flags.json`` but before deleting ``.folding`` does no
-harm. A crash mid-append leaves a torn last line, which readers ignore and the next append ends
-with a newline, so it never swallows a good line.
+The state is ``flags.json`` + ``.folding`` + ``journal`` replayed in order (so ``flags.json``
+read alone, by tinydb say, may lag the last few thousand changes). Replay is idempotent because
+lines carry absolute values (and a flag's time moves only when its value does), so a checkpoint
+that crashed after writing ``flags.json`` but before deleting ``.folding`` does no harm. A crash
+mid-append leaves a torn last line, which readers ignore and the next append ends with a
+newline, so it never swallows a good line.
 
-Checkpoint (when the journal passes ``checkpoint_every`` lines, in the background; on ``close``;
-or when asked): under the lock, rename the journal to ``.folding`` and start a fresh one; fold
-outside the lock; under the lock again replace ``flags.json`` and delete ``.folding``. Appends
-wait for the lock only for the renames, never for the rewrite. Background checkpoints run in a
-child process by default: the fold's JSON parse and dump are long C calls that hold the GIL, and
-in a thread they would stall the UI for ~200 ms at 100,000 flags.
+Checkpoint (when the journal passes ``checkpoint_every`` lines, in the background; on ``close``
+unless told not to, as the app is when it quits; or when asked): under the lock, rename the
+journal to ``.folding`` and start a fresh one; fold outside the lock; under the lock again
+replace ``flags.json`` and delete ``.folding``. Appends wait for the lock only for the renames,
+never for the rewrite. Background checkpoints run in a child process by default: the fold's JSON
+parse and dump are long C calls that hold the GIL, and in a thread they would stall the UI for
+~200 ms at 100,000 flags.
 
 Each instance keeps the flags in memory and a cursor: an open handle on the journal generation
 it has read up to, and the offset. ``refresh()`` (and every append, under the lock) reads only
@@ -183,6 +185,36 @@ class _RowDecoder:
         return Row(paper_id, read, starred, read_changed, starred_changed, note)
 
 
+def _as_written(value: Any) -> Any:
+    """``value`` with every row in it turned back into the document it was parsed from."""
+    if type(value) is Row:
+        return _row_document(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _as_written(item)
+    elif isinstance(value, list):
+        value[:] = map(_as_written, value)
+    return value
+
+
+def _decode_database(raw: bytes) -> Any:
+    """``flags.json`` parsed: the flags table's documents as rows, all else as written.
+
+    The object hook cannot know where a document sits, so flag-shaped objects elsewhere (in
+    another table, nested in a document) are turned back."""
+    data = json.loads(raw, object_hook=_RowDecoder())
+    if type(data) is not dict:
+        return _as_written(data)
+    for name, table in data.items():
+        if name == TABLE and type(table) is dict:
+            for doc_id, value in table.items():
+                if type(value) is not Row:
+                    table[doc_id] = _as_written(value)
+        else:
+            data[name] = _as_written(table)
+    return data
+
+
 def _format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -325,26 +357,28 @@ class _Base:
     tables: dict[str, dict[str, Any]]
     """The flags table's values are rows (the others' documents stay documents)."""
     rows: dict[str, Row]
+    extras: dict[str, Document]
+    """Fields besides a flag's own in its document (another writer's), by paper id: kept."""
 
     @classmethod
     def empty(cls) -> _Base:
-        return cls(tables={}, rows={})
+        return cls(tables={}, rows={}, extras={})
 
     @classmethod
     def parse(cls, raw: bytes, path: Path) -> _Base:
         """Read the tinydb database through its storage; ``ValueError`` if damaged or not ours."""
-        tables = AtomicJSONStorage(path, preloaded=raw, object_hook=_RowDecoder()).read() or {}
-        for name, table in tables.items():
-            if name == TABLE:
-                for doc_id, value in table.items():
-                    if type(value) is not Row:
-                        table[doc_id] = _check_document(value)
-            else:  # another table's document that looked like a flag: as it was
-                for doc_id, value in table.items():
-                    if type(value) is Row:
-                        table[doc_id] = _row_document(value)
-        rows = {row.id: row for row in tables.get(TABLE, {}).values()}
-        return cls(tables=tables, rows=rows)
+        tables = AtomicJSONStorage(path, preloaded=raw, decode=_decode_database).read() or {}
+        table = tables.get(TABLE, {})
+        extras: dict[str, Document] = {}
+        for doc_id, value in table.items():
+            if type(value) is not Row:  # missing fields, or fields of another writer's
+                row = _check_document(value)
+                extra = {key: item for key, item in value.items() if key not in _DOCUMENT_KEYS}
+                if extra:
+                    extras[row.id] = extra
+                table[doc_id] = row
+        rows = {row.id: row for row in table.values()}
+        return cls(tables=tables, rows=rows, extras=extras)
 
     def tables_with_rows(self) -> dict[str, dict[str, Any]]:
         """The tables to write back, the flags table rebuilt from ``rows``.
@@ -359,7 +393,8 @@ class _Base:
             doc_id = doc_ids.get(paper_id)
             if doc_id is None:
                 doc_id, next_id = str(next_id), next_id + 1
-            table[doc_id] = _row_document(row)
+            extra = self.extras.get(paper_id)
+            table[doc_id] = _row_document(row) if extra is None else {**_row_document(row), **extra}
         return {**self.tables, TABLE: table}
 
 
