@@ -326,6 +326,30 @@ async def test_the_highlighted_papers_details_are_laid_out_before_enter(
         assert len(built) == before  # Enter placed the prepared lines
 
 
+async def test_nothing_is_laid_out_ahead_while_the_cursor_keeps_moving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tui.app.widgets.paper_list as paper_list_module
+
+    built: list[str] = []
+    real_detail_lines = paper_list_module.detail_lines
+
+    def counting_detail_lines(paper: Paper, *args: Any, **kwargs: Any) -> Any:
+        built.append(paper.id)
+        return real_detail_lines(paper, *args, **kwargs)
+
+    monkeypatch.setattr(paper_list_module, "detail_lines", counting_detail_lines)
+    monkeypatch.setattr(paper_list_module, "_PREPARE_DELAY", 0.4)
+    app = ListApp(matches_of([make_paper(n) for n in range(1, 30)]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):  # key repeat: a move every ~20 ms, well inside the delay
+            await pilot.press("j")
+            await pilot.pause(0.02)
+        assert built == []
+        await pilot.pause(1.0)
+        assert built == ["2504.00021"]
+
+
 async def test_space_toggles_like_enter() -> None:
     app = ListApp(matches_of([make_paper(1, abstract=LATEX_ABSTRACT)]))
     async with app.run_test(size=(100, 20)) as pilot:

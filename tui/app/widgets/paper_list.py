@@ -381,6 +381,8 @@ class PaperList(ScrollView, can_focus=True):
         places ready lines (the LaTeX-rendered, wrapped abstract is half the work of an expand)."""
         if self._prepare_timer is None:
             self._prepare_timer = self.set_timer(_PREPARE_DELAY, self._prepare_details)
+        else:
+            self._prepare_timer.reset()  # still moving: nothing is built while keys repeat
 
     def _prepare_details(self) -> None:
         self._prepare_timer = None
