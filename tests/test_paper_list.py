@@ -7,10 +7,13 @@ from typing import Any
 
 import factories
 import pytest
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.style import Style
+from textual.widget import Widget
 
 from tui.app.widgets import paper_list as paper_list_module
 from tui.app.widgets.paper_list import PaperList
@@ -659,3 +662,59 @@ async def test_expanding_past_the_screen_brings_a_scrollbar_and_rewraps() -> Non
         await pilot.pause()
         assert app.papers.scrollable_content_region.width == 60
         assert screen_lines(app)[1].startswith("● ☆ Paper number 2")
+
+
+def textual_lines(papers: PaperList) -> list[list[Segment]]:
+    """The list's lines as Textual's general line path draws them."""
+    crop = Region(0, 0, papers.size.width, papers.size.height)
+    papers._styles_cache.clear()
+    return [list(strip) for strip in Widget.render_lines(papers, crop)]
+
+
+def own_lines(papers: PaperList) -> list[list[Segment]]:
+    crop = Region(0, 0, papers.size.width, papers.size.height)
+    return [list(strip) for strip in papers.render_lines(crop)]
+
+
+async def test_the_lists_own_line_path_draws_what_textuals_would() -> None:
+    """PaperList hands Textual its cached lines instead of letting Textual rebuild each one:
+    segment for segment the same screen, in every state a line can be in."""
+    papers = [make_paper(n, abstract=LATEX_ABSTRACT, doi="10.1/x") for n in range(1, 40)]
+    app = ListApp(matches_of(papers, keywords=("paper",)))
+    async with app.run_test(size=(90, 24)) as pilot:
+        await pilot.pause()
+        states = [
+            ["enter"],  # expanded: a scrollbar appears and the rows below move down
+            ["j", "j", "enter", "k"],
+            ["pagedown"],
+            ["G"],
+        ]
+        assert own_lines(app.papers) == textual_lines(app.papers)
+        for keys in states:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert own_lines(app.papers) == textual_lines(app.papers), keys
+        app.papers.blur()
+        await pilot.pause()
+        assert own_lines(app.papers) == textual_lines(app.papers)
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert own_lines(app.papers) == textual_lines(app.papers)
+        # Under the scrollbar: the new theme's background, not the old one's.
+        base, background = app.papers.background_colors
+        under_scrollbar = own_lines(app.papers)[0][-1]
+        assert under_scrollbar.style == Style(background=base + background).rich_style
+        await pilot.resize_terminal(44, 12)
+        await pilot.pause()
+        assert own_lines(app.papers) == textual_lines(app.papers)
+
+
+async def test_a_styled_list_goes_through_textuals_line_path() -> None:
+    app = ListApp(matches_of([make_paper(n) for n in range(1, 5)]))
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.papers.styles.padding = (0, 2)
+        app.papers.styles.border = ("round", "red")
+        await pilot.pause()
+        assert not app.papers._plainly_styled()
+        assert own_lines(app.papers) == textual_lines(app.papers)
+        assert "╭" in screen_text(app) and "Paper number 1" in screen_text(app)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -180,6 +181,7 @@ class PaperList(ScrollView, can_focus=True):
         self._total_lines = 0
         self._row_layout: RowLayout | None = None
         self._row_styles: RowStyles | None = None
+        self._pad_style: RichStyle | None = None
         self._title_cache: LRUCache[tuple[str, str, tuple[str, ...]], Content] = LRUCache(
             _TITLE_CACHE_SIZE
         )
@@ -548,6 +550,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._row_styles = None
+        self._pad_style = None
         self._row_cache.clear()
         self._title_cache.clear()
         self._detail_cache.clear()
@@ -560,17 +563,70 @@ class PaperList(ScrollView, can_focus=True):
         self._update_layout()
         self._scroll_cursor_into_view()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The visible lines, straight from the line caches when the list is plainly styled.
+
+        Textual's general path rebuilds every line it repaints (for borders, padding, tint,
+        opacity), so a row that merely moved, as rows do below an expanded paper, costs as much
+        as a new one. Lines from here are the cached strips themselves, full-width and styled:
+        their filtered, cut and rendered forms are cached on them too.
+        """
+        if not self._plainly_styled():
+            return super().render_lines(crop)
+        self._ensure_layout()
+        width, full = self.scrollable_content_region.width, self.size.width
+        top, focused = self.scroll_offset.y, self.has_focus
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = self._line(top + y, width, full, focused)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, full):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _plainly_styled(self) -> bool:
+        """Nothing for Textual's general line path to add: no border, padding, outline, tint,
+        hatch, border title or partial opacity."""
+        styles = self.styles
+        return (
+            not self.BLANK
+            and not any(edge for edge, _color in styles.border)
+            and not any(edge for edge, _color in styles.outline)
+            and styles.padding == (0, 0, 0, 0)
+            and not styles.tint.a
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+            and self._border_title is None
+            and self._border_subtitle is None
+        )
+
     def render_line(self, y: int) -> Strip:
         self._ensure_layout()
-        width = self.scrollable_content_region.width
-        line = self.scroll_offset.y + y
+        return self._line(
+            self.scroll_offset.y + y,
+            self.scrollable_content_region.width,
+            self.size.width,
+            self.has_focus,
+        )
+
+    def _line(self, line: int, width: int, full: int, focused: bool) -> Strip:
+        """Line ``line`` of the list, as wide as the widget (``full``): laid out in the
+        ``width`` left of the scrollbar, then padded with the background under it, as Textual's
+        own path pads it."""
         if line >= self._total_lines or width <= 0:
-            return Strip.blank(width, self.get_visual_style("paper-list--row").rich_style)
+            blank = Strip.blank(width, self.get_visual_style("paper-list--row").rich_style)
+            return self._pad(blank, full)
         index, offset = self._locate(line)
         is_cursor = index == self._cursor
         if offset == 0:
-            return self._row_strip(index, width, is_cursor)
-        key = (self._papers[index].id, width, offset, is_cursor, self.has_focus)
+            return self._row_strip(index, width, full, is_cursor, focused)
+        key = (self._papers[index].id, width, full, offset, is_cursor, focused)
         strip = self._row_cache.get(key)
         if strip is None:
             content = self._details(index, width)[offset - 1]
@@ -578,16 +634,18 @@ class PaperList(ScrollView, can_focus=True):
                 # Recolour the gutter so the expanded block reads as the highlighted paper's.
                 gutter = self.get_visual_style("paper-list--gutter-cursor", partial=True)
                 content = content.stylize(gutter, 0, 4)
-            strip = self._strip(content, self.get_visual_style("paper-list--row"), width)
+            strip = self._strip(content, self.get_visual_style("paper-list--row"), width, full)
             self._row_cache[key] = strip
         return strip
 
-    def _row_strip(self, index: int, width: int, is_cursor: bool) -> Strip:
+    def _row_strip(
+        self, index: int, width: int, full: int, is_cursor: bool, focused: bool
+    ) -> Strip:
         paper = self._papers[index]
         flag = self._flag_lookup(paper.id)
         marks = self._marks(index)
         score = None if self._scores is None else self._scores.get(paper.id, 0.0)
-        key = (paper.id, width, is_cursor, flag.read, flag.starred, self.has_focus, score, marks)
+        key = (paper.id, width, full, is_cursor, flag.read, flag.starred, focused, score, marks)
         strip = self._row_cache.get(key)
         if strip is None:
             row_width = width if score is None else max(0, width - SCORE_WIDTH)
@@ -604,14 +662,25 @@ class PaperList(ScrollView, can_focus=True):
                 marks=marks,
             )
             base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
-            strip = self._strip(content, base, width)
+            strip = self._strip(content, base, width, full)
             self._row_cache[key] = strip
         return strip
 
-    def _strip(self, content: Content, base: Style, width: int) -> Strip:
+    def _strip(self, content: Content, base: Style, width: int, full: int) -> Strip:
         segments = [Segment(text, style.rich_style) for text, style in content.render(base, end="")]
         strip = Strip(segments, content.cell_length).extend_cell_length(width, base.rich_style)
-        return strip.crop(0, width)
+        return self._pad(strip.crop(0, width), full)
+
+    def _pad(self, strip: Strip, full: int) -> Strip:
+        """``strip`` made ``full`` cells wide with the widget's background (the scrollbar's
+        column)."""
+        missing = full - strip.cell_length
+        if missing <= 0:
+            return strip
+        if self._pad_style is None:
+            base_background, background = self.background_colors
+            self._pad_style = Style(background=base_background + background).rich_style
+        return Strip([*strip, Segment(" " * missing, self._pad_style)], full)
 
     # ----------------------------------------------------------------- mouse and focus
 
