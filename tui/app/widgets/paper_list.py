@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -181,7 +180,6 @@ class PaperList(ScrollView, can_focus=True):
         self._total_lines = 0
         self._row_layout: RowLayout | None = None
         self._row_styles: RowStyles | None = None
-        self._pad_style: RichStyle | None = None
         self._title_cache: LRUCache[tuple[str, str, tuple[str, ...]], Content] = LRUCache(
             _TITLE_CACHE_SIZE
         )
@@ -550,7 +548,6 @@ class PaperList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._row_styles = None
-        self._pad_style = None
         self._row_cache.clear()
         self._title_cache.clear()
         self._detail_cache.clear()
@@ -677,10 +674,9 @@ class PaperList(ScrollView, can_focus=True):
         missing = full - strip.cell_length
         if missing <= 0:
             return strip
-        if self._pad_style is None:
-            base_background, background = self.background_colors
-            self._pad_style = Style(background=base_background + background).rich_style
-        return Strip([*strip, Segment(" " * missing, self._pad_style)], full)
+        base_background, background = self.background_colors
+        style = Style(background=base_background + background).rich_style
+        return Strip([*strip, Segment(" " * missing, style)], full)
 
     # ----------------------------------------------------------------- mouse and focus
 
