@@ -32,7 +32,7 @@ from tui.app.widgets.paper_row import (
     highlight_names,
     row_content,
 )
-from tui.config import Config, config_path, load_config
+from tui.config import Config, add_watch_author, config_path, load_config
 from tui.domain.export import to_bibtex
 from tui.domain.follow import DEFAULT_FOLLOW
 from tui.domain.paper import Paper
@@ -137,14 +137,38 @@ async def test_w_picks_an_author_and_keeps_it_in_the_settings() -> None:
         assert "Watched 2" in watched_entry(app)
         assert any("Watching Kai Wang" in message for _, message, _ in app.notices)
 
-        # Escape adds no one; an author already watched is said to be.
+        # Escape adds no one; picking a watched author stops watching them.
         await pilot.press("w", "escape")
         await settle(pilot)
         assert load_config(config_path()).watch_authors == ("Kai Wang",)
+        await pilot.press("W")  # only the watched papers
+        await settle(pilot)
         await pilot.press("w", "down", "down", "down", "enter")
         await settle(pilot)
-        assert any("already watched" in message for _, message, _ in app.notices)
-        assert load_config(config_path()).watch_authors == ("Kai Wang",)
+        assert load_config(config_path()).watch_authors == ()
+        assert any("Stopped watching Kai Wang" in message for _, message, _ in app.notices)
+        assert not triage.watched_only  # nothing left to show in it
+        for paper_id in KAI_WANG:
+            assert "◆" not in row_of(triage, paper_id)
+        assert not triage.query_one("#watched").display
+
+
+async def test_unwatching_takes_out_the_settings_spelling_and_only_that_author() -> None:
+    config = load_config()  # the commented template
+    add_watch_author("Wang, K.")
+    add_watch_author("Peizhi Niu")
+    app = demo_app(app_options={"config": load_config()})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        triage = app.triage
+        assert all("◆" in row_of(triage, paper_id) for paper_id in KAI_WANG)
+        await pilot.press("w", "down", "down", "down", "enter")  # Kai Wang: watched as "Wang, K."
+        await settle(pilot)
+        assert load_config().watch_authors == ("Peizhi Niu",)
+        assert all("◆" not in row_of(triage, paper_id) for paper_id in KAI_WANG)
+        assert "◆" in row_of(triage, "2504.06312")  # Peizhi Niu's paper keeps its mark
+        assert "Watched 1" in watched_entry(app)
+    assert config.watch_authors == ()
 
 
 async def test_w_keeps_the_comments_of_the_settings_file() -> None:

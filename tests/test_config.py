@@ -1,6 +1,7 @@
 import errno
 import re
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tui.config import (
     ensure_config_file,
     load_config,
     parse_config,
+    remove_watch_author,
 )
 from tui.domain.filters import matched_keywords
 from tui.domain.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
@@ -561,3 +563,80 @@ def test_a_settings_folder_that_cannot_be_searched_is_a_config_error(
     monkeypatch.setattr(Path, "exists", locked)
     with pytest.raises(ConfigError, match=r"config.toml: cannot read: Permission denied$"):
         load_config(target)
+
+
+# ---------------------------------------------------------------- remove_watch_author
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            '[watch]\nauthors = [\n    "A. One",  # first\n    "B. Two",  # second\n'
+            '    "C. Three",\n]\nphrases = []\n',
+            '[watch]\nauthors = [\n    "A. One",  # first\n    "C. Three",\n]\nphrases = []\n',
+            id="long-list-middle",
+        ),
+        pytest.param(
+            '[watch]\nauthors = [\n  "A. One",\n  "B. Two"  # last\n]\n',
+            '[watch]\nauthors = [\n  "A. One"\n]\n',
+            id="long-list-last",
+        ),
+        pytest.param(
+            '[watch]\nauthors = ["B. Two", "A. One", ]  # mine\n',
+            '[watch]\nauthors = ["A. One", ]  # mine\n',
+            id="short-list-first",
+        ),
+        pytest.param(
+            '[watch]\nauthors = ["A. One", "B. Two"]\n',
+            '[watch]\nauthors = ["A. One"]\n',
+            id="short-list-last",
+        ),
+        pytest.param(
+            "[watch]\nauthors = [\n  'B. Two',  # the only one\n]\n",
+            "[watch]\nauthors = []\n",
+            id="only-one-literal-string",
+        ),
+        pytest.param(
+            '[watch]\nauthors = ["b.  two", "A. One", "B. Two"]\n',
+            '[watch]\nauthors = ["A. One"]\n',
+            id="written-twice",
+        ),
+        pytest.param(
+            'watch = { authors = ["A. One", "B. Two"] }\n',
+            'watch = { authors = ["A. One"] }\n',
+            id="inline-table",
+        ),
+        pytest.param(
+            '[watch]\r\nauthors = [\r\n  "B. Two",\r\n  "A. One",\r\n]\r\n',
+            '[watch]\r\nauthors = [\r\n  "A. One",\r\n]\r\n',
+            id="crlf",
+        ),
+    ],
+)
+def test_unwatching_edits_in_place(text: str, expected: str, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(text.encode())
+    remove_watch_author("B. Two", path)
+    assert path.read_bytes().decode() == expected
+
+
+def test_unwatching_keeps_comments_and_the_other_settings() -> None:
+    path = ensure_config_file()
+    for name in ("Yann LeCun", "Fei-Fei Li", "Ada Lovelace"):
+        add_watch_author(name)
+    before = load_config()
+    remove_watch_author("fei-fei  li")  # as written, case and spacing aside
+    assert load_config() == replace(before, watch_authors=("Yann LeCun", "Ada Lovelace"))
+    assert comment_lines(path.read_text(encoding="utf-8")) == comment_lines(TEMPLATE)
+    unchanged = path.read_bytes()
+    remove_watch_author("Someone Else")  # not watched: nothing to do
+    assert path.read_bytes() == unchanged
+
+
+def test_unwatching_leaves_a_broken_file_alone(tmp_path: Path) -> None:
+    broken = 'theme = "nord"\ncategories = ["cs.XX"]\n[watch]\nauthors = ["B. Two"]\n'
+    path = write(tmp_path, broken)
+    with pytest.raises(ConfigError, match=r"line 2: unknown arXiv category"):
+        remove_watch_author("B. Two", path)
+    assert path.read_text(encoding="utf-8") == broken

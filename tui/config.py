@@ -10,9 +10,10 @@ A bad file is a ``ConfigError`` whose text is one line naming the file and the l
 (``_TomlMap``) finds where each key, table header and array item of the (valid) text sits. It is
 a locator, not a parser: ``tomllib`` decides what the file means.
 
-The app writes to the file in one place, ``add_watch_author``: a text edit that inserts one
-string into ``[watch] authors`` and leaves every other byte (comments included) as it was. The
-edited text is parsed again and checked before it replaces the file, atomically.
+The app writes to the file in two places, ``add_watch_author`` and ``remove_watch_author``: text
+edits that insert or take out one string in ``[watch] authors`` and leave every other byte
+(comments included) as it was. The edited text is parsed again and checked before it replaces
+the file, atomically.
 """
 
 from __future__ import annotations
@@ -734,6 +735,87 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         os.chmod(target, mode & 0o7777)
     except OSError as error:
         raise ConfigError(path, None, f"cannot write: {os_reason(error)}", disk=True) from None
+
+
+def remove_watch_author(name: str, path: Path | None = None) -> None:
+    """Take ``name`` out of ``[watch] authors``, keeping every comment and other setting.
+
+    ``name`` as written there (case and spacing aside); nothing happens if it is not there.
+    ConfigError if the file is unusable or the edit cannot be made safely (then the file is
+    left as it was).
+    """
+    path = config_path() if path is None else path
+    if not path.exists():
+        return
+    target = path.resolve()
+    try:
+        raw = target.read_bytes()
+        mode = target.stat().st_mode
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
+    text = _decode(raw, path)
+    before = parse_config(text, path)
+    kept = tuple(a for a in before.watch_authors if not _same_author(a, name))
+    if len(kept) == len(before.watch_authors):
+        return
+    edited = _without_watch_author(text, name)
+    try:
+        after = parse_config(edited, path) if edited is not None else None
+    except ConfigError:
+        after = None
+    if edited is None or after != replace(before, watch_authors=kept):
+        raise ConfigError(
+            path, None, f"could not take {name!r} out of [watch] authors safely; edit it by hand"
+        )
+    try:
+        atomic_write_bytes(target, edited.encode("utf-8"))
+        os.chmod(target, mode & 0o7777)
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot write: {os_reason(error)}", disk=True) from None
+
+
+def _without_watch_author(text: str, name: str) -> str | None:
+    """``text`` with every ``name`` item taken out of ``[watch] authors`` (None: not found).
+
+    An item goes with what separates it from the next (its comma, the rest of its line up to
+    the next item); the last one with what separates it from the one before."""
+    authors = _TomlMap(text).spans.get(("watch", "authors"))
+    if authors is None or text[authors.start : authors.start + 1] != "[":
+        return None
+    items = list(authors.items)
+    doomed = [
+        i
+        for i, (start, end) in enumerate(items)
+        if _same_author(_toml_string(text[start:end]), name)
+    ]
+    if not doomed:
+        return None
+    if len(doomed) == len(items):
+        return text[: authors.start] + "[]" + text[authors.end :]
+    cuts: list[tuple[int, int]] = []
+    for i in doomed:
+        start, end = items[i]
+        following = next((j for j in range(i + 1, len(items)) if j not in doomed), None)
+        if following is not None:
+            cuts.append((start, items[following][0]))
+        else:
+            previous = max(j for j in range(i) if j not in doomed)
+            rest = re.match(r"[ \t]*,?[ \t]*(#[^\n]*)?(?=\r?\n)", text[end:])
+            if rest is not None:  # its comma and comment go too, the line break stays
+                end += rest.end()
+            cuts.append((items[previous][1], end))
+    for start, end in sorted(set(cuts), reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def _toml_string(literal: str) -> str:
+    """The value of a TOML string literal ("" or ''); the literal itself if it is not one."""
+    try:
+        value = tomllib.loads(f"v = {literal}")["v"]
+    except tomllib.TOMLDecodeError:
+        return literal
+    return value if isinstance(value, str) else literal
 
 
 def _with_watch_author(text: str, name: str) -> str:

@@ -28,7 +28,14 @@ from tui.app.messages import FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.power_triage import TriageExtras
 from tui.app.screens.triage import DaySources, TriageScreen
 from tui.app.session_keeper import SessionKeeper
-from tui.config import Config, ConfigError, add_watch_author, default_config, load_config
+from tui.config import (
+    Config,
+    ConfigError,
+    add_watch_author,
+    default_config,
+    load_config,
+    remove_watch_author,
+)
 from tui.crash import RecentActions, report_and_exit_message, write_crash_report
 from tui.domain.day_cache import DayCache
 from tui.domain.follow import Follow, KeywordProfile
@@ -176,6 +183,7 @@ class ArxivDailyApp(App[int]):
                     pdf_folder=self.config.pdf_folder,
                     open_pdf=self.open_pdf,
                     save_watch_author=self._save_watch_author,
+                    remove_watch_author=self._remove_watch_author,
                     keep_session=self._keep_session if self.session_keeper else None,
                     restore=restored,
                 ),
@@ -195,6 +203,10 @@ class ArxivDailyApp(App[int]):
     def _save_watch_author(self, name: str) -> None:
         """On a worker thread: the settings file gains the author (ConfigError if it cannot)."""
         add_watch_author(name, self.config.path)
+
+    def _remove_watch_author(self, name: str) -> None:
+        """On a worker thread: the settings file loses the author (ConfigError if it cannot)."""
+        remove_watch_author(name, self.config.path)
 
     def _keep_session(self, session: Session) -> None:
         if self.session_keeper is not None:

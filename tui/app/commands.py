@@ -259,7 +259,7 @@ class WatchAuthor(Command):
     KEYS, KEY_DISPLAY, ACTION = "w", "w", "watch_author"
     TITLE, HELP, GROUP = (
         "Watch author",
-        "Watch an author of the paper (kept in the settings)",
+        "Watch an author of the paper, or stop watching one (kept in the settings)",
         WATCH,
     )
 

@@ -110,19 +110,25 @@ class FuzzyIndexed(Message):
 class WatchMatched(Message):
     """Which of some papers the watch list hits (computed with list number ``watch_version``)."""
 
-    def __init__(self, hits: Mapping[str, WatchHit], *, watch_version: int) -> None:
+    def __init__(
+        self, hits: Mapping[str, WatchHit], *, watch_version: int, complete: bool = False
+    ) -> None:
         super().__init__()
         self.hits = hits
         self.watch_version = watch_version
+        self.complete = complete
+        """The hits replace all that were known (the list lost an entry), not add to them."""
 
 
 class WatchAuthorSaved(Message):
-    """An author added to the watch list was written to the settings (or could not be)."""
+    """An author added to (or, ``watching`` False, taken off) the watch list was written to the
+    settings, or could not be."""
 
-    def __init__(self, name: str, problem: str | None) -> None:
+    def __init__(self, name: str, problem: str | None, *, watching: bool = True) -> None:
         super().__init__()
         self.name = name
         self.problem = problem
+        self.watching = watching
 
 
 class PdfProgressed(Message):

@@ -53,6 +53,11 @@ def with_author(watch: WatchList, name: str) -> WatchList:
     return WatchList((*watch.authors, name), watch.phrases)
 
 
+def without_author(watch: WatchList, written: str) -> WatchList:
+    """``watch`` without the author entry ``written`` (as the settings have it)."""
+    return WatchList((a for a in watch.authors if a != written), watch.phrases)
+
+
 def watched_names(paper: Paper, watch: WatchList) -> tuple[str, ...]:
     """The paper's authors (readable) that the watch list covers."""
     return tuple(author_name(a) for a in paper.authors if watch.watched_author(a) is not None)

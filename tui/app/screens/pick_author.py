@@ -1,4 +1,4 @@
-"""Which of a paper's authors to add to the watch list: a small list, the first author first."""
+"""Which of a paper's authors to watch, or stop watching: a small list, the first author first."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ MAX_LISTED = 300
 
 
 class PickAuthorScreen(ModalScreen[str | None]):
-    """Enter adds the highlighted author; Escape leaves without adding anyone."""
+    """Enter picks the highlighted author (to watch, or if watched to stop watching); Escape
+    leaves without picking anyone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Cancel", show=False),
@@ -66,7 +67,9 @@ class PickAuthorScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-author"):
             yield Static(
-                "Watch which author? Enter adds, Esc cancels", id="pick-author-title", markup=False
+                "Watch which author? Enter watches (a watched one: stops), Esc cancels",
+                id="pick-author-title",
+                markup=False,
             )
             options = []
             for index, name in enumerate(self.authors):

@@ -43,7 +43,7 @@ from tui.app.messages import (
     WatchMatched,
 )
 from tui.app.screens.pick_author import PickAuthorScreen
-from tui.app.watching import WatchHit, positions, watch_hits, with_author
+from tui.app.watching import WatchHit, positions, watch_hits, with_author, without_author
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import NO_MARKS, RowMarks
 from tui.app.widgets.sidebar import Sidebar
@@ -78,6 +78,8 @@ class TriageExtras:
     """Opens a PDF on disk (the app's viewer, or a notice where there is none)."""
     save_watch_author: Callable[[str], None] | None = None
     """Writes an author into the settings. Blocking: called on a worker thread."""
+    remove_watch_author: Callable[[str], None] | None = None
+    """Takes an author (as the settings have it) out of them. Blocking, as above."""
     keep_session: Callable[[Session], None] | None = None
     """Hands a session to the app's keeper (it writes behind)."""
     restore: Session | None = None
@@ -346,15 +348,53 @@ class PowerTriage(Screen[None]):
             self.app.notify(f"{paper.id} lists no authors.", severity="warning", timeout=3)
             return
         if len(names) == 1:
-            self.watch_author(names[0])
+            self._toggle_watch(names[0])
             return
         hit = self._watch_hits.get(paper.id)
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self.watch_author(name)
+                self._toggle_watch(name)
 
         self.app.push_screen(PickAuthorScreen(names, hit.authors if hit else ()), chosen)
+
+    def _toggle_watch(self, name: str) -> None:
+        if self.watch_list.watched_author(name) is None:
+            self.watch_author(name)
+        else:
+            self.unwatch_author(name)
+
+    def unwatch_author(self, name: str) -> None:
+        """Stop watching ``name`` (however the settings spell it), and take it out of them."""
+        written = self.watch_list.watched_author(" ".join(name.split()))
+        if written is None:
+            self.app.notify(f"{name} is not watched.", timeout=3)
+            return
+        self.watch_list = without_author(self.watch_list, written)
+        self._watch_version += 1
+        self.run_worker(
+            partial(
+                self._save_and_match,
+                written,
+                self._watchable_papers(),
+                self.watch_list,
+                self._watch_version,
+                watching=False,
+            ),
+            name="unwatch author",
+            description=f"unwatch {written}",
+            group="watch-save",
+            thread=True,
+        )
+        if not self.watch_list and self.watched_only:
+            self.action_watched_only()  # nothing left to show in it
+
+    def _watchable_papers(self) -> list[Paper]:
+        """The papers whose watch marks a change of the list can move: the day's, the library's."""
+        papers = list(self.day.papers) if self.day is not None else []
+        if self._starred_index is not None:
+            papers += self._starred_index.papers
+        return papers
 
     def watch_author(self, name: str) -> None:
         """Watch ``name`` from now on, and keep it in the settings."""
@@ -365,11 +405,14 @@ class PowerTriage(Screen[None]):
             return
         self.watch_list = with_author(self.watch_list, name)
         self._watch_version += 1
-        papers = list(self.day.papers) if self.day is not None else []
-        if self._starred_index is not None:
-            papers += self._starred_index.papers
         self.run_worker(
-            partial(self._save_and_match, name, papers, self.watch_list, self._watch_version),
+            partial(
+                self._save_and_match,
+                name,
+                self._watchable_papers(),
+                self.watch_list,
+                self._watch_version,
+            ),
             name="watch author",
             description=f"watch {name}",
             group="watch-save",
@@ -378,17 +421,24 @@ class PowerTriage(Screen[None]):
         self.sidebar.show_watched(None, active=self.watched_only, visible=True)
 
     def _save_and_match(
-        self, name: str, papers: Sequence[Paper], watch: WatchList, version: int
+        self,
+        name: str,
+        papers: Sequence[Paper],
+        watch: WatchList,
+        version: int,
+        *,
+        watching: bool = True,
     ) -> None:
-        save = self.extras.save_watch_author
+        save = self.extras.save_watch_author if watching else self.extras.remove_watch_author
         problem = None
         if save is not None:
             try:
                 save(name)
             except Exception as error:  # the settings file is the user's: say why, go on
                 problem = str(error) or type(error).__name__
-        self.post_message(WatchAuthorSaved(name, problem))
-        self._post_matches(papers, watch, version)
+        self.post_message(WatchAuthorSaved(name, problem, watching=watching))
+        # A longer list only adds marks; a shorter one must take some away.
+        self._post_matches(papers, watch, version, complete=not watching)
 
     def _match_watch(self, papers: Sequence[Paper]) -> None:
         self.run_worker(
@@ -399,20 +449,37 @@ class PowerTriage(Screen[None]):
             thread=True,
         )
 
-    def _post_matches(self, papers: Sequence[Paper], watch: WatchList, version: int) -> None:
-        self.post_message(WatchMatched(watch_hits(watch, papers), watch_version=version))
+    def _post_matches(
+        self, papers: Sequence[Paper], watch: WatchList, version: int, *, complete: bool = False
+    ) -> None:
+        hits = watch_hits(watch, papers)
+        self.post_message(WatchMatched(hits, watch_version=version, complete=complete))
 
     def on_watch_matched(self, message: WatchMatched) -> None:
         if message.watch_version != self._watch_version:
             return  # a newer list is being matched
-        # The list only grows while the app runs: newer hits add to older ones.
-        self._watch_hits.update(message.hits)
+        if message.complete:
+            self._watch_hits = dict(message.hits)
+        else:  # the same list over more papers, or a longer one: add to what is known
+            self._watch_hits.update(message.hits)
         self._watched_positions = None
         self.papers.refresh_marks()
         self._refresh_view()
 
     def on_watch_author_saved(self, message: WatchAuthorSaved) -> None:
-        if message.problem is None:
+        if not message.watching:
+            if message.problem is None:
+                text = f"Stopped watching {message.name} (taken out of the settings)."
+                self.app.notify(text, timeout=4)
+            else:
+                self.app.notify(
+                    f"Not watching {message.name} for now; the settings were not changed: "
+                    f"{message.problem}",
+                    title="Watch list",
+                    severity="warning",
+                    timeout=10,
+                )
+        elif message.problem is None:
             self.app.notify(f"Watching {message.name} (added to the settings).", timeout=4)
         else:
             self.app.notify(
