@@ -26,7 +26,7 @@ import re
 import secrets
 import tomllib
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -711,30 +711,16 @@ def add_watch_author(name: str, path: Path | None = None) -> None:
         raise ValueError("an author name must not be blank")
     path = config_path() if path is None else path
     ensure_config_file(path)
-    target = path.resolve()  # a symlink (dotfiles kept elsewhere) stays a symlink
-    try:
-        raw = target.read_bytes()
-        mode = target.stat().st_mode
-    except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
-    text = _decode(raw, path)
-    before = parse_config(text, path)
-    if any(_same_author(name, known) for known in before.watch_authors):
-        return
-    edited = _with_watch_author(text, name)
-    try:
-        after = parse_config(edited, path)
-    except ConfigError:
-        after = None
-    if after is None or after != replace(before, watch_authors=(*before.watch_authors, name)):
-        raise ConfigError(
-            path, None, f"could not add {name!r} to [watch] authors safely; add it by hand"
-        )
-    try:
-        atomic_write_bytes(target, edited.encode("utf-8"))
-        os.chmod(target, mode & 0o7777)
-    except OSError as error:
-        raise ConfigError(path, None, f"cannot write: {os_reason(error)}", disk=True) from None
+
+    def wanted(authors: tuple[str, ...]) -> tuple[str, ...]:
+        return authors if any(_same_author(name, a) for a in authors) else (*authors, name)
+
+    _edit_watch_authors(
+        path,
+        wanted,
+        lambda text: _with_watch_author(text, name),
+        f"could not add {name!r} to [watch] authors safely; add it by hand",
+    )
 
 
 def remove_watch_author(name: str, path: Path | None = None) -> None:
@@ -747,7 +733,23 @@ def remove_watch_author(name: str, path: Path | None = None) -> None:
     path = config_path() if path is None else path
     if not path.exists():
         return
-    target = path.resolve()
+    _edit_watch_authors(
+        path,
+        lambda authors: tuple(a for a in authors if not _same_author(a, name)),
+        lambda text: _without_watch_author(text, name),
+        f"could not take {name!r} out of [watch] authors safely; edit it by hand",
+    )
+
+
+def _edit_watch_authors(
+    path: Path,
+    wanted: Callable[[tuple[str, ...]], tuple[str, ...]],
+    edit: Callable[[str], str | None],
+    refusal: str,
+) -> None:
+    """Apply the text ``edit`` to the settings file, if the watch authors are to change, and
+    only if the edited file means exactly what it did with ``wanted`` authors."""
+    target = path.resolve()  # a symlink (dotfiles kept elsewhere) stays a symlink
     try:
         raw = target.read_bytes()
         mode = target.stat().st_mode
@@ -755,18 +757,16 @@ def remove_watch_author(name: str, path: Path | None = None) -> None:
         raise ConfigError(path, None, f"cannot read: {os_reason(error)}", disk=True) from None
     text = _decode(raw, path)
     before = parse_config(text, path)
-    kept = tuple(a for a in before.watch_authors if not _same_author(a, name))
-    if len(kept) == len(before.watch_authors):
+    authors = wanted(before.watch_authors)
+    if authors == before.watch_authors:
         return
-    edited = _without_watch_author(text, name)
+    edited = edit(text)
     try:
         after = parse_config(edited, path) if edited is not None else None
     except ConfigError:
         after = None
-    if edited is None or after != replace(before, watch_authors=kept):
-        raise ConfigError(
-            path, None, f"could not take {name!r} out of [watch] authors safely; edit it by hand"
-        )
+    if edited is None or after != replace(before, watch_authors=authors):
+        raise ConfigError(path, None, refusal)
     try:
         atomic_write_bytes(target, edited.encode("utf-8"))
         os.chmod(target, mode & 0o7777)
