@@ -152,6 +152,7 @@ def test_the_empty_result_on_a_listing_day_is_a_failure(arxiv_double: ArxivDoubl
     with pytest.raises(FetchError) as caught:
         source.fetch_day(date(2025, 4, 9), ["cs.LG"])
     assert str(caught.value) == (
-        "arXiv returned no papers for cs.LG on 2025-04-09 after 4 tries; try again later"
+        "arXiv returned no papers for cs.LG on 2025-04-09 after 4 tries (no announcement that "
+        "day, a holiday? or the API is failing); try again later"
     )
     assert len(arxiv_double.query_requests) == 4

@@ -399,7 +399,8 @@ def test_an_empty_first_page_is_retried_then_an_error(arxiv_double: ArxivDouble)
     with pytest.raises(FetchError) as caught:
         source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
     assert str(caught.value) == (
-        "arXiv returned no papers for cs.LG on 2025-04-09 after 4 tries; try again later"
+        "arXiv returned no papers for cs.LG on 2025-04-09 after 4 tries (no announcement that "
+        "day, a holiday? or the API is failing); try again later"
     )
     assert len(arxiv_double.query_requests) == 4
 

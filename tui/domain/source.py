@@ -477,7 +477,10 @@ class ArxivSource:
         failure: _Failure, tries: int, total: int | None, empty_means: str | None
     ) -> str:
         if failure.empty and total is None and empty_means is not None:
-            return f"{empty_means} after {tries} tries; try again later"
+            return (
+                f"{empty_means} after {tries} tries (no announcement that day, a holiday? "
+                "or the API is failing); try again later"
+            )
         return f"{failure.summary} ({tries} tries); try again later"
 
     def _backoff(self, failures: int, retry_after: float | None) -> float:
