@@ -4,6 +4,7 @@ what an unexpected error leaves behind."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from tui.domain.paper import Paper
 from tui.domain.pdf import pdf_file_name
 from tui.domain.sample import load_sample_day
 from tui.domain.session import Session, load_session
+from tui.domain.store import FlagStore
 from tui.options import Options
 from tui.paths import data_dir, state_dir
 
@@ -265,6 +267,29 @@ async def test_the_starred_view_is_restored() -> None:
             SAMPLE.papers[2].id,
         }
         assert triage.papers.highlighted_index == 1
+
+
+async def test_the_starred_view_is_restored_when_the_flag_store_opens_late() -> None:
+    """The restored starred view asks for the starred papers as the first day arrives, maybe
+    before the flag store has opened: it waits for the store rather than find none."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "f")
+        await settle(pilot)
+        await pilot.press("q")
+
+    def slow_store() -> FlagStore:
+        time.sleep(0.5)
+        return FlagStore()
+
+    again = demo_app(app_options={"store": slow_store})
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.8)
+        triage = again.triage
+        assert triage.starred_only
+        assert [p.id for p in triage.papers.shown_papers] == [SAMPLE.papers[0].id]
 
 
 async def test_a_move_is_saved_half_a_second_later_without_quitting() -> None:

@@ -1070,6 +1070,7 @@ class TriageScreen(PowerTriage):
         )
 
     def _find_starred(self, seen: dict[str, Paper]) -> None:
+        self.flags.settle()  # the store may still be opening (a restored starred view at start)
         ids = self.flags.starred_ids()
         missing = [paper_id for paper_id in ids if paper_id not in seen]
         found: dict[str, Paper] = {}
