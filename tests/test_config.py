@@ -603,6 +603,16 @@ def test_a_settings_folder_that_cannot_be_searched_is_a_config_error(
             id="written-twice",
         ),
         pytest.param(
+            '[watch]\nauthors = ["B. Two", "b. two", "A. One"]\n',
+            '[watch]\nauthors = ["A. One"]\n',
+            id="written-twice-side-by-side",
+        ),
+        pytest.param(
+            '[watch]\nauthors = [\n  "A. One",\n  "B. Two",\n  "b.  two",  # again\n]\n',
+            '[watch]\nauthors = [\n  "A. One"\n]\n',
+            id="written-twice-at-the-end",
+        ),
+        pytest.param(
             'watch = { authors = ["A. One", "B. Two"] }\n',
             'watch = { authors = ["A. One"] }\n',
             id="inline-table",

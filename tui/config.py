@@ -804,7 +804,14 @@ def _without_watch_author(text: str, name: str) -> str | None:
             if rest is not None:  # its comma and comment go too, the line break stays
                 end += rest.end()
             cuts.append((items[previous][1], end))
-    for start, end in sorted(set(cuts), reverse=True):
+    # Neighbouring items cut up to the same next item overlap: join the cuts, then make them.
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(cuts):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    for start, end in reversed(joined):
         text = text[:start] + text[end:]
     return text
 
