@@ -201,16 +201,13 @@ def _decode_database(raw: bytes) -> Any:
     """``flags.json`` parsed: the flags table's documents as rows, all else as written.
 
     The object hook cannot know where a document sits, so flag-shaped objects elsewhere (in
-    another table, nested in a document) are turned back."""
+    another table) are turned back here; inside the flags table's other documents,
+    ``_Base.parse`` turns them back as it checks those documents."""
     data = json.loads(raw, object_hook=_RowDecoder())
     if type(data) is not dict:
         return _as_written(data)
     for name, table in data.items():
-        if name == TABLE and type(table) is dict:
-            for doc_id, value in table.items():
-                if type(value) is not Row:
-                    table[doc_id] = _as_written(value)
-        else:
+        if name != TABLE or type(table) is not dict:
             data[name] = _as_written(table)
     return data
 
@@ -372,6 +369,7 @@ class _Base:
         extras: dict[str, Document] = {}
         for doc_id, value in table.items():
             if type(value) is not Row:  # missing fields, or fields of another writer's
+                value = _as_written(value)
                 row = _check_document(value)
                 extra = {key: item for key, item in value.items() if key not in _DOCUMENT_KEYS}
                 if extra:
