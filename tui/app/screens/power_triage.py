@@ -283,11 +283,7 @@ class PowerTriage(Screen[None]):
             self.selected[paper.id] = paper
         self.papers.refresh_papers([paper.id])
         self._update_date_bar()
-        papers = self.papers
-        index = papers.highlighted_index
-        shown = papers.shown_papers
-        if index is not None and index + 1 < len(shown):
-            papers.move_to(shown[index + 1].id)
+        self.papers.action_cursor_down()
 
     def action_select_all(self) -> None:
         shown = self.papers.shown_papers
@@ -467,28 +463,22 @@ class PowerTriage(Screen[None]):
         self._refresh_view()
 
     def on_watch_author_saved(self, message: WatchAuthorSaved) -> None:
-        if not message.watching:
-            if message.problem is None:
-                text = f"Stopped watching {message.name} (taken out of the settings)."
-                self.app.notify(text, timeout=4)
-            else:
-                self.app.notify(
-                    f"Not watching {message.name} for now; the settings were not changed: "
-                    f"{message.problem}",
-                    title="Watch list",
-                    severity="warning",
-                    timeout=10,
-                )
-        elif message.problem is None:
-            self.app.notify(f"Watching {message.name} (added to the settings).", timeout=4)
-        else:
-            self.app.notify(
-                f"Watching {message.name} for now; the settings were not changed: "
-                f"{message.problem}",
-                title="Watch list",
-                severity="warning",
-                timeout=10,
+        name = message.name
+        if message.problem is None:
+            done = (
+                f"Watching {name} (added to the settings)."
+                if message.watching
+                else f"Stopped watching {name} (taken out of the settings)."
             )
+            self.app.notify(done, timeout=4)
+            return
+        for_now = f"Watching {name} for now" if message.watching else f"Not watching {name} for now"
+        self.app.notify(
+            f"{for_now}; the settings were not changed: {message.problem}",
+            title="Watch list",
+            severity="warning",
+            timeout=10,
+        )
 
     # ----------------------------------------------------------------- PDFs
 

@@ -790,11 +790,7 @@ class TriageScreen(PowerTriage):
             return
         if not self.flags.get(paper.id).read:
             self._set_flag("read", [paper.id], True, undo_label="mark read " + paper.id)
-        papers = self.papers
-        index = papers.highlighted_index
-        shown = papers.shown_papers
-        if index is not None and index + 1 < len(shown):
-            papers.move_to(shown[index + 1].id)
+        self.papers.action_cursor_down()
 
     def action_next_unread(self) -> None:
         if not self.papers.next_unread():
