@@ -302,10 +302,9 @@ async def test_enter_expands_in_place_and_collapses() -> None:
         ]
 
 
-async def test_the_highlighted_papers_details_are_laid_out_before_enter(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Once the cursor rests on a paper its details are prepared, so Enter does not build them."""
+@pytest.fixture
+def built_details(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the papers whose expanded details the list lays out, in order."""
     import tui.app.widgets.paper_list as paper_list_module
 
     built: list[str] = []
@@ -316,6 +315,14 @@ async def test_the_highlighted_papers_details_are_laid_out_before_enter(
         return real_detail_lines(paper, *args, **kwargs)
 
     monkeypatch.setattr(paper_list_module, "detail_lines", counting_detail_lines)
+    return built
+
+
+async def test_the_highlighted_papers_details_are_laid_out_before_enter(
+    built_details: list[str],
+) -> None:
+    """Once the cursor rests on a paper its details are prepared, so Enter does not build them."""
+    built = built_details
     papers = [make_paper(n, f"Paper {n}", abstract=LATEX_ABSTRACT) for n in range(1, 4)]
     app = ListApp(matches_of(papers))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -330,18 +337,11 @@ async def test_the_highlighted_papers_details_are_laid_out_before_enter(
 
 
 async def test_nothing_is_laid_out_ahead_while_the_cursor_keeps_moving(
-    monkeypatch: pytest.MonkeyPatch,
+    built_details: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tui.app.widgets.paper_list as paper_list_module
 
-    built: list[str] = []
-    real_detail_lines = paper_list_module.detail_lines
-
-    def counting_detail_lines(paper: Paper, *args: Any, **kwargs: Any) -> Any:
-        built.append(paper.id)
-        return real_detail_lines(paper, *args, **kwargs)
-
-    monkeypatch.setattr(paper_list_module, "detail_lines", counting_detail_lines)
+    built = built_details
     monkeypatch.setattr(paper_list_module, "_PREPARE_DELAY", 0.4)
     app = ListApp(matches_of([make_paper(n) for n in range(1, 30)]))
     async with app.run_test(size=(100, 30)) as pilot:
