@@ -1,92 +1,117 @@
 """Listing days: which submissions arXiv announces on which date.
 
-arXiv announces on the evenings (20:00 US-Eastern) of Sunday to Thursday; the listing dated D
-(as arXiv's /new page labels it, Monday to Friday) holds what was submitted between the 14:00
-US-Eastern cutoffs of the two weekdays before D. Holidays on which arXiv skips an announcement
-are not modelled: such a date yields an empty day.
+The functions of this module answer with arXiv's bundled calendar
+(``tui.domain.calendar.default_calendar()``), so holidays count: a Thursday holiday removes
+the Friday listing and the Monday listing carries its submissions. See ``tui.domain.calendar``
+for the rule; this module keeps the names the rest of the app has always used.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-EASTERN = ZoneInfo("America/New_York")
-CUTOFF = time(14, 0)
-ANNOUNCEMENT = time(20, 0)
+from tui.domain.calendar import (
+    EASTERN,
+    FIRST_LISTING_DAY,
+    FREEZE,
+    PUBLISH,
+    NoListing,
+    default_calendar,
+)
+
+__all__ = [
+    "ANNOUNCEMENT",
+    "CUTOFF",
+    "EASTERN",
+    "NotAListingDay",
+    "announced_at",
+    "check_listing_day",
+    "is_listing_day",
+    "latest_listing_day",
+    "listing_window",
+    "next_listing_day",
+    "parse_listing_date",
+    "previous_listing_day",
+]
+
+CUTOFF = FREEZE  # 14:00 US-Eastern
+ANNOUNCEMENT = PUBLISH  # 20:00 US-Eastern
 
 
-class NotAListingDay(ValueError):
-    """A date arXiv never lists (Saturday or Sunday)."""
+class NotAListingDay(NoListing):
+    """A date arXiv never lists (weekend, holiday, before 1991); ``str`` is one line.
+
+    A weekend keeps the wording the date picker has always shown
+    ("2025-04-12 is a Saturday: arXiv lists on 2025-04-11 and 2025-04-14"); other reasons use
+    the calendar's ("2025-12-26: no arXiv listing (holiday on 12-25); nearest: ...").
+    """
+
+    @classmethod
+    def from_calendar(cls, refusal: NoListing) -> NotAListingDay:
+        message = str(refusal)
+        weekend = refusal.day.weekday() >= 5 and refusal.day >= FIRST_LISTING_DAY
+        if weekend and refusal.before and refusal.after:
+            message = (
+                f"{refusal.day.isoformat()} is a {refusal.day:%A}: arXiv lists on "
+                f"{refusal.before.isoformat()} and {refusal.after.isoformat()}"
+            )
+        return cls(refusal.day, refusal.reason, refusal.before, refusal.after, message)
 
 
 def is_listing_day(day: date) -> bool:
-    return day.weekday() < 5
+    return default_calendar().is_listing_day(day)
 
 
 def previous_listing_day(day: date) -> date:
-    candidate = day - timedelta(days=1)
-    while not is_listing_day(candidate):
-        candidate -= timedelta(days=1)
-    return candidate
+    """The listing day strictly before ``day``; NotAListingDay before arXiv's first listing."""
+    try:
+        return default_calendar().previous_listing_day(day)
+    except NoListing as refusal:
+        raise NotAListingDay.from_calendar(refusal) from None
 
 
 def next_listing_day(day: date) -> date:
-    candidate = day + timedelta(days=1)
-    while not is_listing_day(candidate):
-        candidate += timedelta(days=1)
-    return candidate
+    return default_calendar().next_listing_day(day)
 
 
 def check_listing_day(day: date) -> date:
-    """Return ``day`` if arXiv lists on it; otherwise raise naming the nearest listing days."""
-    if is_listing_day(day):
-        return day
-    weekday = day.strftime("%A")
-    raise NotAListingDay(
-        f"{day.isoformat()} is a {weekday}: arXiv lists on "
-        f"{previous_listing_day(day).isoformat()} and {next_listing_day(day).isoformat()}"
-    )
+    """Return ``day`` if arXiv lists on it; otherwise raise naming the nearest listing days.
+
+    No check against the clock: a future listing day passes (callers compare with today).
+    """
+    refusal = default_calendar().no_listing(day)
+    if refusal is not None:
+        raise NotAListingDay.from_calendar(refusal)
+    return day
 
 
 def parse_listing_date(text: str) -> date:
     """Parse ``YYYY-MM-DD`` into a listing day; ValueError with a one-line message otherwise."""
+    written = text.strip()
     try:
-        day = date.fromisoformat(text.strip())
+        day = date.fromisoformat(written)
     except ValueError:
         raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-    if len(text.strip()) != 10:
+    if len(written) != 10:
         raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)")
     return check_listing_day(day)
-
-
-def _cutoff(day: date) -> datetime:
-    return datetime.combine(day, CUTOFF, tzinfo=EASTERN).astimezone(UTC)
 
 
 def listing_window(day: date) -> tuple[datetime, datetime]:
     """The submission window ``[start, end)`` in UTC of the listing dated ``day``.
 
-    Wed 2025-04-09 -> Mon 2025-04-07 14:00 ET up to Tue 2025-04-08 14:00 ET.
+    Wed 2025-04-09 -> Mon 2025-04-07 14:00 ET up to Tue 2025-04-08 14:00 ET. After a holiday
+    the window is longer: Mon 2025-12-29 -> Wed 2025-12-24 14:00 ET up to Fri 2025-12-26.
     """
-    check_listing_day(day)
-    end_day = previous_listing_day(day)
-    start_day = previous_listing_day(end_day)
-    return _cutoff(start_day), _cutoff(end_day)
+    listing = default_calendar().listing(check_listing_day(day))
+    return listing.window_start, listing.window_end
 
 
 def announced_at(day: date) -> datetime:
     """When arXiv announces the listing dated ``day`` (20:00 ET the evening before)."""
-    check_listing_day(day)
-    return datetime.combine(day - timedelta(days=1), ANNOUNCEMENT, tzinfo=EASTERN).astimezone(UTC)
+    return default_calendar().listing(check_listing_day(day)).announced_at
 
 
 def latest_listing_day(now: datetime | None = None) -> date:
     """The newest listing arXiv has announced at ``now`` (default: the current time)."""
-    now_et = (now or datetime.now(UTC)).astimezone(EASTERN)
-    candidate = now_et.date()
-    if now_et.time() >= ANNOUNCEMENT:
-        candidate += timedelta(days=1)
-    while not is_listing_day(candidate):
-        candidate -= timedelta(days=1)
-    return candidate
+    return default_calendar().latest_listing_day(now)
