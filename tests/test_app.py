@@ -13,6 +13,7 @@ from test_app_helpers import (
     RecordingApp,
     cache_days,
     make_day,
+    serve_day,
     settle,
     wait_until,
 )
@@ -33,16 +34,20 @@ def shown_ids(app: RecordingApp) -> list[str]:
 
 async def test_fetches_the_newest_day_and_caches_it(arxiv_double: ArxivDouble) -> None:
     day = make_day(WEDNESDAY, 12)
-    arxiv_double.add_many(day.papers)
+    serve_day(arxiv_double, day)
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert sorted(shown_ids(app)) == sorted(p.id for p in day.papers)
-        assert app.triage.date_bar.text.startswith("Wed 2025-04-09 · 12 papers · 12 unread")
-        assert "arXiv" not in app.triage.date_bar.text
+        bar = app.triage.date_bar.text
+        assert bar.startswith("Wed 2025-04-09 · 12 papers · 12 unread · as announced (RSS)")
+        assert "arXiv" not in bar
     cached = DayCache().load(WEDNESDAY, ("cs.LG", "cs.CV", "cs.CL", "cs.AI"))
     assert cached is not None
     assert {p.id for p in cached.papers} == {p.id for p in day.papers}
+    assert cached.provenance.exact and cached.provenance.origin == "rss"
+    # The versions and times came from the API, by id.
+    assert {p.published for p in cached.papers} == {p.published for p in day.papers}
 
 
 async def test_an_older_cached_day_is_not_fetched_again(arxiv_double: ArxivDouble) -> None:
@@ -60,7 +65,7 @@ async def test_the_cached_newest_day_shows_at_once_then_the_fresh_one(
     cached = make_day(WEDNESDAY, 2)
     cache_days(cached)
     fresh = make_day(WEDNESDAY, 5)
-    arxiv_double.add_many(fresh.papers)
+    serve_day(arxiv_double, fresh)
     arxiv_double.stall_next(0.4)
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
@@ -93,7 +98,7 @@ async def test_a_failed_fetch_keeps_the_cached_day_and_says_why(arxiv_double: Ar
 async def test_a_failed_fetch_with_nothing_cached_says_so_in_the_list(
     arxiv_double: ArxivDouble,
 ) -> None:
-    arxiv_double.add_many(make_day(WEDNESDAY, 4).papers)
+    serve_day(arxiv_double, make_day(WEDNESDAY, 4))
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -146,7 +151,7 @@ async def test_a_sample_day_is_replaced_when_arxiv_answers_after_all(
     arxiv_double: ArxivDouble,
 ) -> None:
     day = make_day(WEDNESDAY, 7)
-    arxiv_double.add_many(day.papers)
+    serve_day(arxiv_double, day)
     arxiv_double.fail_next(503, times=2)
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
@@ -180,7 +185,8 @@ async def test_leaving_a_day_while_it_loads_ignores_its_result(
 ) -> None:
     monkeypatch.setenv("ARXIV_DAILY_API_TIMEOUT", "10")
     wednesday, tuesday = make_day(WEDNESDAY, 5), make_day(TUESDAY, 3, first=500)
-    arxiv_double.add_many(wednesday.papers + tuesday.papers)
+    serve_day(arxiv_double, wednesday)
+    serve_day(arxiv_double, tuesday)
     arxiv_double.stall_next(1.5)
     app = RecordingApp(Options())
     async with app.run_test(size=SIZE) as pilot:
@@ -293,7 +299,7 @@ async def test_writes_do_not_wait_for_the_disk(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("width", [40, 69])
 async def test_narrow_terminals_fetch_and_show_too(arxiv_double: ArxivDouble, width: int) -> None:
-    arxiv_double.add_many(make_day(WEDNESDAY, 8).papers)
+    serve_day(arxiv_double, make_day(WEDNESDAY, 8))
     app = RecordingApp(Options())
     async with app.run_test(size=(width, 12)) as pilot:
         await settle(pilot)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from arxiv_double import ArxivDouble
 from textual.pilot import Pilot
 
 from tui.app.app import ArxivDailyApp
@@ -131,6 +132,13 @@ def make_day(day: date, count: int, *, first: int = 1, category: str = "cs.LG") 
         fetched_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1),
         source="arxiv",
     )
+
+
+def serve_day(double: ArxivDouble, day: Day, *, now: datetime = FIXED_NOW) -> None:
+    """Announce ``day``'s papers on arXiv's double (pages, RSS, API), its clock at ``now``."""
+    double.now = now
+    for paper in day.papers:
+        double.announce(day.date, paper, "replace" if paper.kind is Kind.REPLACE else "new")
 
 
 def cache_days(*days: Day) -> None:

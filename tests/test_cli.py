@@ -110,7 +110,24 @@ def test_a_day_not_announced_yet_is_refused(capsys: pytest.CaptureFixture[str]) 
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert f"the newest listing is {latest_listing_day().isoformat()}" in err
+    assert f"{future.isoformat()}: not announced yet" in err
+    assert f"newest: {latest_listing_day().isoformat()}" in err
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "2025-12-26",
+            "2025-12-26: no arXiv listing (holiday on 12-25); nearest: 2025-12-25 and 2025-12-29",
+        ),
+        ("1990-05-01", "1990-05-01: no arXiv listing (arXiv's listings begin in August 1991)"),
+    ],
+)
+def test_a_date_without_a_listing_is_refused_with_the_reason(typed: str, said: str) -> None:
+    result = run("digest", "--date", typed)
+    assert result.returncode == 2
+    assert said in one_error_line(result)
 
 
 def test_unknown_category_is_one_line_exit_2() -> None:
@@ -266,3 +283,54 @@ def test_the_demo_narrowed_to_one_category_lists_cross_lists_as_such(
     assert kinds["2504.06861"] == "cross"  # primary cs.CV
     assert kinds["2503.24354"] == "replace"
     assert set(kinds.values()) == {"cross", "replace"}  # no cs.AI-primary paper in the sample
+
+
+# ---------------------------------------------------------------- calendar and provenance
+
+
+def test_your_own_holidays_remove_listings_arxiv_has_not_published_yet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.domain.calendar import default_calendar, use_user_holidays
+    from tui.paths import config_dir
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "holidays.txt").write_text(
+        "# arXiv's 2027 holidays, from its schedule page\n2027-01-01  New Year's Day\n"
+    )
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(["digest", "--date", "2027-01-04"])  # Monday after a Friday holiday
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert "2027-01-04: no arXiv listing (holiday on 01-01)" in err
+        assert not default_calendar().is_listing_day(date(2027, 1, 4))
+    finally:
+        use_user_holidays(())
+
+
+def test_a_bad_line_in_your_holidays_is_exit_2_with_its_line_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tui.domain.calendar import use_user_holidays
+    from tui.paths import config_dir
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "holidays.txt").write_text("2027-01-01  New Year\n2027-13-01  nonsense\n")
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(["digest", "--demo"])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert "holidays.txt: holiday table line 2: not a date: '2027-13-01'" in err
+    finally:
+        use_user_holidays(())
+
+
+def test_digest_json_says_where_the_day_came_from(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*DEMO, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["provenance"]["exact"] is False
+    assert data["provenance"]["source"] == "sample"
+    assert list(data)[:2] == ["date", "provenance"]

@@ -87,8 +87,8 @@ def test_fetch_two_days_one_cached_already(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out.splitlines() == [
-        "2025-04-09  cs.LG  3 papers (fetched)",
-        "2025-04-08  cs.LG  1 paper (cached)",
+        "2025-04-09  cs.LG  3 papers (fetched, reconstructed)",
+        "2025-04-08  cs.LG  1 paper (cached, reconstructed)",
     ]
     assert err == ""
     assert len(arxiv_double.query_requests) == 1  # only the day not cached
@@ -102,12 +102,13 @@ def test_fetch_follows_the_configured_categories_and_refresh_fetches_again(
 ) -> None:
     arxiv_double.add_many(WEDNESDAY_PAPERS)
     assert cli.main(["fetch", "--date", "2025-04-09"]) == 0
-    assert capsys.readouterr().out == f"2025-04-09  {DEFAULT_CATEGORIES}  3 papers (fetched)\n"
+    expected = f"2025-04-09  {DEFAULT_CATEGORIES}  3 papers (fetched, reconstructed)\n"
+    assert capsys.readouterr().out == expected
     assert cli.main(["fetch", "--date", "2025-04-09"]) == 0
-    assert capsys.readouterr().out.endswith("3 papers (cached)\n")
+    assert capsys.readouterr().out.endswith("3 papers (cached, reconstructed)\n")
     arxiv_double.add(make_paper(150, datetime(2025, 4, 8, 12, tzinfo=UTC)))
     assert cli.main(["fetch", "--date", "2025-04-09", "--refresh"]) == 0
-    assert capsys.readouterr().out.endswith("4 papers (fetched)\n")
+    assert capsys.readouterr().out.endswith("4 papers (fetched, reconstructed)\n")
     assert len(arxiv_double.query_requests) == 2
 
 
@@ -134,12 +135,12 @@ def test_fetch_fails_for_one_day_only(
     arxiv_double: ArxivDouble, capsys: pytest.CaptureFixture[str]
 ) -> None:
     arxiv_double.add_many([*WEDNESDAY_PAPERS, *TUESDAY_PAPERS])
-    arxiv_double.pass_next()
+    arxiv_double.pass_next(2)  # the first day's API page and OAI-PMH page
     arxiv_double.fail_next(400)  # not retried: the second day fails at once
     code = cli.main(["fetch", "--date", "2025-04-09", "--days", "2", "--category", "cs.LG"])
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert lines[0] == "2025-04-09  cs.LG  3 papers (fetched)"
+    assert lines[0] == "2025-04-09  cs.LG  3 papers (fetched, reconstructed)"
     assert lines[1].startswith("2025-04-08  cs.LG  not fetched: arXiv rejected the request")
     assert DayCache().dates() == [WEDNESDAY]
 

@@ -161,7 +161,7 @@ async def test_a_day_after_today_is_refused() -> None:
         await pilot.press("right", "enter")
         await pilot.pause()
         assert app.results == []
-        assert picker(app).message.startswith("2025-04-17 is after today (2025-04-16)")
+        assert picker(app).message.startswith("2025-04-17: not announced yet; newest: 2025-04-16")
 
 
 async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_day() -> None:
@@ -218,7 +218,7 @@ async def test_backspace_edits_the_typed_date_and_arrows_leave_it() -> None:
     [
         ("2025-02-30", "not a date: '2025-02-30' (expected YYYY-MM-DD)"),
         ("2025-04-13", "2025-04-13 is a Sunday: arXiv lists on 2025-04-11 and 2025-04-14"),
-        ("2025-05-01", "2025-05-01 is after today (2025-04-16): not listed yet"),
+        ("2025-05-01", "2025-05-01: not announced yet; newest: 2025-04-16"),
     ],
 )
 async def test_a_bad_typed_date_shows_one_line_error(typed: str, message: str) -> None:

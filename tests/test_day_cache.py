@@ -13,7 +13,7 @@ import pytest
 
 from tui import paths
 from tui.domain.day_cache import INDEX_SUFFIX, DayCache
-from tui.domain.paper import Day, Kind, Paper
+from tui.domain.paper import LEGACY, RECONSTRUCTED, Day, Kind, Paper, Provenance
 from tui.domain.sample import load_sample_day
 
 APRIL_9 = date(2025, 4, 9)
@@ -261,3 +261,92 @@ def test_temporary_files_of_killed_saves_are_removed_once_abandoned(tmp_path: Pa
     assert not abandoned.exists()
     assert in_progress.exists()  # another process may be writing it right now
     assert cache.dates() == []
+
+
+# ---------------------------------------------------------------- the archive of exact days
+
+ANNOUNCED = Provenance(True, "catchup")
+
+
+def paper_in(paper_id: str, *categories: str, kind: Kind = Kind.NEW) -> Paper:
+    return replace(make_paper(paper_id), categories=categories, kind=kind)
+
+
+def test_an_exact_day_is_kept_with_where_it_came_from_and_read_back_as_the_archive() -> None:
+    day = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    DayCache().save(day)
+    for cache in (DayCache(), DayCache()):  # the parsed copy, then the snapshot or the file
+        loaded = cache.load(APRIL_9, day.categories)
+        assert loaded is not None
+        assert loaded.provenance == Provenance(True, "archive", origin="catchup")
+        assert loaded.provenance.label == "as announced (kept catchup)"
+
+
+def test_a_reconstructed_day_never_replaces_an_exact_one() -> None:
+    exact = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    DayCache().save(exact)
+    later = replace(
+        make_day(APRIL_9, papers=(make_paper("2504.00002"),)),
+        fetched_at=FETCHED + timedelta(days=1),
+        provenance=RECONSTRUCTED,
+    )
+    DayCache().save(later)
+    loaded = DayCache().load(APRIL_9, exact.categories)
+    assert loaded is not None
+    assert [p.id for p in loaded.papers] == ["2504.00001"]
+    assert loaded.provenance.exact
+
+
+def test_an_exact_day_replaces_a_reconstructed_one_even_if_fetched_earlier() -> None:
+    guessed = replace(
+        make_day(APRIL_9, papers=(make_paper("2504.00002"),)),
+        fetched_at=FETCHED + timedelta(days=1),
+    )
+    DayCache().save(guessed)
+    exact = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    DayCache().save(exact)
+    loaded = DayCache().load(APRIL_9, exact.categories)
+    assert loaded is not None and [p.id for p in loaded.papers] == ["2504.00001"]
+
+
+def test_two_exact_fetches_for_other_categories_are_joined_not_replaced() -> None:
+    lg = Day(
+        APRIL_9,
+        ("cs.LG",),
+        (
+            paper_in("2504.00001", "cs.LG"),
+            paper_in("2504.00003", "cs.CV", "cs.LG", kind=Kind.CROSS),
+        ),
+        fetched_at=FETCHED,
+        provenance=ANNOUNCED,
+    )
+    cv = Day(
+        APRIL_9,
+        ("cs.CV",),
+        (paper_in("2504.00002", "cs.CV"), paper_in("2504.00003", "cs.CV", "cs.LG")),
+        fetched_at=FETCHED + timedelta(hours=1),
+        provenance=ANNOUNCED,
+    )
+    DayCache().save(lg)
+    DayCache().save(cv)
+    both = DayCache().load(APRIL_9, ("cs.LG", "cs.CV"))
+    assert both is not None
+    assert {p.id: p.kind for p in both.papers} == {
+        "2504.00001": Kind.NEW,
+        "2504.00002": Kind.NEW,
+        "2504.00003": Kind.NEW,  # new in cs.CV, which is followed now
+    }
+    only_lg = DayCache().load(APRIL_9, ("cs.LG",))
+    assert only_lg is not None
+    assert {p.id: p.kind for p in only_lg.papers} == {
+        "2504.00001": Kind.NEW,
+        "2504.00003": Kind.CROSS,
+    }
+
+
+def test_a_day_kept_by_an_earlier_version_reads_as_reconstructed(tmp_path: Path) -> None:
+    day = make_day(APRIL_9, papers=(make_paper("2504.00001"),))
+    data = day.to_dict()
+    del data["provenance"]
+    assert Day.from_dict(data).provenance == LEGACY
+    assert not LEGACY.exact and "submission time" in LEGACY.note

@@ -19,6 +19,7 @@ from test_app_helpers import (
     cache_days,
     demo_app,
     make_day,
+    serve_day,
     settle,
     wait_until,
 )
@@ -127,7 +128,7 @@ def test_fetch_error_for_a_day_with_nothing_cached(
 ) -> None:
     """Going back a day while arXiv answers 503: the list says why it is empty, and a
     notification says so too."""
-    arxiv_double.add_many(make_day(date(2025, 4, 9), 3).papers)
+    serve_day(arxiv_double, make_day(date(2025, 4, 9), 3))
 
     async def break_arxiv(pilot: Pilot[Any]) -> None:
         arxiv_double.fail_next(503, times=1000)

@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.domain.follow import DEFAULT_FOLLOW
-from tui.domain.listing import latest_listing_day, parse_listing_date
+from tui.domain.listing import parse_listing_date
 from tui.domain.taxonomy import parse_categories
 from tui.options import Options
 from tui.paths import BadPathSetting
 
 if TYPE_CHECKING:
     from tui.config import Config, ConfigError
+    from tui.domain.calendar import Calendar
+    from tui.domain.day_loader import DayLoader
     from tui.domain.filters import Match
     from tui.domain.follow import KeywordProfile
     from tui.domain.paper import Day
@@ -191,12 +193,10 @@ def _parse_date(text: str | None, demo: bool) -> date | None:
         if day != SAMPLE_DATE:
             raise CommandError(f"--demo has only the sample day {SAMPLE_DATE.isoformat()}")
         return day
-    newest = latest_listing_day()
-    if day > newest:
-        raise CommandError(
-            f"{day.isoformat()} is not announced yet: the newest listing is {newest.isoformat()}"
-        )
-    return day
+    try:
+        return calendar().check(day)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def _parse_categories(text: str | None) -> tuple[str, ...] | None:
@@ -223,9 +223,10 @@ def options_from(args: argparse.Namespace) -> Options:
 
 
 def load_day(day: date, categories: Sequence[str]) -> Day:
-    """The day from the cache, or fetched from arXiv (and then cached)."""
+    """The day from the local archive, or fetched from arXiv (and then kept)."""
     from tui.domain.day_cache import DayCache
-    from tui.domain.source import ArxivSource, FetchError
+    from tui.domain.day_loader import DayLoader
+    from tui.domain.web import FetchError
 
     try:
         cache: DayCache | None = DayCache()
@@ -236,24 +237,60 @@ def load_day(day: date, categories: Sequence[str]) -> Day:
     if cache is not None:
         for notice in cache.notices:
             _warn(notice)
-    if cached is not None:
+    if cached is not None and _final(cached, day):
         return cached
-    try:
-        source = ArxivSource()
-    except ValueError as error:  # a malformed ARXIV_DAILY_API_* setting
-        raise CommandError(str(error)) from None
     if sys.stderr.isatty():
-        _warn(f"fetching {day.isoformat()} ({', '.join(categories)}) from {source.host}…")
+        _warn(f"fetching {day.isoformat()} ({', '.join(categories)}) from arXiv…")
     try:
-        fetched = source.fetch_day(day, categories)
+        loaded = DayLoader(calendar=calendar()).fetch(day, categories)
+    except ValueError as error:  # a malformed ARXIV_DAILY_* setting, or no listing that day
+        raise CommandError(str(error)) from None
     except FetchError as error:
+        if cached is not None:
+            _warn(f"showing the kept copy: {error}")
+            return cached
         raise CommandError(str(error) or "fetching from arXiv failed", code=1) from None
+    for warning in loaded.warnings:
+        _warn(warning)
     if cache is not None:
         try:
-            cache.save(fetched)
+            cache.save(loaded.day)
         except OSError as error:
             _warn(f"could not keep the day in the cache: {error}")
-    return fetched
+    return loaded.day
+
+
+def _final(cached: Day, day: date) -> bool:
+    """Whether a kept day needs no new fetch: it is exact, or it is not the newest listing."""
+    return cached.provenance.exact or day < calendar().latest_listing_day()
+
+
+def calendar() -> Calendar:
+    """arXiv's calendar with the user's own holidays (``holidays.txt`` in the config dir)."""
+    from tui.domain.calendar import default_calendar
+
+    return default_calendar()
+
+
+def _use_user_holidays() -> None:
+    """Read ``holidays.txt`` from the config dir, if there is one: the days arXiv has said it
+    will not announce in years its own table does not cover yet. A bad line: exit 2."""
+    from tui.domain.calendar import parse_holidays, use_user_holidays
+    from tui.paths import config_dir
+
+    path = config_dir() / "holidays.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot be read ({error.strerror or error})", code=1) from None
+    try:
+        use_user_holidays(parse_holidays(text))
+    except ValueError as error:
+        raise CommandError(f"{path}: {error}") from None
 
 
 def _warn(message: str) -> None:
@@ -314,7 +351,7 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
         # As arXiv lists the sample's categories asked for: a cs.CV paper on cs.AI is a cross-list.
         day = load_sample_day().narrowed_to(categories)
     else:
-        day = load_day(options.date or latest_listing_day(), categories)
+        day = load_day(options.date or calendar().latest_listing_day(), categories)
     profile = digest_profile(options, config)
     keywords = profile.keywords if profile else None
     matches = select(day, categories, keywords, profile.exclude if profile else ())
@@ -327,8 +364,9 @@ def run_digest(options: Options, output_format: str, config: Config | None = Non
     chosen = choose_papers(options, config)
     day, matches, keywords = chosen.day, chosen.matches, chosen.keywords
     if output_format == "json":
-        return json.dumps(digest_json(day.date, matches), ensure_ascii=False, indent=2) + "\n"
-    return digest_markdown(day.date, matches, keywords or ())
+        data = digest_json(day.date, matches, day.provenance)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return digest_markdown(day.date, matches, keywords or (), day.provenance)
 
 
 def load_settings() -> Config:
@@ -390,18 +428,21 @@ def _count_papers(count: int) -> str:
 
 def fetch_days(newest: date, days: int) -> list[date]:
     """``newest`` and the ``days - 1`` listing days before it, newest first."""
-    from tui.domain.listing import previous_listing_day
-
     found = [newest]
     while len(found) < days:
-        found.append(previous_listing_day(found[-1]))
+        found.append(calendar().previous_listing_day(found[-1]))
     return found
 
 
 def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = False) -> int:
-    """Fetch each day into the cache, one line per day on stdout; 1 if any day failed."""
+    """Fetch each day into the local archive, one line per day on stdout; 1 if any failed.
+
+    A day kept exactly as announced is never fetched again (unless ``refresh``); a
+    reconstructed one is fetched again while arXiv's pages still have it (90 days).
+    """
     from tui.domain.day_cache import DayCache
-    from tui.domain.source import ArxivSource, FetchError
+    from tui.domain.day_loader import DayLoader
+    from tui.domain.web import FetchError
 
     if options.demo:
         raise CommandError("--demo has nothing to fetch: the sample day is part of the program")
@@ -415,26 +456,28 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
         cache = DayCache()
     except OSError as error:
         raise CommandError(f"the day cache is unavailable: {error}", code=1) from None
-    try:
-        source = ArxivSource()
-    except ValueError as error:  # a malformed ARXIV_DAILY_API_* setting
-        raise CommandError(str(error)) from None
+    loader = DayLoader(calendar=calendar())
     failed = False
-    for day in fetch_days(options.date or latest_listing_day(), days):
+    for day in fetch_days(options.date or loader.calendar.latest_listing_day(), days):
         cached = None if refresh else cache.load(day, categories)
         for notice in cache.notices:
             _warn(notice)
         cache.notices.clear()
-        if cached is not None:
-            line = f"{_count_papers(len(cached.papers))} (cached)"
+        if cached is not None and (cached.provenance.exact or not _catchup_has(loader, day)):
+            line = f"{_count_papers(len(cached.papers))} (cached, {_how(cached)})"
         else:
             try:
-                fetched = source.fetch_day(day, categories)
+                loaded = loader.fetch(day, categories)
+            except ValueError as error:  # a malformed ARXIV_DAILY_* setting
+                raise CommandError(str(error)) from None
             except FetchError as error:
                 failed = True
                 line = f"not fetched: {str(error) or 'fetching from arXiv failed'}"
             else:
-                line = f"{_count_papers(len(fetched.papers))} (fetched)"
+                fetched = loaded.day
+                line = f"{_count_papers(len(fetched.papers))} (fetched, {_how(fetched)})"
+                for warning in loaded.warnings:
+                    _warn(f"{day.isoformat()}: {warning}")
                 try:
                     cache.save(fetched)
                 except OSError as error:
@@ -443,6 +486,21 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
         if _write(f"{day.isoformat()}  {label}  {line}\n"):
             return 1
     return 1 if failed else 0
+
+
+def _how(day: Day) -> str:
+    provenance = day.provenance
+    if provenance.exact:
+        return f"as announced, {provenance.origin or provenance.source}"
+    return "reconstructed"
+
+
+def _catchup_has(loader: DayLoader, day: date) -> bool:
+    from tui.domain.calendar import EASTERN
+    from tui.domain.day_loader import CATCHUP_DAYS
+
+    today = loader.now().astimezone(EASTERN).date()
+    return (today - day).days <= CATCHUP_DAYS
 
 
 # ---------------------------------------------------------------- export
@@ -544,8 +602,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "config":
             return _write(run_config(args.path))
-        options = options_from(args)
         config = load_settings()
+        _use_user_holidays()
+        options = options_from(args)
         if args.command == "digest":
             return _write(run_digest(options, args.format, config))
         if args.command == "fetch":

@@ -21,11 +21,13 @@ and 100k flags:
   write-behind takes to land.
 - fetching a day from the loopback arXiv double with a 0.01 s interval: requests and seconds (the
   real 3 s spacing adds (requests - 1) × 3 s).
+- opening a listing day as announced (RSS, /new pages, catchup pages, then the API by id) on
+  arXiv's real day of 2024-11-28: requests of each kind and seconds, with arXiv's spacing added.
 
 Other helpers may be loading the machine: the load average is printed beside each section.
 
     python tests/benchmarks/bench.py [--sizes 100,1000,5000] [--flags 1000,10000,100000]
-                                     [--runs 7] [--only startup,keys,store,fetch]
+                                     [--runs 7] [--only startup,keys,store,fetch,days]
 """
 
 from __future__ import annotations
@@ -784,6 +786,102 @@ def bench_fetch(sizes: Sequence[int]) -> None:
     table.print()
 
 
+# --------------------------------------------------------------------- listing days
+
+RSS_DAY = ROOT.parent / "shared" / "data" / "arxiv-recorded" / "rss-all-archives-2024-11-28.xml"
+FOLLOWED = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
+
+
+def bench_days() -> None:
+    """Requests and seconds to open the newest day (RSS) and a 90-day-old day (catchup pages),
+    each as arXiv announced it, on arXiv's real day of 2024-11-28 (1,504 announcements)."""
+    from datetime import UTC, date, datetime
+
+    from tui.domain.calendar import EASTERN
+    from tui.domain.day_loader import DayLoader
+    from tui.domain.paper import Kind
+    from tui.domain.rss import parse_rss
+
+    if not RSS_DAY.is_file():
+        print(f"\n(listing days: {RSS_DAY} is absent)")
+        return
+    listed, papers = parse_rss(RSS_DAY.read_bytes(), ())
+    assert listed == date(2024, 11, 28), listed
+    table = Table(
+        f"Opening a listing day as announced: arXiv's day of {listed} ({len(papers):,} papers), "
+        "loopback double, 0.01 s intervals",
+        ("day", "followed", "papers", "requests", "client time", "with arXiv's spacing"),
+    )
+    everything = tuple(sorted({c for p in papers for c in p.categories}))
+    noon, evening = (
+        datetime(2024, 11, 28, 12, tzinfo=EASTERN),
+        datetime(2024, 11, 27, 21, tzinfo=EASTERN),
+    )
+    later = datetime(2025, 2, 25, 12, tzinfo=EASTERN)  # 89 days after the listing
+    cases = [
+        ("newest, 00-20 h ET", noon, FOLLOWED),
+        ("newest, 20-24 h ET", evening, FOLLOWED),
+        ("89 days old", later, FOLLOWED),
+        ("89 days old", later, everything),
+    ]
+    env = {
+        "ARXIV_DAILY_API_MIN_INTERVAL": "0.01",
+        "ARXIV_DAILY_WEB_MIN_INTERVAL": "0.01",
+        "ARXIV_DAILY_OAI_MIN_INTERVAL": "0.01",
+    }
+    saved = {
+        name: os.environ.get(name)
+        for name in [
+            *env,
+            "ARXIV_DAILY_API_URL",
+            "ARXIV_DAILY_WEB_URL",
+            "ARXIV_DAILY_RSS_URL",
+            "ARXIV_DAILY_OAI_URL",
+        ]
+    }
+    try:
+        for label, now, followed in cases:
+            with ArxivDouble() as double:
+                double.now = now.astimezone(UTC)
+                for paper in papers:
+                    how = {Kind.REPLACE: "replace", Kind.CROSS: "cross"}.get(paper.kind, "new")
+                    double.announce(listed, paper, how)
+                os.environ.update(
+                    env,
+                    ARXIV_DAILY_API_URL=double.url,
+                    ARXIV_DAILY_WEB_URL=double.base_url,
+                    ARXIV_DAILY_RSS_URL=double.rss_url,
+                    ARXIV_DAILY_OAI_URL=double.base_url + "/oai",
+                )
+                began = time.perf_counter()
+                loaded = DayLoader(now=lambda moment=now: moment).fetch(listed, followed)
+                elapsed = time.perf_counter() - began
+                pages = len(double.page_requests)
+                api = len(double.query_requests)
+                rss = len(double.rss_requests)
+                spacing = 15 * max(0, pages - 1) + 3 * max(0, api - 1)
+                table.add(
+                    f"{label}: {loaded.day.provenance.source}",
+                    f"{len(followed)} categories",
+                    f"{len(loaded.day.papers):,}",
+                    f"{rss} RSS + {pages} pages + {api} API",
+                    f"{elapsed:.2f} s",
+                    f"{elapsed + spacing:.1f} s",
+                )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    table.notes.append(
+        "arXiv's spacing: 15 s between page requests (its crawl delay), 3 s between API "
+        "requests; the RSS, the pages and the API are different hosts. The day is shown once "
+        "the pages (or the RSS) are in; the API's versions and dates follow."
+    )
+    table.print()
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -798,8 +896,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11, help="start-ups timed per configuration")
     parser.add_argument(
         "--only",
-        default="startup,keys,store,fetch",
-        help="comma-separated sections: startup, keys, store, fetch",
+        default="startup,keys,store,fetch,days",
+        help="comma-separated sections: startup, keys, store, fetch, days",
     )
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -827,6 +925,8 @@ def main() -> None:
             bench_store(fixtures, args.flags)
         if "fetch" in sections:
             bench_fetch(args.sizes)
+        if "days" in sections:
+            bench_days()
     print(f"\n(done in {time.perf_counter() - started:.0f} s, load average {load()})")
 
 

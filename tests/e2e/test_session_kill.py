@@ -58,7 +58,8 @@ PREVIOUS_PAPERS = papers_of(1, ["Delta Consistency", "Epsilon Schedule", "Zeta G
 @pytest.fixture
 def served() -> Iterator[ArxivDouble]:
     with ArxivDouble() as double:
-        double.add_many([*NEWEST_PAPERS, *PREVIOUS_PAPERS])
+        double.announce_many(NEWEST, NEWEST_PAPERS)
+        double.announce_many(PREVIOUS, PREVIOUS_PAPERS)
         yield double
 
 
@@ -84,6 +85,9 @@ def test_sigkill_mid_session_loses_no_flag_and_no_place(
         data,
         PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin",
         ARXIV_DAILY_API_URL=served.url,
+        ARXIV_DAILY_RSS_URL=served.rss_url,
+        ARXIV_DAILY_WEB_URL=served.base_url,
+        ARXIV_DAILY_OAI_URL=served.base_url + "/oai",
         ARXIV_DAILY_API_MIN_INTERVAL="0.01",
         ARXIV_DAILY_API_BACKOFF="0.01",
         ARXIV_DAILY_API_TIMEOUT="2",

@@ -59,7 +59,8 @@ THU_PAPERS = day_papers(THURSDAY, "07", ["Delta Consistency Model", "Epsilon Noi
 @pytest.fixture
 def served() -> Iterator[ArxivDouble]:
     with ArxivDouble() as double:
-        double.add_many([*WED_PAPERS, *THU_PAPERS])
+        double.announce_many(WEDNESDAY, WED_PAPERS)
+        double.announce_many(THURSDAY, THU_PAPERS)
         yield double
 
 
@@ -68,6 +69,9 @@ def app_env(data_dir: Path, double: ArxivDouble, **extra: str) -> dict[str, str]
         data_dir,
         PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin",
         ARXIV_DAILY_API_URL=double.url,
+        ARXIV_DAILY_RSS_URL=double.rss_url,
+        ARXIV_DAILY_WEB_URL=double.base_url,
+        ARXIV_DAILY_OAI_URL=double.base_url + "/oai",
         ARXIV_DAILY_API_MIN_INTERVAL="0.01",
         ARXIV_DAILY_API_BACKOFF="0.01",
         ARXIV_DAILY_API_TIMEOUT="2",

@@ -151,6 +151,14 @@ def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         "ARXIV_DAILY_DATA_DIR": str(data_dir),
         "ARXIV_DAILY_BROWSER": "none",
+        # Every arXiv address at a dead loopback port unless a test names its double: no test
+        # may wait on a name lookup of arxiv.org on a machine without a network.
+        "ARXIV_DAILY_API_URL": "http://127.0.0.1:9/api/query",
+        "ARXIV_DAILY_RSS_URL": "http://127.0.0.1:9/rss/{categories}",
+        "ARXIV_DAILY_WEB_URL": "http://127.0.0.1:9",
+        "ARXIV_DAILY_OAI_URL": "http://127.0.0.1:9/oai",
+        "ARXIV_DAILY_WEB_MIN_INTERVAL": "0.01",
+        "ARXIV_DAILY_OAI_MIN_INTERVAL": "0.01",
     }
     env.update(extra)
     return env

@@ -47,6 +47,7 @@ from tui.options import Options
 from tui.paths import flags_dir, sample_day_path, styles_path
 
 if TYPE_CHECKING:
+    from tui.domain.day_loader import DayLoader
     from tui.domain.source import ArxivSource
 
 BROWSER_ENV = "ARXIV_DAILY_BROWSER"
@@ -175,6 +176,7 @@ class ArxivDailyApp(App[int]):
                     source=self._source,
                     lock=threading.Lock(),
                     demo=options.demo,
+                    loader=self._day_loader,
                 ),
                 open_page=self.open_page,
                 expand_marks_read=self.config.expand_marks_read,
@@ -189,6 +191,12 @@ class ArxivDailyApp(App[int]):
                 ),
             )
         )
+
+    def _day_loader(self) -> DayLoader:
+        """arXiv's sources for each date, on the app's clock (built on a worker thread)."""
+        from tui.domain.day_loader import DayLoader, Sources
+
+        return DayLoader(Sources(api=self._source), now=self.now)
 
     def _flag_store_is_big(self) -> bool:
         """Asked on the flag-writer thread: whether the store takes long to read."""

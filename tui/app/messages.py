@@ -198,8 +198,8 @@ class DayRanked(Message):
         """Which ranking request this answers (a later one supersedes it)."""
 
 
-class RssUnavailable(Message):
-    """The newest day shows the API's answer only: the RSS listing could not be laid over it."""
+class SourcesWarned(Message):
+    """Some of arXiv's sources could not help with the day shown (it came from another)."""
 
     def __init__(self, reason: str, *, generation: int) -> None:
         super().__init__()

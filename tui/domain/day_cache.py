@@ -40,7 +40,7 @@ from tui.domain.atomic import (
     remove_abandoned_temps,
 )
 from tui.domain.day_snapshot import read_snapshot, snapshot_path, write_snapshot
-from tui.domain.paper import Day, Paper, base_id
+from tui.domain.paper import Day, Kind, Paper, base_id, listing_order
 
 DAY_TABLE: Final = "day"
 PAPERS_TABLE: Final = "papers"
@@ -62,10 +62,12 @@ class _Index:
     categories: tuple[str, ...]
     fetched_at: datetime | None
     ids: frozenset[str]
+    exact: bool = False
 
     @classmethod
     def of(cls, day: Day, signature: Signature) -> _Index:
-        return cls(signature, day.categories, day.fetched_at, frozenset(p.id for p in day.papers))
+        ids = frozenset(p.id for p in day.papers)
+        return cls(signature, day.categories, day.fetched_at, ids, day.provenance.exact)
 
     def to_json(self) -> bytes:
         data = {
@@ -73,6 +75,7 @@ class _Index:
             "categories": list(self.categories),
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "ids": sorted(self.ids),
+            "exact": self.exact,
         }
         return json.dumps(data, separators=(",", ":")).encode()
 
@@ -86,6 +89,7 @@ class _Index:
             categories=tuple(str(c) for c in data["categories"]),
             fetched_at=datetime.fromisoformat(fetched) if fetched else None,
             ids=frozenset(str(i) for i in data["ids"]),
+            exact=bool(data.get("exact", False)),
         )
 
 
@@ -111,17 +115,29 @@ class DayCache:
         cached = self._read(day)
         if cached is None or not cached.covers(wanted):
             return None
-        return replace(cached.narrowed_to(wanted), source="cache")
+        narrowed = cached.narrowed_to(wanted)
+        return replace(narrowed, source="cache", provenance=narrowed.provenance.archived())
 
     def save(self, day: Day) -> None:
-        """Keep ``day`` (atomically), unless the cache holds a later fetch of that date."""
+        """Keep ``day`` (atomically): the local archive of listing days.
+
+        A day as arXiv announced it (``provenance.exact``) is kept for good: a reconstructed day
+        never replaces it, and another exact fetch of the date for other categories is joined
+        to it (the announcement is the same whatever one follows). Otherwise a later fetch wins.
+        """
         existing = self._index(day.date)
-        if (
-            existing is not None
-            and existing.fetched_at is not None
-            and (day.fetched_at is None or existing.fetched_at > day.fetched_at)
-        ):
-            return
+        if existing is not None:
+            held = self._read(day.date) if existing.exact or day.provenance.exact else None
+            if held is not None and held.provenance.exact:
+                if not day.provenance.exact:
+                    return
+                day = _joined(held, day)
+            elif (
+                not day.provenance.exact
+                and existing.fetched_at is not None
+                and (day.fetched_at is None or existing.fetched_at > day.fetched_at)
+            ):
+                return
         path = self._day_path(day.date)
         meta = day.to_dict()
         papers = meta.pop("papers")
@@ -287,6 +303,29 @@ class DayCache:
         with self._lock:
             if text not in self.notices:
                 self.notices.append(text)
+
+
+def _joined(held: Day, fetched: Day) -> Day:
+    """One exact day of a date from two exact fetches for (maybe) different categories.
+
+    The newer fetch's papers win; the held day's other papers stay. Kinds of new and cross-listed
+    papers are told apart again for the joined categories when the day is narrowed on load.
+    """
+    if set(held.categories) <= set(fetched.categories):
+        return fetched
+    papers = {p.id: p for p in held.papers}
+    papers.update((p.id, p) for p in fetched.papers)
+    categories = tuple(dict.fromkeys([*fetched.categories, *held.categories]))
+    followed = set(categories)
+    regrouped = [
+        p
+        if p.kind is Kind.REPLACE
+        else p.with_kind(Kind.NEW if p.primary_category in followed else Kind.CROSS)
+        for p in papers.values()
+    ]
+    return replace(
+        fetched, categories=categories, papers=tuple(sorted(regrouped, key=listing_order))
+    )
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:

@@ -14,6 +14,7 @@ day file).
 from __future__ import annotations
 
 import contextlib
+import json
 import marshal
 import os
 import secrets
@@ -24,14 +25,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from tui.domain.atomic import TEMP_MARKER
-from tui.domain.paper import Day, Kind, Paper
+from tui.domain.paper import Day, Kind, Paper, Provenance
 
 SUFFIX: Final = ".snapshot"
 KEPT: Final = 4
 """Snapshots kept (the most recently written): each is about as big as its day file."""
 _FIELDS: Final = tuple(field.name for field in fields(Paper))
 _HEADER: Final = (
-    f"arxiv-daily day snapshot 1 python {sys.version_info[0]}.{sys.version_info[1]} "
+    f"arxiv-daily day snapshot 2 python {sys.version_info[0]}.{sys.version_info[1]} "
     f"marshal {marshal.version}\n"
 ).encode()
 _PUBLISHED: Final = _FIELDS.index("published")
@@ -56,7 +57,8 @@ def write_snapshot(path: Path, signature: Signature, day: Day) -> None:
         row[_KIND] = paper.kind.value
         rows.append(tuple(row))
     fetched = day.fetched_at.isoformat() if day.fetched_at else None
-    meta = (day.date.isoformat(), day.categories, fetched, day.source)
+    provenance = json.dumps(day.provenance.to_dict())
+    meta = (day.date.isoformat(), day.categories, fetched, day.source, provenance)
     try:
         data = _HEADER + marshal.dumps((tuple(signature), _FIELDS, meta, tuple(rows)))
     except ValueError:  # a value marshal cannot hold: the day file alone will do
@@ -99,7 +101,7 @@ def read_snapshot(path: Path, signature: Signature) -> Day | None:
 
 
 def _day(meta: tuple[Any, ...], rows: tuple[tuple[Any, ...], ...]) -> Day:
-    day_text, categories, fetched, source = meta
+    day_text, categories, fetched, source, provenance = meta
     papers = []
     for row in rows:
         values = list(row)
@@ -115,6 +117,7 @@ def _day(meta: tuple[Any, ...], rows: tuple[tuple[Any, ...], ...]) -> Day:
         papers=tuple(papers),
         fetched_at=_time(fetched) if fetched else None,
         source=source,
+        provenance=Provenance.from_dict(json.loads(provenance)),
     )
 
 

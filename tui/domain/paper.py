@@ -157,6 +157,76 @@ def _parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+SOURCES = ("rss", "listing", "catchup", "archive", "api", "sample")
+"""Where a day's papers came from: arXiv's RSS, its /list/…/new pages, its /catchup pages, the
+local archive of days fetched exactly before, the API (by submission time), the bundled sample."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """How a day was put together, and so how far it can be trusted to be arXiv's listing."""
+
+    exact: bool
+    """The papers and kinds are arXiv's announcement of that date (RSS, listing, catchup)."""
+    source: str
+    """One of ``SOURCES``."""
+    note: str = ""
+    """What may be missing or wrong ("held papers and replacements may be missing")."""
+    origin: str | None = None
+    """For ``archive``: the source the day was first fetched from."""
+
+    @property
+    def label(self) -> str:
+        """A few words for the date bar: "as announced (catchup)", "reconstructed: …"."""
+        if self.exact:
+            where = _SOURCE_NAMES.get(self.source, self.source)
+            if self.source == "archive" and self.origin:
+                where = f"kept {_SOURCE_NAMES.get(self.origin, self.origin)}"
+            return f"as announced ({where})"
+        if self.source == "sample":
+            return "sample day"
+        return "reconstructed: " + (self.note or RECONSTRUCTED_NOTE)
+
+    def archived(self) -> Provenance:
+        """The same day read back from the local archive."""
+        if not self.exact or self.source == "archive":
+            return self
+        return Provenance(True, "archive", self.note, origin=self.source)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"exact": self.exact, "source": self.source}
+        if self.note:
+            data["note"] = self.note
+        if self.origin:
+            data["origin"] = self.origin
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Provenance:
+        if not isinstance(data, dict) or data.get("source") not in SOURCES:
+            return LEGACY
+        origin = data.get("origin")
+        return cls(
+            exact=bool(data.get("exact", False)),
+            source=str(data["source"]),
+            note=str(data.get("note") or ""),
+            origin=str(origin) if origin else None,
+        )
+
+
+_SOURCE_NAMES = {
+    "rss": "RSS",
+    "listing": "/new page",
+    "catchup": "catchup",
+    "archive": "kept copy",
+    "api": "API",
+}
+RECONSTRUCTED_NOTE = "held papers and replacements may be missing"
+LEGACY = Provenance(False, "api", "fetched by submission time before listing days were exact")
+"""Days cached by earlier versions, which asked the API for a submission window."""
+RECONSTRUCTED = Provenance(False, "api", RECONSTRUCTED_NOTE)
+
+
 @dataclass(frozen=True, slots=True)
 class Day:
     """The papers of one listing day for a set of followed categories."""
@@ -168,6 +238,8 @@ class Day:
     fetched_at: datetime | None = None
     source: str = "arxiv"
     """Where the papers came from: ``arxiv``, ``cache`` or ``sample``."""
+    provenance: Provenance = RECONSTRUCTED
+    """How exact the day is, and from which of arXiv's sources."""
 
     def covers(self, categories: tuple[str, ...] | list[str]) -> bool:
         """Whether this day was fetched for (at least) these categories."""
@@ -206,6 +278,7 @@ class Day:
             "papers": [p.to_dict() for p in self.papers],
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "source": self.source,
+            "provenance": self.provenance.to_dict(),
         }
 
     @classmethod
@@ -217,6 +290,7 @@ class Day:
             papers=tuple(Paper.from_dict(p) for p in data.get("papers", ())),
             fetched_at=_parse_time(fetched) if fetched else None,
             source=data.get("source", "arxiv"),
+            provenance=Provenance.from_dict(data.get("provenance")),
         )
 
 

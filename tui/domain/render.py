@@ -14,7 +14,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.macrospec import MacroSpec
 
-from tui.domain.paper import Kind, Paper, one_line
+from tui.domain.paper import Kind, Paper, Provenance, one_line
 
 if TYPE_CHECKING:
     from tui.domain.filters import Match
@@ -312,12 +312,22 @@ def kind_label(paper: Paper) -> str:
     return f"{label} (v{paper.version})" if paper.kind is Kind.REPLACE else label
 
 
-def digest_markdown(day: date, matches: Sequence[Match], keywords: Sequence[str] = ()) -> str:
-    """The day's matches as a Markdown digest, one section per paper."""
+def digest_markdown(
+    day: date,
+    matches: Sequence[Match],
+    keywords: Sequence[str] = (),
+    provenance: Provenance | None = None,
+) -> str:
+    """The day's matches as a Markdown digest, one section per paper.
+
+    ``provenance``: a line under the heading when the day is not exactly arXiv's announcement.
+    """
     heading = f"# arXiv digest {day.isoformat()} — {_count(len(matches))}"
     if keywords:
         heading += f" ({', '.join(markdown_escape(k) for k in keywords)})"
     blocks = [heading]
+    if provenance is not None and not provenance.exact and provenance.source != "sample":
+        blocks.append(f"_{markdown_escape(provenance.label.capitalize())}._")
     for match in matches:
         blocks.append(_paper_markdown(match))
     return "\n\n".join(blocks) + "\n"
@@ -345,13 +355,19 @@ def _paper_markdown(match: Match) -> str:
     return "\n".join(lines)
 
 
-def digest_json(day: date, matches: Sequence[Match]) -> dict[str, Any]:
-    """The day's matches as plain data; titles and abstracts keep arXiv's LaTeX (lossless)."""
-    return {
-        "date": day.isoformat(),
-        "count": len(matches),
-        "papers": [_paper_json(m) for m in matches],
-    }
+def digest_json(
+    day: date, matches: Sequence[Match], provenance: Provenance | None = None
+) -> dict[str, Any]:
+    """The day's matches as plain data; titles and abstracts keep arXiv's LaTeX (lossless).
+
+    ``provenance``: how exact the day is (``{"exact": true, "source": "catchup"}``).
+    """
+    data: dict[str, Any] = {"date": day.isoformat()}
+    if provenance is not None:
+        data["provenance"] = provenance.to_dict()
+    data["count"] = len(matches)
+    data["papers"] = [_paper_json(m) for m in matches]
+    return data
 
 
 def _paper_json(match: Match) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tui.domain.paper import Day
+from tui.domain.paper import Day, Provenance
 from tui.paths import sample_day_path
 
 SAMPLE_KEYWORDS = ("Diffusion", "DDPM", "DDIM")
@@ -20,4 +20,10 @@ def load_sample_day() -> Day:
         papers=day.papers,
         fetched_at=day.fetched_at,
         source="sample",
+        provenance=SAMPLE_PROVENANCE,
     )
+
+
+SAMPLE_PROVENANCE = Provenance(
+    False, "sample", "the 16 papers of a keyword digest of that day, not its whole listing"
+)

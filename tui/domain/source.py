@@ -18,26 +18,52 @@ import re
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import arxiv
 import requests
 
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
+from tui.domain.paper import (
+    RECONSTRUCTED,
+    Day,
+    Kind,
+    Paper,
+    listing_order,
+    one_line,
+    split_id,
+)
+from tui.domain.web import (
+    FetchCancelled,
+    FetchError,
+    FetchProgress,
+    HostPacer,
+    ProgressCallback,
+    env_seconds,
+    wait_until,
+)
+
+__all__ = [
+    "ArxivSource",
+    "FetchCancelled",
+    "FetchError",
+    "FetchPolicy",
+    "FetchProgress",
+    "ProgressCallback",
+]
 
 logger = logging.getLogger(__name__)
 
 API_URL = "https://export.arxiv.org/api/query"
 MAX_PAGE_SIZE = 2000
 """The most results the API returns for one request."""
-IDS_PER_REQUEST = 100
-"""Ids per ``id_list`` request, to keep the URL short."""
+IDS_PER_REQUEST = 200
+"""Ids per ``id_list`` request: ~2.6 kB of URL, well inside what servers take."""
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -62,52 +88,10 @@ class FetchPolicy:
         """The defaults, overridden by ARXIV_DAILY_API_MIN_INTERVAL / _TIMEOUT / _BACKOFF (s)."""
         defaults = cls()
         return cls(
-            min_interval=_env_seconds("ARXIV_DAILY_API_MIN_INTERVAL", defaults.min_interval),
-            timeout=_env_seconds("ARXIV_DAILY_API_TIMEOUT", defaults.timeout, positive=True),
-            backoff=_env_seconds("ARXIV_DAILY_API_BACKOFF", defaults.backoff),
+            min_interval=env_seconds("ARXIV_DAILY_API_MIN_INTERVAL", defaults.min_interval),
+            timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", defaults.timeout, positive=True),
+            backoff=env_seconds("ARXIV_DAILY_API_BACKOFF", defaults.backoff),
         )
-
-
-def _env_seconds(variable: str, default: float, *, positive: bool = False) -> float:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{variable} must be a number of seconds, not {raw!r}") from None
-    if not 0 <= value <= _MAX_SETTING_SECONDS or (positive and value == 0):
-        # "inf" would overflow the socket's and sleep's timers; "nan" reads as a bad answer.
-        raise ValueError(
-            f"{variable} must be a positive number of seconds up to "
-            f"{_MAX_SETTING_SECONDS:g}, not {raw!r}"
-        )
-    return value
-
-
-_MAX_SETTING_SECONDS = 86400.0
-
-
-class FetchError(Exception):
-    """A fetch that did not work out; ``str(err)`` is one line to show the user."""
-
-
-class FetchCancelled(FetchError):
-    """The caller set the cancel event."""
-
-
-@dataclass(frozen=True)
-class FetchProgress:
-    requests: int
-    """Requests made so far in this fetch (failed ones included)."""
-    papers: int
-    """Entries received so far."""
-    total: int | None
-    """Entries the API says the query has (None until the first page arrives)."""
-    message: str
-
-
-ProgressCallback = Callable[[FetchProgress], None]
 
 
 # ---------------------------------------------------------------- the session under arxiv.Client
@@ -243,17 +227,18 @@ def _minute(moment: datetime) -> str:
 
 
 def day_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
-    """One search for every paper of the window ``[start, end)``: new, cross-listed and replaced.
+    """One search for the papers first submitted in the window ``[start, end)``.
 
-    The API's date ranges are inclusive, written in whole minutes, GMT. The range ends with the
-    cutoff's own minute, not the one before: the minute before the deadline is the busiest of
-    the day, and if the API compares full times with ``…1759`` (17:59:00) instead of whole
-    minutes, a range ending there would miss everything sent at 17:59:01-17:59:59. The window's
-    exact edges are applied to the answer afterwards.
+    Since November 2025 the API rewrites ``lastUpdatedDate:`` to ``submittedDate:`` and
+    ``submittedDate`` is the *first* version's submission time: replacements of a day cannot be
+    asked for by date at all (they come from OAI-PMH or arXiv's pages). Operators have no
+    precedence, so every group is parenthesised. The range is inclusive, in whole minutes, GMT,
+    and ends with the cutoff's own minute (the busiest of the day); the window's exact edges are
+    applied to the answer afterwards.
     """
     cats = " OR ".join(f"cat:{c}" for c in categories)
     span = f"[{_minute(start)} TO {_minute(end)}]"
-    return f"({cats}) AND (submittedDate:{span} OR lastUpdatedDate:{span})"
+    return f"({cats}) AND (submittedDate:{span})"
 
 
 def kind_in_window(paper: Paper, followed: set[str], start: datetime, end: datetime) -> Kind | None:
@@ -291,38 +276,6 @@ def classify(
 # ---------------------------------------------------------------- the source
 
 
-class _Pacer:
-    """The spacing of requests to one API URL, shared by every ArxivSource in the process
-    (the app may run a day fetch and an id fetch one after the other with different sources)."""
-
-    _by_api: ClassVar[dict[str, _Pacer]] = {}
-    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last_start: float | None = None
-        self._last_end: float | None = None
-
-    @classmethod
-    def for_api(cls, api_url: str) -> _Pacer:
-        with cls._registry_lock:
-            return cls._by_api.setdefault(api_url, cls())
-
-    def reserve(self, interval: float, not_before: float) -> float:
-        """The monotonic time at which the caller may send its request; booked for it."""
-        with self._lock:
-            ready = max(time.monotonic(), not_before)
-            for previous in (self._last_start, self._last_end):
-                if previous is not None:
-                    ready = max(ready, previous + interval)
-            self._last_start = ready
-            return ready
-
-    def finished(self, at: float) -> None:
-        with self._lock:
-            self._last_end = max(self._last_end or at, at)
-
-
 class ArxivSource:
     """Fetches from the arXiv API (or ARXIV_DAILY_API_URL) politely; says clearly when it can't."""
 
@@ -337,7 +290,7 @@ class ArxivSource:
         template = self.api_url.replace("{", "{{").replace("}", "}}")
         self._client.query_url_format = template + ("&" if "?" in template else "?") + "{}"
         self._last_request_end: float | None = None
-        self._pacer = _Pacer.for_api(self.api_url)
+        self._pacer = HostPacer.for_url(self.api_url)
 
     @property
     def host(self) -> str:
@@ -353,7 +306,8 @@ class ArxivSource:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> Day:
-        """Every paper the listing dated ``day`` shows for ``categories`` (new, cross, replace)."""
+        """The listing dated ``day`` reconstructed from submission times: its new and cross-listed
+        papers as far as the API can tell (no held papers, no replacements: ``RECONSTRUCTED``)."""
         cats = tuple(dict.fromkeys(c.strip() for c in categories if c.strip()))
         if not cats:
             raise ValueError("no categories to fetch")
@@ -377,6 +331,7 @@ class ArxivSource:
             papers=tuple(papers),
             fetched_at=datetime.now(UTC),
             source="arxiv",
+            provenance=RECONSTRUCTED,
         )
 
     def fetch_ids(
@@ -493,12 +448,7 @@ class ArxivSource:
         if cancel is not None and cancel.is_set():
             raise FetchCancelled("fetch cancelled")
         own_ready = (self._last_request_end or time.monotonic()) + extra
-        ready_at = self._pacer.reserve(self.policy.min_interval, own_ready)
-        while (remaining := ready_at - time.monotonic()) > 0:
-            if cancel is None:
-                time.sleep(remaining)
-            elif cancel.wait(remaining):
-                raise FetchCancelled("fetch cancelled")
+        wait_until(self._pacer.reserve(self.policy.min_interval, own_ready), cancel)
 
     def _request_page(self, search: arxiv.Search, offset: int) -> _Page | _Failure:
         page_search = arxiv.Search(

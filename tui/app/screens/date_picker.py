@@ -62,13 +62,14 @@ def todays_listing(today: date, latest: date | None = None) -> date:
 
 
 def refusal(day: date, today: date) -> str | None:
-    """Why ``day`` cannot be opened (one line), or ``None`` if it can."""
+    """Why ``day`` cannot be opened (one line), or ``None`` if it can. ``today``: the newest
+    listing arXiv has announced."""
     try:
         check_listing_day(day)
     except NotAListingDay as error:
         return str(error)
     if day > today:
-        return f"{day.isoformat()} is after today ({today.isoformat()}): not listed yet"
+        return f"{day.isoformat()}: not announced yet; newest: {today.isoformat()}"
     return None
 
 

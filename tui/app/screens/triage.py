@@ -29,7 +29,6 @@ from tui.app.clipboard import Clipboard
 from tui.app.commands import TriageCommands, bindings, help_entries
 from tui.app.day_ranking import RANK_DELAY, DayRanking
 from tui.app.flag_keeper import FlagField, FlagKeeper
-from tui.app.latest_listing import LatestListing, RssFetch, fetch_latest
 from tui.app.messages import (
     DayIndexed,
     DayLoaded,
@@ -37,7 +36,7 @@ from tui.app.messages import (
     FetchFailed,
     FetchProgressed,
     LoadFinished,
-    RssUnavailable,
+    SourcesWarned,
     StarredFound,
 )
 from tui.app.screens.date_picker import DatePickerScreen
@@ -67,6 +66,7 @@ from tui.domain.sample import load_sample_day
 from tui.paths import exports_dir
 
 if TYPE_CHECKING:
+    from tui.domain.day_loader import DayLoader
     from tui.domain.source import ArxivSource, FetchProgress
 
 REPAINT_ROWS_ONE_BY_ONE = 64
@@ -97,8 +97,24 @@ class DaySources:
     lock: threading.Lock
     demo: bool
     """Only the bundled sample day and the cache: never fetch."""
-    rss: RssFetch = field(default=fetch_latest)
-    """The newest listing from arXiv's RSS, laid over the API's answer for the newest day."""
+    loader: Callable[[], DayLoader] | None = None
+    """Picks arXiv's source for each date (RSS, listing or catchup pages, API + OAI-PMH);
+    None: one over ``source`` and arXiv's other sources as the environment names them."""
+
+    def day_loader(self) -> DayLoader:
+        """Built on first use, on a worker thread (it imports the network clients)."""
+        with self.lock:
+            built = self._built
+            if not built:
+                if self.loader is not None:
+                    built.append(self.loader())
+                else:
+                    from tui.domain.day_loader import DayLoader, Sources
+
+                    built.append(DayLoader(Sources(api=self.source)))
+            return built[0]
+
+    _built: list[DayLoader] = field(default_factory=list, repr=False, compare=False)
 
 
 def _abandonable(fetch: Callable[[], T], cancel: threading.Event) -> T:
@@ -363,7 +379,11 @@ class TriageScreen(PowerTriage):
         with days.lock:
             cache = days.cache()
             cached = cache.load(requested, self.categories)
-        fetch = not days.demo and (cached is None or requested >= self.newest)
+        # A day kept as arXiv announced it never changes; the newest one kept reconstructed is
+        # asked for again (its exact sources may answer now).
+        fetch = not days.demo and (
+            cached is None or (requested >= self.newest and not cached.provenance.exact)
+        )
         if cached is not None:
             self._post_day(cached, requested=requested, generation=generation, fetching=fetch)
         if not fetch:
@@ -389,23 +409,32 @@ class TriageScreen(PowerTriage):
             if cancel.is_set():
                 return
             self.post_message(FetchProgressed(report, generation=generation))
-            failed_attempt = report.total is None and report.requests >= 1
+            failed_attempt = report.total is None and report.requests >= 1 and report.papers == 0
             if fall_back_early and failed_attempt and not fell_back:
                 fell_back = True
                 self._fall_back(requested, generation, report.message, retrying=True)
 
-        latest = LatestListing(days.rss, self.categories) if requested >= self.newest else None
-        source = days.source()
+        def early(day: Day) -> None:
+            """The exact listing, before the API fills in versions and dates."""
+            if not cancel.is_set():
+                self._post_day(day, requested=requested, generation=generation, fetching=True)
+
         try:
-            fetched = _abandonable(
+            loader = days.day_loader()
+            loaded = _abandonable(
                 partial(
-                    source.fetch_day, requested, self.categories, progress=progress, cancel=cancel
+                    loader.fetch,
+                    requested,
+                    self.categories,
+                    progress=progress,
+                    cancel=cancel,
+                    early=early,
                 ),
                 cancel,
             )
         except FetchCancelled:
             return
-        except FetchError as error:
+        except (FetchError, ValueError) as error:
             if fall_back_early:
                 self._fall_back(requested, generation, str(error), retrying=False)
                 return
@@ -418,17 +447,11 @@ class TriageScreen(PowerTriage):
                 )
             )
             return
-        rss_problem = None
-        if latest is not None:
-            try:
-                fetched, rss_problem = latest.lay_over(fetched, cancel)
-            except FetchCancelled:
-                return
         with days.lock:
-            days.cache().save(fetched)
-        self._post_day(fetched, requested=requested, generation=generation, fetching=False)
-        if rss_problem is not None:
-            self.post_message(RssUnavailable(rss_problem, generation=generation))
+            days.cache().save(loaded.day)
+        self._post_day(loaded.day, requested=requested, generation=generation, fetching=False)
+        if loaded.warnings:
+            self.post_message(SourcesWarned("; ".join(loaded.warnings), generation=generation))
 
     def _fall_back(self, requested: date, generation: int, reason: str, *, retrying: bool) -> None:
         """First day not cached, arXiv unreachable: show the newest cached day, else the sample."""
@@ -504,12 +527,11 @@ class TriageScreen(PowerTriage):
         message.shown.set()
         self.flags.ui_ready()
 
-    @on(RssUnavailable)
-    def rss_unavailable(self, message: RssUnavailable) -> None:
-        """Quiet: the API's day is shown; only the date bar says the RSS did not help."""
+    @on(SourcesWarned)
+    def sources_warned(self, message: SourcesWarned) -> None:
+        """Quiet: the day is shown; the date bar says which of arXiv's sources did not help."""
         if message.generation == self._generation:
-            reason = message.reason.removeprefix("arXiv's RSS ")
-            self._set_status("API listing only — RSS " + reason, Status.QUIET)
+            self._set_status(message.reason, Status.QUIET)
             self._update_date_bar()
 
     @on(FetchProgressed)
@@ -662,8 +684,16 @@ class TriageScreen(PowerTriage):
                 selected=len(self.selected),
                 watched_only=self.watched_only,
                 activity=self._pdf_activity,
+                provenance=self._provenance_label(),
+                exact=self.day is None or self.day.provenance.exact,
             )
         )
+
+    def _provenance_label(self) -> str:
+        day = self.day
+        if day is None or self.starred_only or day.source == "sample":
+            return ""
+        return day.provenance.label
 
     def flags_changed(self, ids: Iterable[str] | None = None) -> None:
         """Flags changed under the list (the store opened, a write failed): repaint."""

@@ -33,6 +33,9 @@ class DateBarState:
     watched_only: bool = False
     activity: str = ""
     """Background work of the user's (PDF downloads): one line, plain text."""
+    provenance: str = ""
+    """Where the day came from: "as announced (arXiv's catchup)", "reconstructed — …"."""
+    exact: bool = True
 
 
 _STATUS_STYLE = {
@@ -64,6 +67,9 @@ def date_bar_content(state: DateBarState) -> Content:
                 f"{state.unread} unread", "$text-accent" if state.unread else "$text-muted"
             )
         )
+    if state.provenance and state.day is not None and not state.starred_only:
+        style = "$text-success" if state.exact else "$text-warning"
+        parts.append(Content.styled(state.provenance, style))
     if state.watched_only:
         parts.append(Content.styled("◆ watched only", "$text-success"))
     if state.selected:

@@ -1,0 +1,257 @@
+"""Listing days exactly as arXiv announced them, from arXiv's own pages.
+
+arXiv's ``/catchup/<subject>/<YYYY-MM-DD>`` page is its own table of one mailing (new, cross-lists,
+replacements), kept for 90 days; ``/list/<subject>/new`` is the newest mailing. Both say which
+papers were announced and how, but not versions or submission times: those come from the API by
+``id_list`` (``enrich``), when it answers.
+
+One subject is asked per archive that holds followed categories: the category itself when only
+one of the archive's categories is followed (a smaller page), else the whole archive. Pages are
+asked for politely: arXiv's crawl delay is 15 s between page requests
+(``ARXIV_DAILY_WEB_MIN_INTERVAL``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
+
+from tui.domain.calendar import Listing
+from tui.domain.listing_pages import (
+    ListingPage,
+    NotAListingPage,
+    PageError,
+    PageItem,
+    next_page_url,
+    parse_listing_page,
+)
+from tui.domain.paper import Kind, Paper, listing_order
+from tui.domain.web import (
+    FetchError,
+    FetchProgress,
+    PoliteClient,
+    ProgressCallback,
+    WebAnswer,
+    WebPolicy,
+    web_url,
+)
+
+logger = logging.getLogger(__name__)
+
+CATCHUP_DAYS = 90
+"""arXiv's catchup pages go back this many days."""
+MAX_PAGES = 50
+"""Pages of one listing followed at most (a 2,000-entry page each: far beyond any mailing)."""
+LIST_PAGE_SIZE = 2000
+"""The largest ``show`` arXiv's list pages take."""
+
+
+def archive_of(category: str) -> str:
+    """``cs.LG`` -> ``cs``; ``astro-ph.CO`` -> ``astro-ph``; ``hep-th`` -> ``hep-th``."""
+    return category.split(".", 1)[0]
+
+
+def subjects_for(categories: Iterable[str]) -> tuple[str, ...]:
+    """One page subject per archive: the category when it is the archive's only one followed."""
+    by_archive: dict[str, list[str]] = {}
+    for category in categories:
+        by_archive.setdefault(archive_of(category), []).append(category)
+    return tuple(
+        members[0] if len(members) == 1 else archive for archive, members in by_archive.items()
+    )
+
+
+def kinds_for(papers: Iterable[Paper], categories: Sequence[str]) -> list[Paper]:
+    """The papers carrying a followed category, one per id, in arXiv's order (new, cross-lists,
+    replacements, each by id).
+
+    Kinds are the pages' own, for the followed set: a paper new on an archive's page whose
+    primary category is not followed is a cross-list here; one page's "new" beats another's
+    "cross" (a paper new in stat.ML is a cross-list on the cs.LG page). A cross-list of an older
+    paper (categories added) stays a cross-list even when its primary category is followed.
+    """
+    followed = set(categories)
+    chosen: dict[str, Paper] = {}
+    for paper in papers:
+        if followed.isdisjoint(paper.categories):
+            continue
+        if paper.kind is Kind.NEW and paper.primary_category not in followed:
+            paper = paper.with_kind(Kind.CROSS)
+        held = chosen.get(paper.id)
+        if held is None or _rank(paper) < _rank(held):
+            chosen[paper.id] = paper
+    return sorted(chosen.values(), key=listing_order)
+
+
+def _rank(paper: Paper) -> int:
+    # A paper on two subjects' pages: new beats cross beats replace (the announcement is one).
+    return {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}[paper.kind]
+
+
+def paper_from_item(item: PageItem, listing: Listing) -> Paper:
+    """A Paper from a page item, before the API fills in versions and times.
+
+    Times are placeholders inside what the page proves: a new paper was submitted within the
+    window (its start is used); a replacement's first version is older (the first of the month
+    its id was issued in, kept before the window) and its new version within the window.
+    """
+    start = listing.window_start
+    if item.kind is Kind.REPLACE:
+        first = _id_month(item.id) or start - timedelta(days=1)
+        published, updated, version = min(first, start - timedelta(seconds=1)), start, 2
+    else:
+        published = updated = start
+        version = 1
+    return Paper(
+        id=item.id,
+        version=version,
+        title=item.title,
+        authors=item.authors,
+        abstract=item.abstract or "",
+        categories=item.categories,
+        published=published,
+        updated=updated,
+        kind=item.kind,
+        comment=item.comments,
+        journal_ref=item.journal_ref,
+    )
+
+
+def _id_month(paper_id: str) -> datetime | None:
+    from tui.domain.rss import _id_month as id_month
+
+    return id_month(paper_id)
+
+
+def enrich(papers: Sequence[Paper], known: dict[str, Paper], listing: Listing) -> list[Paper]:
+    """``papers`` (from a page or the RSS) with the API's record of each where it has one.
+
+    The page's kind stays (it is the announcement); the API gives the version, both submission
+    times, the full author list, comment, doi and journal ref. A paper revised since the
+    listing is shown as it is now (the API only has the newest version).
+    """
+    merged: list[Paper] = []
+    for paper in papers:
+        api = known.get(paper.id)
+        if api is None:
+            merged.append(paper)
+            continue
+        affiliations = api.affiliations
+        if not any(affiliations) and len(paper.authors) == len(api.authors):
+            affiliations = paper.affiliations
+        merged.append(
+            replace(
+                api,
+                kind=paper.kind,
+                abstract=api.abstract or paper.abstract,
+                comment=api.comment or paper.comment,
+                doi=api.doi or paper.doi,
+                journal_ref=api.journal_ref or paper.journal_ref,
+                affiliations=affiliations,
+            )
+        )
+    return merged
+
+
+@dataclass(frozen=True)
+class PagesDay:
+    """What arXiv's pages gave for one listing."""
+
+    listing_date: date
+    papers: tuple[Paper, ...]
+    requests: int
+
+
+class WebListings:
+    """arXiv's /list/…/new and /catchup/… pages for the followed categories."""
+
+    def __init__(self, base_url: str | None = None, policy: WebPolicy | None = None) -> None:
+        self.base_url = (base_url or web_url()).rstrip("/")
+        self.client = PoliteClient(
+            "arXiv's listing pages", policy or WebPolicy.from_env("WEB", 15.0)
+        )
+
+    def catchup(
+        self,
+        listing: Listing,
+        categories: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PagesDay:
+        """The mailing ``listing`` from arXiv's catchup pages (exact; up to 90 days back)."""
+        day = listing.date.isoformat()
+        pages = [f"/catchup/{subject}/{day}?abs=True" for subject in subjects_for(categories)]
+        return self._collect(pages, listing, categories, progress, cancel, expect=listing.date)
+
+    def newest(
+        self,
+        listing: Listing,
+        categories: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PagesDay:
+        """The newest mailing from arXiv's /list/<subject>/new pages (FetchError if the pages
+        show another date than ``listing``'s)."""
+        pages = [
+            f"/list/{subject}/new?skip=0&show={LIST_PAGE_SIZE}"
+            for subject in subjects_for(categories)
+        ]
+        return self._collect(pages, listing, categories, progress, cancel, expect=listing.date)
+
+    def _collect(
+        self,
+        first_pages: list[str],
+        listing: Listing,
+        categories: Sequence[str],
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+        *,
+        expect: date,
+    ) -> PagesDay:
+        papers: list[Paper] = []
+        made = 0
+        report: Callable[[str], None] = (
+            (lambda message: progress(FetchProgress(made, len(papers), len(papers), message)))
+            if progress is not None
+            else (lambda message: None)
+        )
+        for first in first_pages:
+            url: str | None = self.base_url + first
+            seen = 0
+            while url is not None:
+                if seen >= MAX_PAGES:
+                    raise FetchError(f"arXiv's pages for {first} go on past {MAX_PAGES} pages")
+                page = self._page(url, cancel, progress)
+                made += 1
+                seen += 1
+                if page.listing_date is not None and page.listing_date != expect:
+                    shown = page.listing_date.isoformat()
+                    raise FetchError(
+                        f"arXiv's page shows the listing of {shown}, not {expect.isoformat()}"
+                    )
+                papers.extend(paper_from_item(item, listing) for item in page.items)
+                report(f"read {len(papers):,} papers from arXiv's pages")
+                following = next_page_url(page)
+                url = urljoin(url, following) if following else None
+        return PagesDay(expect, tuple(kinds_for(papers, categories)), made)
+
+    def _page(
+        self, url: str, cancel: threading.Event | None, progress: ProgressCallback | None
+    ) -> ListingPage:
+        answer = self.client.get(url, cancel=cancel, accept=_html_answer, progress=progress)
+        try:
+            return parse_listing_page(answer.body)
+        except NotAListingPage as error:
+            raise FetchError(f"arXiv's listing page is not a listing: {error}") from None
+        except PageError as error:
+            raise FetchError(f"arXiv's listing pages refused: {error}") from None
+
+
+def _html_answer(answer: WebAnswer) -> bool:
+    return answer.status in (200, 400, 404)

@@ -1,0 +1,274 @@
+"""Polite HTTP to arXiv's hosts: spacing shared per host, timeouts, deadlines, retries.
+
+arXiv asks for 3 s between API and OAI-PMH requests and 15 s between page requests (robots.txt
+crawl delay). Every source of one host (the API, the listing pages, OAI-PMH, the RSS: on a test
+double they are all one host) books its requests on the same ``HostPacer``, so two sources
+together never ask a host faster than the slower rule allows.
+
+Endpoints and intervals come from the environment, like the API's:
+
+=========  ==========================  ===================================  ========
+source     address                     default                              interval
+=========  ==========================  ===================================  ========
+API        ``ARXIV_DAILY_API_URL``     https://export.arxiv.org/api/query   3 s
+pages      ``ARXIV_DAILY_WEB_URL``     https://arxiv.org                    15 s
+OAI-PMH    ``ARXIV_DAILY_OAI_URL``     https://oaipmh.arxiv.org/oai         3 s
+RSS        ``ARXIV_DAILY_RSS_URL``     https://rss.arxiv.org/rss/{...}      0 s
+=========  ==========================  ===================================  ========
+
+Each interval is overridable with ``ARXIV_DAILY_<SOURCE>_MIN_INTERVAL`` (seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import requests
+
+WEB_URL = "https://arxiv.org"
+OAI_URL = "https://oaipmh.arxiv.org/oai"
+USER_AGENT = "arxiv-daily (a terminal reader of the daily listings)"
+_MAX_SETTING_SECONDS = 86400.0
+
+
+class FetchError(Exception):
+    """A fetch that did not work out; ``str(err)`` is one line to show the user."""
+
+
+class FetchCancelled(FetchError):
+    """The caller set the cancel event."""
+
+
+class HostUnreachable(FetchError):
+    """Every try to a host failed (no connection, timeouts, busy answers)."""
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    requests: int
+    """Requests made so far in this fetch (failed ones included)."""
+    papers: int
+    """Entries received so far."""
+    total: int | None
+    """Entries the source says there are (None until known)."""
+    message: str
+
+
+ProgressCallback = Callable[[FetchProgress], None]
+
+
+def env_seconds(variable: str, default: float, *, positive: bool = False) -> float:
+    """A number of seconds from the environment; ValueError with a one-line message if bad."""
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{variable} must be a number of seconds, not {raw!r}") from None
+    if not 0 <= value <= _MAX_SETTING_SECONDS or (positive and value == 0):
+        # "inf" would overflow the socket's and sleep's timers; "nan" reads as a bad answer.
+        raise ValueError(
+            f"{variable} must be a positive number of seconds up to "
+            f"{_MAX_SETTING_SECONDS:g}, not {raw!r}"
+        )
+    return value
+
+
+def web_url() -> str:
+    """The base of arXiv's pages (``/list/…``, ``/catchup/…``), without a trailing slash."""
+    return (os.environ.get("ARXIV_DAILY_WEB_URL", "").strip() or WEB_URL).rstrip("/")
+
+
+def oai_url() -> str:
+    """arXiv's OAI-PMH endpoint."""
+    return os.environ.get("ARXIV_DAILY_OAI_URL", "").strip() or OAI_URL
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+class HostPacer:
+    """When the next request to one host may start; shared by every source in the process."""
+
+    _by_host: ClassVar[dict[str, HostPacer]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_start: float | None = None
+        self._last_end: float | None = None
+
+    @classmethod
+    def for_url(cls, url: str) -> HostPacer:
+        with cls._registry_lock:
+            return cls._by_host.setdefault(host_of(url), cls())
+
+    def reserve(self, interval: float, not_before: float) -> float:
+        """The monotonic time at which the caller may send its request; booked for it."""
+        with self._lock:
+            ready = max(time.monotonic(), not_before)
+            for previous in (self._last_start, self._last_end):
+                if previous is not None:
+                    ready = max(ready, previous + interval)
+            self._last_start = ready
+            return ready
+
+    def finished(self, at: float) -> None:
+        with self._lock:
+            self._last_end = max(self._last_end or at, at)
+
+
+def wait_until(ready_at: float, cancel: threading.Event | None) -> None:
+    while (remaining := ready_at - time.monotonic()) > 0:
+        if cancel is None:
+            time.sleep(remaining)
+        elif cancel.wait(remaining):
+            raise FetchCancelled("fetch cancelled")
+
+
+@dataclass(frozen=True)
+class WebPolicy:
+    min_interval: float
+    timeout: float = 30.0
+    """Seconds to connect, and seconds without a byte while reading."""
+    deadline: float = 120.0
+    """Seconds one request may take in all (a server trickling bytes is cut off)."""
+    attempts: int = 3
+    backoff: float = 2.0
+    max_wait: float = 120.0
+
+    @classmethod
+    def from_env(cls, name: str, min_interval: float) -> WebPolicy:
+        """``ARXIV_DAILY_<NAME>_MIN_INTERVAL`` over ``min_interval``; the API's timeout/backoff."""
+        return cls(
+            min_interval=env_seconds(f"ARXIV_DAILY_{name}_MIN_INTERVAL", min_interval),
+            timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", 30.0, positive=True),
+            backoff=env_seconds("ARXIV_DAILY_API_BACKOFF", 2.0),
+        )
+
+
+@dataclass(frozen=True)
+class WebAnswer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+class PoliteClient:
+    """GETs to one host's pages, spaced, timed out and retried; one fetch at a time."""
+
+    def __init__(self, name: str, policy: WebPolicy) -> None:
+        self.name = name
+        """How the user knows this source: "arXiv's listing pages", "arXiv's OAI-PMH"."""
+        self.policy = policy
+        self.requests_made = 0
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+
+    def get(
+        self,
+        url: str,
+        *,
+        cancel: threading.Event | None = None,
+        accept: Callable[[WebAnswer], bool] = lambda answer: answer.status == 200,
+        progress: ProgressCallback | None = None,
+    ) -> WebAnswer:
+        """The answer to GET ``url`` that ``accept`` takes (an HTTP 200 by default).
+
+        Busy answers (429, 5xx), timeouts and cut connections are tried again, waiting the
+        backoff or the server's Retry-After; other answers are returned for the caller to judge.
+        FetchError once the tries are used up.
+        """
+        pacer = HostPacer.for_url(url)
+        failures = 0
+        extra = 0.0
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise FetchCancelled("fetch cancelled")
+            wait_until(pacer.reserve(self.policy.min_interval, time.monotonic() + extra), cancel)
+            self.requests_made += 1
+            try:
+                answer = self._get_once(url)
+            except _Transient as problem:
+                summary, retry_after = str(problem), None
+            else:
+                if accept(answer) or not _busy(answer.status):
+                    return answer
+                summary = f"{self.name} answered HTTP {answer.status}"
+                retry_after = _retry_after(answer.headers.get("Retry-After"))
+            finally:
+                pacer.finished(time.monotonic())
+            failures += 1
+            if failures >= self.policy.attempts:
+                raise HostUnreachable(f"{summary} ({failures} tries); try again later")
+            backoff = self.policy.backoff * 2 ** (failures - 1)
+            extra = min(backoff if retry_after is None else retry_after, self.policy.max_wait)
+            if progress is not None:
+                pause = max(extra, self.policy.min_interval)
+                shown = f"{pause:.0f}" if pause >= 1 else f"{pause:.1f}"
+                progress(
+                    FetchProgress(
+                        self.requests_made,
+                        0,
+                        None,
+                        f"{summary}; retrying in {shown} s "
+                        f"(try {failures + 1} of {self.policy.attempts})",
+                    )
+                )
+
+    def _get_once(self, url: str) -> WebAnswer:
+        started = time.monotonic()
+        try:
+            with self._session.get(url, timeout=self.policy.timeout, stream=True) as response:
+                chunks: list[bytes] = []
+                for chunk in response.iter_content(65536):
+                    chunks.append(chunk)
+                    if time.monotonic() - started > self.policy.deadline:
+                        raise _Transient(
+                            f"{self.name} took over {self.policy.deadline:g} s to answer"
+                        )
+                return WebAnswer(response.status_code, b"".join(chunks), dict(response.headers))
+        except requests.Timeout:
+            raise _Transient(
+                f"{self.name} did not answer within {self.policy.timeout:g} s"
+            ) from None
+        except requests.ConnectionError:
+            raise _Transient(f"could not connect to {self.name} ({host_of(url)})") from None
+        except requests.RequestException as error:
+            raise _Transient(
+                f"the request to {self.name} failed ({type(error).__name__})"
+            ) from None
+
+
+class _Transient(Exception):
+    pass
+
+
+def _busy(status: int) -> bool:
+    return status in (408, 429) or status >= 500
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
