@@ -145,7 +145,7 @@ async def test_enter_on_a_saturday_explains_and_stays_open() -> None:
         await pilot.press("right", "enter")
         await pilot.pause()
         assert app.results == []
-        message = "2025-04-12 is a Saturday: arXiv lists on 2025-04-11 and 2025-04-14"
+        message = "2025-04-12: no arXiv listing (a Saturday); nearest: 2025-04-11 and 2025-04-14"
         assert picker(app).message == message
         assert message in dialog_text(app)
         await pilot.press("left")  # moving on clears the explanation
@@ -217,7 +217,14 @@ async def test_backspace_edits_the_typed_date_and_arrows_leave_it() -> None:
     ("typed", "message"),
     [
         ("2025-02-30", "not a date: '2025-02-30' (expected YYYY-MM-DD)"),
-        ("2025-04-13", "2025-04-13 is a Sunday: arXiv lists on 2025-04-11 and 2025-04-14"),
+        (
+            "2025-04-13",
+            "2025-04-13: no arXiv listing (a Sunday); nearest: 2025-04-11 and 2025-04-14",
+        ),
+        (
+            "2024-11-29",
+            "2024-11-29: no arXiv listing (holiday on 11-28); nearest: 2024-11-28 and 2024-12-02",
+        ),
         ("2025-05-01", "2025-05-01: not announced yet; newest: 2025-04-16"),
     ],
 )

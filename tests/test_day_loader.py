@@ -7,7 +7,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from arxiv_double import ArxivDouble
+from arxiv_double import ArxivDouble, Response
 from test_app_helpers import make_paper
 
 from tui.domain.calendar import NoListing, default_calendar
@@ -210,3 +210,40 @@ def test_old_days_ask_oai_for_replacements_of_their_window(arxiv_double: ArxivDo
     assert oai.params["from"] == start.date().isoformat()
     assert oai.params["until"] == day.isoformat()
     assert oai.params["set"] == "cs"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            b"<html><head><title>Log in</title></head><body><form></form></body></html>",
+            "not a listing",
+        ),
+        (b"", "not a listing"),
+        (b"\x00\xff garbage", "not a listing"),
+    ],
+)
+def test_a_page_that_is_not_a_listing_leaves_the_day_reconstructed_and_says_why(
+    arxiv_double: ArxivDouble, body: bytes, said: str
+) -> None:
+    announce(arxiv_double, THURSDAY, [make_paper(1, THURSDAY)])
+    arxiv_double.add(make_paper(1, THURSDAY))
+    now = eastern(2026, 9, 28, 12)
+    arxiv_double.now = now
+    arxiv_double.route("/catchup/", lambda request: Response(200, body, "text/html"))
+    loaded = at(now).fetch(THURSDAY, CATS)
+    assert [p.id for p in loaded.day.papers] == [make_paper(1, THURSDAY).id]
+    assert not loaded.day.provenance.exact
+    assert any(said in warning for warning in loaded.warnings), loaded.warnings
+
+
+def test_a_page_of_another_date_is_not_taken_for_the_day(arxiv_double: ArxivDouble) -> None:
+    # The newest listing is Friday's by the calendar, but arXiv's /new page still shows Thursday
+    # (a late announcement): the day must not be Thursday's papers under Friday's date.
+    announce(arxiv_double, THURSDAY, [make_paper(1, THURSDAY)])
+    now = eastern(2026, 9, 24, 21)
+    arxiv_double.now = eastern(2026, 9, 24, 19)  # arXiv has not announced yet
+    with pytest.raises(FetchError):
+        at(now).fetch(FRIDAY, CATS)
+    shown = [r.path for r in arxiv_double.page_requests]
+    assert shown[0] == "/list/cs.LG/new"

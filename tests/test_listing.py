@@ -43,7 +43,7 @@ def test_window_across_the_spring_change() -> None:
 def test_weekend_is_refused_naming_neighbours() -> None:
     with pytest.raises(
         NotAListingDay,
-        match=r"2025-04-12 is a Saturday: arXiv lists on "
+        match=r"2025-04-12: no arXiv listing \(a Saturday\); nearest: "
         r"2025-04-11 and 2025-04-14",
     ):
         listing_window(date(2025, 4, 12))

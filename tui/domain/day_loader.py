@@ -175,7 +175,8 @@ class DayLoader:
             if progress is not None:
                 progress(FetchProgress(len(tried), 0, None, reason))
 
-        if listing.date == self.calendar.latest_listing_day(now):
+        newest = listing.date == self.calendar.latest_listing_day(now)
+        if newest:
             from tui.domain.announced import kinds_for
             from tui.domain.rss import RssError
 
@@ -188,31 +189,25 @@ class DayLoader:
                 if listed == listing.date:
                     return kinds_for(papers, cats), Provenance(True, "rss")
                 # Expected from 20:00 to midnight US-Eastern: not a failure worth a word.
+        pages_for: list[str] = []
+        if newest:
+            pages_for.append("listing")
+        if (now.astimezone(EASTERN).date() - listing.date).days <= CATCHUP_DAYS:
+            pages_for.append("catchup")
+        for source in pages_for:
             _check(cancel)
+            web = self.sources.get_web()
+            fetch = web.newest if source == "listing" else web.catchup
             try:
-                pages = self.sources.get_web().newest(
-                    listing, cats, progress=progress, cancel=cancel
-                )
-                return list(pages.papers), Provenance(True, "listing")
-            except FetchCancelled:
-                raise
-            except HostUnreachable as error:
-                failed(str(error))
-                return None  # the catchup pages live on the same host
-            except FetchError as error:
-                failed(str(error))
-        age = (now.astimezone(EASTERN).date() - listing.date).days
-        if age <= CATCHUP_DAYS:
-            _check(cancel)
-            try:
-                pages = self.sources.get_web().catchup(
-                    listing, cats, progress=progress, cancel=cancel
-                )
-                return list(pages.papers), Provenance(True, "catchup")
+                pages = fetch(listing, cats, progress=progress, cancel=cancel)
             except FetchCancelled:
                 raise
             except FetchError as error:
                 failed(str(error))
+                if isinstance(error, HostUnreachable):
+                    break  # the catchup pages live on the same host
+                continue
+            return list(pages.papers), Provenance(True, source)
         return None
 
     def _with_api_records(

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from tui.domain.calendar import (
     EASTERN,
-    FIRST_LISTING_DAY,
     FREEZE,
     PUBLISH,
     NoListing,
@@ -39,23 +38,12 @@ ANNOUNCEMENT = PUBLISH  # 20:00 US-Eastern
 
 
 class NotAListingDay(NoListing):
-    """A date arXiv never lists (weekend, holiday, before 1991); ``str`` is one line.
-
-    A weekend keeps the wording the date picker has always shown
-    ("2025-04-12 is a Saturday: arXiv lists on 2025-04-11 and 2025-04-14"); other reasons use
-    the calendar's ("2025-12-26: no arXiv listing (holiday on 12-25); nearest: ...").
-    """
+    """A date arXiv never lists (weekend, holiday, before 1991); ``str`` is one line, the
+    calendar's ("2025-12-26: no arXiv listing (holiday on 12-25); nearest: ...")."""
 
     @classmethod
     def from_calendar(cls, refusal: NoListing) -> NotAListingDay:
-        message = str(refusal)
-        weekend = refusal.day.weekday() >= 5 and refusal.day >= FIRST_LISTING_DAY
-        if weekend and refusal.before and refusal.after:
-            message = (
-                f"{refusal.day.isoformat()} is a {refusal.day:%A}: arXiv lists on "
-                f"{refusal.before.isoformat()} and {refusal.after.isoformat()}"
-            )
-        return cls(refusal.day, refusal.reason, refusal.before, refusal.after, message)
+        return cls(refusal.day, refusal.reason, refusal.before, refusal.after, str(refusal))
 
 
 def is_listing_day(day: date) -> bool:

@@ -37,7 +37,7 @@ from urllib.parse import quote
 from xml.parsers.expat import errors as expat_errors
 
 from tui.domain.paper import Kind, Paper, one_line, split_id
-from tui.domain.render import author_name
+from tui.domain.render import author_name, take_parentheses
 from tui.domain.taxonomy import CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -430,7 +430,7 @@ def split_authors(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...
     names: list[str] = []
     groups_of: list[list[str]] = []
     for part in _top_level_parts(_BACKSLASHES.sub(r"\\", raw)):
-        outside, groups = _take_parentheses(part)
+        outside, groups = take_parentheses(part)
         name = author_name(one_line(outside))
         if name and _SUFFIX.match(name) and names:  # "A. Author, Jr."
             names[-1] = f"{names[-1]} {name}"
@@ -489,33 +489,6 @@ def _top_level_parts(text: str) -> list[str]:
         index += 1
     parts.append(text[start:])
     return parts
-
-
-def _take_parentheses(text: str) -> tuple[str, list[str]]:
-    """The text outside top-level parentheses, and each parenthesised group's content."""
-    outside: list[str] = []
-    groups: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        if char == "(":
-            if depth:
-                current.append(char)
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth:
-                current.append(char)
-            else:
-                groups.append("".join(current))
-                current = []
-        elif depth:
-            current.append(char)
-        else:
-            outside.append(char)
-    if current:  # an unclosed parenthesis: its text is an affiliation all the same
-        groups.append("".join(current))
-    return "".join(outside), groups
 
 
 # ---------------------------------------------------------------- sets and URLs

@@ -391,3 +391,30 @@ def _paper_json(match: Match) -> dict[str, Any]:
         "journal_ref": paper.journal_ref,
         "doi": paper.doi,
     }
+
+
+def take_parentheses(text: str) -> tuple[str, list[str]]:
+    """The text outside top-level parentheses, and each parenthesised group's content."""
+    outside: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char == "(":
+            if depth:
+                current.append(char)
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth:
+                current.append(char)
+            else:
+                groups.append("".join(current))
+                current = []
+        elif depth:
+            current.append(char)
+        else:
+            outside.append(char)
+    if current:  # an unclosed parenthesis: its text is an affiliation all the same
+        groups.append("".join(current))
+    return "".join(outside), groups

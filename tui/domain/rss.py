@@ -38,7 +38,6 @@ import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
 from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
-from tui.domain.render import author_name
 
 logger = logging.getLogger(__name__)
 
@@ -249,63 +248,12 @@ def split_creators(creators: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...
 
     >>> split_creators("Pawe{\\\\l} Niedbalski (IFPEN), Jos\\\\'e Piqueira")
     (('Paweł Niedbalski', 'José Piqueira'), (('IFPEN',), ()))
+
+    The same reading as OAI-PMH's raw author lists (``oai.split_authors``).
     """
-    names: list[str] = []
-    affiliations: list[tuple[str, ...]] = []
-    plain = "(" not in creators and "{" not in creators
-    for part in creators.split(",") if plain else _top_level_split(creators, ","):
-        name, groups = _take_parentheses(part)
-        name = author_name(one_line(name))
-        if name:
-            names.append(name)
-            affiliations.append(tuple(a for a in (one_line(g) for g in groups) if a))
-        elif groups and affiliations:  # "Name (A), (B)": a stray group belongs to the name before
-            affiliations[-1] += tuple(one_line(g) for g in groups)
-    return tuple(names), tuple(affiliations)
+    from tui.domain.oai import split_authors
 
-
-def _top_level_split(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside parentheses and braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char in "({":
-            depth += 1
-        elif char in ")}":
-            depth = max(0, depth - 1)
-        elif char == separator and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return parts
-
-
-def _take_parentheses(text: str) -> tuple[str, list[str]]:
-    """The text outside top-level parentheses, and each parenthesised group's content."""
-    outside: list[str] = []
-    groups: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char == "(":
-            if depth:
-                current.append(char)
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth:
-                current.append(char)
-            else:
-                groups.append("".join(current))
-                current = []
-        elif depth:
-            current.append(char)
-        else:
-            outside.append(char)
-    if current:  # an unclosed parenthesis: its text is an affiliation all the same
-        groups.append("".join(current))
-    return "".join(outside), groups
+    return split_authors(creators)
 
 
 # ---------------------------------------------------------------- merging with the API's day

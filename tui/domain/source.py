@@ -21,7 +21,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +44,7 @@ from tui.domain.web import (
     HostPacer,
     ProgressCallback,
     env_seconds,
+    retry_after_seconds,
     wait_until,
 )
 
@@ -152,22 +152,6 @@ class _Failure:
     retry_after: float | None = None
     empty: bool = False
     """The answer was a valid feed with no entries."""
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _error_entry(root: ET.Element) -> str | None:
@@ -491,7 +475,7 @@ class ArxivSource:
 
     def _judge_status(self, answer: _Answer) -> _Failure:
         status = answer.status
-        retry_after = _retry_after(answer.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(answer.headers.get("Retry-After"))
         if status == 429:
             return _Failure("arXiv asks to slow down (HTTP 429)", retry_after=retry_after)
         if 400 <= status < 500 and status != 408:

@@ -205,7 +205,7 @@ class PoliteClient:
                 if accept(answer) or not _busy(answer.status):
                     return answer
                 summary = f"{self.name} answered HTTP {answer.status}"
-                retry_after = _retry_after(answer.headers.get("Retry-After"))
+                retry_after = retry_after_seconds(answer.headers.get("Retry-After"))
             finally:
                 pacer.finished(time.monotonic())
             failures += 1
@@ -258,7 +258,8 @@ def _busy(status: int) -> bool:
     return status in (408, 429) or status >= 500
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks to wait (a number, or an HTTP date); None if none."""
     if not value:
         return None
     try:
