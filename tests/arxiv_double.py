@@ -827,6 +827,11 @@ def listing_items(announcements: Iterable[Announcement], subjects: Iterable[str]
         if announcement.how == "new":
             kind = "new" if primary_in else "cross"
         elif announcement.how == "cross":
+            if primary_in:
+                # arxiv-browse: "removes intra archive crosses" (a cross event of a paper whose
+                # primary is in the subject asked for is no-match): the cs page does not show
+                # a cs.CV paper newly cross-listed to cs.LG; the cs.LG page does.
+                continue
             kind = "cross"
         else:
             kind = "replace" if primary_in else "replace-cross"

@@ -13,7 +13,15 @@ import pytest
 
 from tui import paths
 from tui.domain.day_cache import INDEX_SUFFIX, DayCache
-from tui.domain.paper import LEGACY, RECONSTRUCTED, Day, Kind, Paper, Provenance
+from tui.domain.paper import (
+    LEGACY,
+    RECONSTRUCTED,
+    Day,
+    Kind,
+    Paper,
+    Provenance,
+    announced_kind,
+)
 from tui.domain.sample import load_sample_day
 
 APRIL_9 = date(2025, 4, 9)
@@ -350,3 +358,41 @@ def test_a_day_kept_by_an_earlier_version_reads_as_reconstructed(tmp_path: Path)
     del data["provenance"]
     assert Day.from_dict(data).provenance == LEGACY
     assert not LEGACY.exact and "submission time" in LEGACY.note
+
+
+def test_joining_and_narrowing_keep_an_older_paper_newly_cross_listed_a_cross_list() -> None:
+    # A January math.OC paper cross-listed into cs.LG on this day: on cs.LG's page a cross-list.
+    older = replace(paper_in("2601.00042", "math.OC", "cs.LG"), kind=Kind.CROSS)
+    lg = Day(APRIL_9, ("cs.LG",), (older,), fetched_at=FETCHED, provenance=ANNOUNCED)
+    oc = Day(
+        APRIL_9,
+        ("math.OC",),
+        (paper_in("2504.00009", "math.OC"),),  # math.OC's page: not the cross event (no-match)
+        fetched_at=FETCHED + timedelta(hours=1),
+        provenance=ANNOUNCED,
+    )
+    DayCache().save(lg)
+    DayCache().save(oc)
+    both = DayCache().load(APRIL_9, ("cs.LG", "math.OC"))
+    assert both is not None
+    assert {p.id: p.kind for p in both.papers}["2601.00042"] is Kind.CROSS
+    only_oc = DayCache().load(APRIL_9, ("math.OC",))
+    assert only_oc is not None
+    assert {p.id: p.kind for p in only_oc.papers}["2601.00042"] is Kind.CROSS
+
+
+@pytest.mark.parametrize(
+    ("seen", "primary_followed", "kind"),
+    [
+        ({Kind.NEW, Kind.CROSS}, True, Kind.NEW),
+        ({Kind.NEW}, False, Kind.CROSS),
+        ({Kind.REPLACE, Kind.CROSS}, True, Kind.REPLACE),  # replaced and cross-listed that day
+        ({Kind.REPLACE, Kind.CROSS}, False, Kind.CROSS),
+        ({Kind.REPLACE}, False, Kind.REPLACE),  # a replace-cross
+        ({Kind.CROSS}, True, Kind.CROSS),  # an older paper newly cross-listed
+    ],
+)
+def test_one_kind_from_what_each_page_said(
+    seen: set[Kind], primary_followed: bool, kind: Kind
+) -> None:
+    assert announced_kind(seen, primary_followed) is kind

@@ -247,3 +247,41 @@ def test_a_page_of_another_date_is_not_taken_for_the_day(arxiv_double: ArxivDoub
         at(now).fetch(FRIDAY, CATS)
     shown = [r.path for r in arxiv_double.page_requests]
     assert shown[0] == "/list/cs.LG/new"
+
+
+def test_pages_per_category_unless_the_whole_archive_is_followed() -> None:
+    from tui.domain.announced import subjects_for
+    from tui.domain.taxonomy import CATEGORIES
+
+    assert subjects_for(["cs.LG", "cs.AI", "stat.ML"]) == ("cs.LG", "cs.AI", "stat.ML")
+    assert subjects_for(["hep-th"]) == ("hep-th",)
+    every_math = [c for c in CATEGORIES if c.startswith("math.")]
+    assert subjects_for([*every_math, "cs.LG"]) == ("math", "cs.LG")
+
+
+def test_an_older_paper_newly_cross_listed_within_the_archive_is_on_the_day(
+    arxiv_double: ArxivDouble,
+) -> None:
+    # A cs.CV paper from January gains cs.LG on Thursday: arXiv's cs page leaves it out (an
+    # intra-archive cross); the cs.LG page has it.
+    january = datetime(2026, 1, 12, 9, tzinfo=UTC)
+    older = Paper(
+        id="2601.00042",
+        version=1,
+        title="Older",
+        authors=("D",),
+        abstract="x",
+        categories=("cs.CV", "cs.LG"),
+        published=january,
+        updated=january,
+    )
+    arxiv_double.announce(THURSDAY, older, "cross")
+    announce(arxiv_double, THURSDAY, [make_paper(1, THURSDAY)])
+    now = eastern(2026, 9, 28, 12)
+    arxiv_double.now = now
+    loaded = at(now).fetch(THURSDAY, ("cs.LG", "cs.AI"))
+    kinds = {p.id: p.kind for p in loaded.day.papers}
+    assert kinds == {make_paper(1, THURSDAY).id: Kind.NEW, "2601.00042": Kind.CROSS}
+    # Following its primary category too, it is still a cross-list, not new.
+    loaded = at(now).fetch(THURSDAY, ("cs.LG", "cs.CV"))
+    assert {p.id: p.kind for p in loaded.day.papers}["2601.00042"] is Kind.CROSS

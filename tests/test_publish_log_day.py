@@ -18,6 +18,7 @@ from arxiv_double import ArxivDouble
 from conftest import RECORDED
 from publish_log import Event, read_publish_log
 
+from tui.domain.announced import subjects_for
 from tui.domain.calendar import default_calendar
 from tui.domain.day_loader import DayLoader
 from tui.domain.paper import Kind, Paper
@@ -153,9 +154,9 @@ def test_the_catchup_pages_give_the_day_exactly(
     start = default_calendar().listing(MAILING).window_start
     held = [p for p in loaded.day.papers if p.kind is Kind.NEW and p.published < start]
     assert len(held) == truth.held_new
-    # One catchup page per archive, then the API by id for versions and times.
-    archives = {c.split(".")[0] for c in truth.categories}
-    assert len(double.page_requests) == len(archives)
+    # One catchup page per followed category (per archive where all of it is followed), then
+    # the API by id for versions and times.
+    assert len(double.page_requests) == len(subjects_for(truth.categories))
     assert all(r.path.startswith("/catchup/") for r in double.page_requests)
     assert len(double.query_requests) == -(-len(found) // 200)
     assert double.rss_requests == []

@@ -29,7 +29,7 @@ from tui.domain.listing_pages import (
     next_page_url,
     parse_listing_page,
 )
-from tui.domain.paper import Kind, Paper, listing_order
+from tui.domain.paper import Kind, Paper, announced_kind, listing_order
 from tui.domain.web import (
     FetchError,
     FetchProgress,
@@ -56,40 +56,47 @@ def archive_of(category: str) -> str:
 
 
 def subjects_for(categories: Iterable[str]) -> tuple[str, ...]:
-    """One page subject per archive: the category when it is the archive's only one followed."""
+    """The page subjects that show every announcement of ``categories``: an archive when all of
+    its categories are followed, else each followed category.
+
+    An archive's page leaves out "intra-archive crosses" (arxiv-browse: a cross-list event of a
+    paper whose primary category is in the archive is no-match there): a cs.CV paper newly
+    cross-listed to cs.LG is on the cs.LG page only. So the archive's page covers a followed set
+    only when the set is the whole archive.
+    """
+    from tui.domain.taxonomy import CATEGORIES
+
+    wanted = list(dict.fromkeys(categories))
     by_archive: dict[str, list[str]] = {}
-    for category in categories:
+    for category in wanted:
         by_archive.setdefault(archive_of(category), []).append(category)
-    return tuple(
-        members[0] if len(members) == 1 else archive for archive, members in by_archive.items()
-    )
+    subjects: list[str] = []
+    for archive, members in by_archive.items():
+        whole = {c for c in CATEGORIES if archive_of(c) == archive}
+        if len(members) > 1 and whole and whole <= set(members):
+            subjects.append(archive)
+        else:
+            subjects.extend(members)
+    return tuple(subjects)
 
 
 def kinds_for(papers: Iterable[Paper], categories: Sequence[str]) -> list[Paper]:
     """The papers carrying a followed category, one per id, in arXiv's order (new, cross-lists,
-    replacements, each by id).
-
-    Kinds are the pages' own, for the followed set: a paper new on an archive's page whose
-    primary category is not followed is a cross-list here; one page's "new" beats another's
-    "cross" (a paper new in stat.ML is a cross-list on the cs.LG page). A cross-list of an older
-    paper (categories added) stays a cross-list even when its primary category is followed.
+    replacements, each by id), each with its kind for the followed set (``announced_kind``): a
+    paper new in stat.ML is a cross-list on the cs.LG page and new for {cs.LG, stat.ML}; an
+    older paper newly cross-listed stays a cross-list even when its primary is followed.
     """
     followed = set(categories)
-    chosen: dict[str, Paper] = {}
+    seen: dict[str, list[Paper]] = {}
     for paper in papers:
-        if followed.isdisjoint(paper.categories):
-            continue
-        if paper.kind is Kind.NEW and paper.primary_category not in followed:
-            paper = paper.with_kind(Kind.CROSS)
-        held = chosen.get(paper.id)
-        if held is None or _rank(paper) < _rank(held):
-            chosen[paper.id] = paper
-    return sorted(chosen.values(), key=listing_order)
-
-
-def _rank(paper: Paper) -> int:
-    # A paper on two subjects' pages: new beats cross beats replace (the announcement is one).
-    return {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}[paper.kind]
+        if not followed.isdisjoint(paper.categories):
+            seen.setdefault(paper.id, []).append(paper)
+    chosen = []
+    for versions in seen.values():
+        paper = max(versions, key=lambda p: p.version)
+        kind = announced_kind((p.kind for p in versions), paper.primary_category in followed)
+        chosen.append(paper if kind is paper.kind else paper.with_kind(kind))
+    return sorted(chosen, key=listing_order)
 
 
 def paper_from_item(item: PageItem, listing: Listing) -> Paper:

@@ -40,7 +40,7 @@ from tui.domain.atomic import (
     remove_abandoned_temps,
 )
 from tui.domain.day_snapshot import read_snapshot, snapshot_path, write_snapshot
-from tui.domain.paper import Day, Kind, Paper, base_id, listing_order
+from tui.domain.paper import Day, Kind, Paper, announced_kind, base_id, listing_order
 
 DAY_TABLE: Final = "day"
 PAPERS_TABLE: Final = "papers"
@@ -308,24 +308,23 @@ class DayCache:
 def _joined(held: Day, fetched: Day) -> Day:
     """One exact day of a date from two exact fetches for (maybe) different categories.
 
-    The newer fetch's papers win; the held day's other papers stay. Kinds of new and cross-listed
-    papers are told apart again for the joined categories when the day is narrowed on load.
+    The newer fetch's record of a paper wins; the held day's other papers stay; each paper's
+    kind is what both fetches together say of it for the joined categories (``announced_kind``).
     """
     if set(held.categories) <= set(fetched.categories):
         return fetched
-    papers = {p.id: p for p in held.papers}
-    papers.update((p.id, p) for p in fetched.papers)
     categories = tuple(dict.fromkeys([*fetched.categories, *held.categories]))
     followed = set(categories)
-    regrouped = [
-        p
-        if p.kind is Kind.REPLACE
-        else p.with_kind(Kind.NEW if p.primary_category in followed else Kind.CROSS)
-        for p in papers.values()
-    ]
-    return replace(
-        fetched, categories=categories, papers=tuple(sorted(regrouped, key=listing_order))
-    )
+    kinds: dict[str, list[Kind]] = {}
+    papers: dict[str, Paper] = {}
+    for paper in (*held.papers, *fetched.papers):
+        kinds.setdefault(paper.id, []).append(paper.kind)
+        papers[paper.id] = paper
+    joined = []
+    for paper_id, paper in papers.items():
+        kind = announced_kind(kinds[paper_id], paper.primary_category in followed)
+        joined.append(paper if kind is paper.kind else paper.with_kind(kind))
+    return replace(fetched, categories=categories, papers=tuple(sorted(joined, key=listing_order)))
 
 
 def _day_from_database(raw: bytes, path: Path) -> Day:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -248,10 +249,11 @@ class Day:
     def narrowed_to(self, categories: tuple[str, ...] | list[str]) -> Day:
         """This day as a fetch for only ``categories`` (some of those it was fetched for) gives it.
 
-        Papers carrying none of them are left out, and new and cross-listed papers are told apart
-        again as arXiv's listing of those categories does: new when the primary category is one
-        of them. A day fetched for cs.LG and cs.AI shows a cs.AI paper cross-listed to cs.LG as
-        new; for cs.LG alone it is a cross-list.
+        Papers carrying none of them are left out, and a new paper whose primary category is not
+        one of them is a cross-list, as arXiv's listing of those categories has it: a day fetched
+        for cs.LG and cs.AI shows a cs.AI paper cross-listed to cs.LG as new; for cs.LG alone it
+        is a cross-list. A cross-list never becomes new: its primary category was not followed,
+        or it is an older paper newly cross-listed.
         """
         wanted = tuple(dict.fromkeys(categories))
         if not wanted or set(wanted) == set(self.categories):
@@ -262,10 +264,8 @@ class Day:
         for paper in self.papers:
             if followed.isdisjoint(paper.categories):
                 continue
-            if paper.kind is not Kind.REPLACE:
-                kind = Kind.NEW if paper.primary_category in followed else Kind.CROSS
-                if kind is not paper.kind:
-                    paper, regrouped = paper.with_kind(kind), True
+            if paper.kind is Kind.NEW and paper.primary_category not in followed:
+                paper, regrouped = paper.with_kind(Kind.CROSS), True
             papers.append(paper)
         if regrouped:  # a paper now a cross-list joins the cross-lists, as the listing has them
             papers.sort(key=listing_order)
@@ -295,6 +295,20 @@ class Day:
 
 
 _KIND_ORDER = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+
+
+def announced_kind(seen: Iterable[Kind], primary_followed: bool) -> Kind:
+    """How one paper shows in a listing of a followed set, from how the pages of its parts
+    (categories, archives, fetches) showed it: new wins (a new submission; a cross-list when its
+    primary category is not followed), then a replacement of a paper whose primary category is
+    followed (replaced and cross-listed the same day), then a cross-list, then a replace-cross.
+    """
+    kinds = set(seen)
+    if Kind.NEW in kinds:
+        return Kind.NEW if primary_followed else Kind.CROSS
+    if Kind.REPLACE in kinds and (primary_followed or Kind.CROSS not in kinds):
+        return Kind.REPLACE
+    return Kind.CROSS
 
 
 def listing_order(paper: Paper) -> tuple[int, tuple[int, str, int]]:

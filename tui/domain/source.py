@@ -45,7 +45,6 @@ from tui.domain.web import (
     ProgressCallback,
     env_seconds,
     retry_after_seconds,
-    wait_until,
 )
 
 __all__ = [
@@ -432,7 +431,7 @@ class ArxivSource:
         if cancel is not None and cancel.is_set():
             raise FetchCancelled("fetch cancelled")
         own_ready = (self._last_request_end or time.monotonic()) + extra
-        wait_until(self._pacer.reserve(self.policy.min_interval, own_ready), cancel)
+        self._pacer.wait_for_turn(self.policy.min_interval, own_ready, cancel)
 
     def _request_page(self, search: arxiv.Search, offset: int) -> _Page | _Failure:
         page_search = arxiv.Search(

@@ -32,6 +32,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 WEB_URL = "https://arxiv.org"
 OAI_URL = "https://oaipmh.arxiv.org/oai"
@@ -106,6 +107,7 @@ class HostPacer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._last_start: float | None = None
+        self._before_last: float | None = None
         self._last_end: float | None = None
 
     @classmethod
@@ -120,8 +122,27 @@ class HostPacer:
             for previous in (self._last_start, self._last_end):
                 if previous is not None:
                     ready = max(ready, previous + interval)
-            self._last_start = ready
+            self._before_last, self._last_start = self._last_start, ready
             return ready
+
+    def release(self, booked: float) -> None:
+        """Give back a booking that was not used (the wait for it was cancelled), unless a
+        later booking already counts from it."""
+        with self._lock:
+            if self._last_start == booked:
+                self._last_start = self._before_last
+
+    def wait_for_turn(
+        self, interval: float, not_before: float, cancel: threading.Event | None
+    ) -> None:
+        """Book a start ``interval`` after this host's last request and wait for it; the
+        booking is given back if ``cancel`` is set meanwhile (FetchCancelled)."""
+        booked = self.reserve(interval, not_before)
+        try:
+            wait_until(booked, cancel)
+        except FetchCancelled:
+            self.release(booked)
+            raise
 
     def finished(self, at: float) -> None:
         with self._lock:
@@ -195,7 +216,7 @@ class PoliteClient:
         while True:
             if cancel is not None and cancel.is_set():
                 raise FetchCancelled("fetch cancelled")
-            wait_until(pacer.reserve(self.policy.min_interval, time.monotonic() + extra), cancel)
+            pacer.wait_for_turn(self.policy.min_interval, time.monotonic() + extra, cancel)
             self.requests_made += 1
             try:
                 answer = self._get_once(url)
@@ -210,7 +231,7 @@ class PoliteClient:
                 pacer.finished(time.monotonic())
             failures += 1
             if failures >= self.policy.attempts:
-                raise HostUnreachable(f"{summary} ({failures} tries); try again later")
+                raise HostUnreachable(f"{summary} (tried {failures} times); try again later")
             backoff = self.policy.backoff * 2 ** (failures - 1)
             extra = min(backoff if retry_after is None else retry_after, self.policy.max_wait)
             if progress is not None:
@@ -230,20 +251,24 @@ class PoliteClient:
         started = time.monotonic()
         try:
             with self._session.get(url, timeout=self.policy.timeout, stream=True) as response:
+                # read1: whatever has arrived, one system call at a time (each within the
+                # timeout), so that a server trickling a byte at a time meets the deadline too.
                 chunks: list[bytes] = []
-                for chunk in response.iter_content(65536):
+                while chunk := response.raw.read1(65536, decode_content=True):
                     chunks.append(chunk)
                     if time.monotonic() - started > self.policy.deadline:
                         raise _Transient(
                             f"{self.name} took over {self.policy.deadline:g} s to answer"
                         )
                 return WebAnswer(response.status_code, b"".join(chunks), dict(response.headers))
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
             raise _Transient(
                 f"{self.name} did not answer within {self.policy.timeout:g} s"
             ) from None
         except requests.ConnectionError:
             raise _Transient(f"could not connect to {self.name} ({host_of(url)})") from None
+        except (urllib3.exceptions.HTTPError, OSError):
+            raise _Transient(f"{self.name} cut the answer short") from None
         except requests.RequestException as error:
             raise _Transient(
                 f"the request to {self.name} failed ({type(error).__name__})"
