@@ -19,6 +19,7 @@ from test_app_helpers import (
 )
 
 from tui.domain.day_cache import DayCache
+from tui.domain.paper import RECONSTRUCTED
 from tui.domain.store import FlagStore
 from tui.options import Options
 from tui.paths import flags_dir
@@ -62,7 +63,7 @@ async def test_an_older_cached_day_is_not_fetched_again(arxiv_double: ArxivDoubl
 async def test_the_cached_newest_day_shows_at_once_then_the_fresh_one(
     arxiv_double: ArxivDouble,
 ) -> None:
-    cached = make_day(WEDNESDAY, 2)
+    cached = make_day(WEDNESDAY, 2, provenance=RECONSTRUCTED)  # from the API: fetched again
     cache_days(cached)
     fresh = make_day(WEDNESDAY, 5)
     serve_day(arxiv_double, fresh)
@@ -81,7 +82,7 @@ async def test_the_cached_newest_day_shows_at_once_then_the_fresh_one(
 
 
 async def test_a_failed_fetch_keeps_the_cached_day_and_says_why(arxiv_double: ArxivDouble) -> None:
-    cached = make_day(WEDNESDAY, 3)
+    cached = make_day(WEDNESDAY, 3, provenance=RECONSTRUCTED)
     cache_days(cached)
     arxiv_double.fail_next(503, times=1000)
     app = RecordingApp(Options())
@@ -318,7 +319,7 @@ class RefusingSource:
 
 
 async def test_failure_reasons_are_shown_as_text_not_markup() -> None:
-    cache_days(make_day(WEDNESDAY, 2))
+    cache_days(make_day(WEDNESDAY, 2, provenance=RECONSTRUCTED))
     app = RecordingApp(Options(), source=RefusingSource)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -327,3 +328,18 @@ async def test_failure_reasons_are_shown_as_text_not_markup() -> None:
         errors = [n for n in app.notices if n[2] == "error"]
         assert errors[0][1] == "proxy said [b]no[/b] [@click=app.quit]here[/]"
         assert app.markup_notices == []
+
+
+async def test_a_recent_day_kept_reconstructed_is_replaced_by_arxivs_listing(
+    arxiv_double: ArxivDouble,
+) -> None:
+    cache_days(make_day(TUESDAY, 3, provenance=RECONSTRUCTED))
+    announced = make_day(TUESDAY, 4, first=40)
+    serve_day(arxiv_double, announced)
+    app = RecordingApp(Options(date=TUESDAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == sorted(p.id for p in announced.papers)
+        assert "as announced (catchup)" in app.triage.date_bar.text
+    kept = DayCache().load(TUESDAY, ("cs.LG", "cs.CV", "cs.CL", "cs.AI"))
+    assert kept is not None and kept.provenance.final

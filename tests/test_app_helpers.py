@@ -14,7 +14,7 @@ from tui.app.app import ArxivDailyApp
 from tui.app.screens.triage import TriageScreen
 from tui.domain.day_cache import DayCache
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper
+from tui.domain.paper import Day, Kind, Paper, Provenance
 from tui.domain.store import Flag, FlagStore
 from tui.options import Options
 
@@ -123,7 +123,18 @@ def make_paper(
     )
 
 
-def make_day(day: date, count: int, *, first: int = 1, category: str = "cs.LG") -> Day:
+ANNOUNCED = Provenance(True, "catchup")
+
+
+def make_day(
+    day: date,
+    count: int,
+    *,
+    first: int = 1,
+    category: str = "cs.LG",
+    provenance: Provenance = ANNOUNCED,
+) -> Day:
+    """A day as arXiv announced it (a kept one is final: the app does not fetch it again)."""
     papers = tuple(make_paper(first + i, day, category=category) for i in range(count))
     return Day(
         date=day,
@@ -131,6 +142,7 @@ def make_day(day: date, count: int, *, first: int = 1, category: str = "cs.LG") 
         papers=papers,
         fetched_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1),
         source="arxiv",
+        provenance=provenance,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from test_app_helpers import (
+    ANNOUNCED,
     CATEGORIES,
     RecordingApp,
     cache_days,
@@ -64,7 +65,12 @@ def tuesday_day() -> Day:
         paper(number + 1, TUESDAY, topic, f"v{number}") for number, topic in enumerate(topics)
     )
     return Day(
-        TUESDAY, CATEGORIES, papers, fetched_at=datetime(2025, 4, 8, 1, tzinfo=UTC), source="arxiv"
+        TUESDAY,
+        CATEGORIES,
+        papers,
+        fetched_at=datetime(2025, 4, 8, 1, tzinfo=UTC),
+        source="arxiv",
+        provenance=ANNOUNCED,
     )
 
 
@@ -75,7 +81,14 @@ def shown(app: RecordingApp) -> list[str]:
 async def test_shift_r_ranks_papers_like_the_starred_ones_first() -> None:
     monday_protein = paper(500, MONDAY, "protein", "monday")
     cache_days(
-        Day(MONDAY, CATEGORIES, (monday_protein,), fetched_at=None, source="arxiv"),
+        Day(
+            MONDAY,
+            CATEGORIES,
+            (monday_protein,),
+            fetched_at=None,
+            source="arxiv",
+            provenance=ANNOUNCED,
+        ),
         tuesday_day(),
     )
     star_in_store([monday_protein.id])  # a paper of another day, found in the cache

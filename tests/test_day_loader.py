@@ -7,6 +7,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import requests
 from arxiv_double import ArxivDouble, Response
 from test_app_helpers import make_paper
 
@@ -217,10 +218,10 @@ def test_old_days_ask_oai_for_replacements_of_their_window(arxiv_double: ArxivDo
     [
         (
             b"<html><head><title>Log in</title></head><body><form></form></body></html>",
-            "not a listing",
+            "a page that is not an arXiv listing page",
         ),
-        (b"", "not a listing"),
-        (b"\x00\xff garbage", "not a listing"),
+        (b"", "a page that is not an arXiv listing page"),
+        (b"\x00\xff garbage", "a page that is not an arXiv listing page"),
     ],
 )
 def test_a_page_that_is_not_a_listing_leaves_the_day_reconstructed_and_says_why(
@@ -285,3 +286,65 @@ def test_an_older_paper_newly_cross_listed_within_the_archive_is_on_the_day(
     # Following its primary category too, it is still a cross-list, not new.
     loaded = at(now).fetch(THURSDAY, ("cs.LG", "cs.CV"))
     assert {p.id: p.kind for p in loaded.day.papers}["2601.00042"] is Kind.CROSS
+
+
+def test_the_newest_listing_not_out_yet_is_said_so_and_nothing_is_made_up(
+    arxiv_double: ArxivDouble,
+) -> None:
+    # The calendar says Friday's listing is out at 20:05 ET; arXiv is late (its /new page still
+    # shows Thursday). Neither catchup nor the API may stand in for it.
+    announce(arxiv_double, THURSDAY, [make_paper(1, THURSDAY)])
+    arxiv_double.add(make_paper(2, FRIDAY))
+    now = eastern(2026, 9, 24, 20, 5)
+    arxiv_double.now = eastern(2026, 9, 24, 19, 55)
+    with pytest.raises(FetchError) as failed:
+        at(now).fetch(FRIDAY, CATS)
+    assert str(failed.value) == (
+        "2026-09-25: not announced yet — arXiv's /new page still shows 2026-09-24 "
+        "(if arXiv did not announce that day, add it to holidays.txt)"
+    )
+    assert arxiv_double.query_requests == []
+    assert [r.path for r in arxiv_double.page_requests] == ["/list/cs.LG/new"]
+
+
+def test_a_day_with_no_new_papers_still_gets_its_replacements(arxiv_double: ArxivDouble) -> None:
+    day = date(2025, 4, 9)
+    start = default_calendar().listing(day).window_start
+    revised = Paper(
+        id="2501.00042",
+        version=2,
+        title="Revised",
+        authors=("C",),
+        abstract="x",
+        categories=CATS,
+        published=datetime(2025, 1, 10, 9, tzinfo=UTC),
+        updated=start + timedelta(hours=2),
+        kind=Kind.REPLACE,
+    )
+    arxiv_double.announce(day, revised, "replace")
+    now = datetime(2026, 1, 5, 16, tzinfo=UTC)
+    arxiv_double.now = now
+    loaded = at(now).fetch(day, CATS)
+    assert [(p.id, p.kind) for p in loaded.day.papers] == [("2501.00042", Kind.REPLACE)]
+
+
+def test_pages_that_repeat_themselves_end_the_fetch(arxiv_double: ArxivDouble) -> None:
+    # A proxy that ignores ?page=: the same page again and again, with a link to page 2.
+    papers = [make_paper(n, THURSDAY) for n in range(1, 4)]
+    announce(arxiv_double, THURSDAY, papers)
+    now = eastern(2026, 9, 28, 12)
+    arxiv_double.now = now
+    page = requests.get(
+        f"{arxiv_double.base_url}/catchup/cs.LG/2026-09-24?abs=True", timeout=5
+    ).content
+    looping = page.replace(
+        b"Total of 3 entries",
+        b"Total of 3 entries <div class='paging'>View page: <span>1</span> "
+        b"<a href=/catchup/cs.LG/2026-09-24?abs=True&page=2>2</a></div>",
+    )
+    arxiv_double.route("/catchup/", lambda request: Response(200, looping, "text/html"))
+    asked_before = len(arxiv_double.page_requests)
+    loaded = at(now).fetch(THURSDAY, CATS)
+    assert not loaded.day.provenance.exact
+    assert any("repeat themselves" in w for w in loaded.warnings), loaded.warnings
+    assert len(arxiv_double.page_requests) - asked_before == 2  # page 1, then "page 2": stop

@@ -8,9 +8,10 @@ import pytest
 from arxiv_double import ArxivDouble, Request, Response
 from conftest import RECORDED, needs_shared_data
 
+from tui.domain.announced import enrich
 from tui.domain.listing import listing_window
-from tui.domain.paper import Day, Kind, Paper
-from tui.domain.rss import RssError, fetch_rss, merge, parse_rss, rss_url, split_creators
+from tui.domain.paper import Kind, Paper
+from tui.domain.rss import RssError, fetch_rss, parse_rss, rss_url, split_creators
 from tui.domain.source import kind_in_window
 
 FULL_DAY = RECORDED / "rss-all-archives-2024-11-28.xml"
@@ -401,7 +402,7 @@ def api_paper(paper_id: str, version: int, kind: Kind, **changes: object) -> Pap
     return replace(paper, **changes)  # type: ignore[arg-type]
 
 
-def test_merge_lays_the_announcement_over_the_api_day() -> None:
+def test_the_apis_records_fill_in_the_announcement() -> None:
     rss_papers = parse_rss(
         feed(
             item("2609.00001v1", "new", creator="A. Author (MIT), B. Author")
@@ -412,64 +413,51 @@ def test_merge_lays_the_announcement_over_the_api_day() -> None:
         ["cs.LG"],
     )[1]
     rss_papers[2] = replace(rss_papers[2], doi="10.1/rss", journal_ref="J. RSS")
-    api = Day(
-        date=date(2026, 9, 24),
-        categories=("cs.LG",),
-        papers=(
+    known = {
+        p.id: p
+        for p in (
             api_paper("2609.00001", 1, Kind.NEW),
-            api_paper("2609.00002", 1, Kind.NEW),  # the API guessed wrong: it was a cross-list
+            api_paper("2609.00002", 1, Kind.NEW),  # the API cannot tell: it was a cross-list
             api_paper("2501.00003", 2, Kind.REPLACE, doi="10.1/api"),
-            api_paper("2609.00005", 1, Kind.NEW),  # submitted in the window, not announced (yet)
-        ),
-        fetched_at=datetime(2026, 9, 24, 1, tzinfo=UTC),
-    )
-    merged = merge(api, rss_papers)
-    assert [(p.id, p.kind) for p in merged.papers] == [
+            api_paper("2609.00005", 1, Kind.NEW),  # submitted in the window, not announced
+        )
+    }
+    enriched = enrich(rss_papers, known)
+    assert [(p.id, p.kind) for p in enriched] == [
         ("2609.00001", Kind.NEW),
-        ("2609.00004", Kind.NEW),
-        ("2609.00005", Kind.NEW),
         ("2609.00002", Kind.CROSS),
         ("2501.00003", Kind.REPLACE),
+        ("2609.00004", Kind.NEW),
     ]
-    by_id = {p.id: p for p in merged.papers}
+    by_id = {p.id: p for p in enriched}
     first = by_id["2609.00001"]
     assert first.title == "API title 2609.00001"
-    assert first.published == api.papers[0].published
+    assert first.published == known["2609.00001"].published
     assert first.comment == "12 pages"
     assert first.affiliations == (("MIT",), ())  # the API had none
     replaced = by_id["2501.00003"]
     assert replaced.doi == "10.1/api"  # the API's wins
-    assert replaced.journal_ref == "J. RSS"  # the RSS fills in
-    assert by_id["2609.00004"] == rss_papers[3]  # only in the RSS: added as announced
-    assert (merged.date, merged.categories, merged.fetched_at) == (
-        api.date,
-        api.categories,
-        api.fetched_at,
-    )
+    assert replaced.journal_ref == "J. RSS"  # the announcement fills in
+    assert by_id["2609.00004"] == rss_papers[3]  # unknown to the API: as announced
 
 
-@needs_shared_data()
-def test_merging_the_full_day_with_itself_has_no_duplicates() -> None:
-    day, papers = parse_rss(FULL_DAY.read_bytes(), ARCHIVES)
-    assert day is not None
-    api = Day(date=day, categories=tuple(ARCHIVES), papers=tuple(papers[:700]))
-    merged = merge(api, papers)
-    assert len(merged.papers) == 1504
-    assert len({p.id for p in merged.papers}) == 1504
-    assert Counter(p.kind for p in merged.papers) == Counter(p.kind for p in papers)
-
-
-def test_a_newer_version_in_the_rss_wins_over_a_stale_api_record() -> None:
+def test_a_newer_version_announced_wins_over_a_stale_api_record() -> None:
     rss_paper = parse_rss(feed(item("2501.00003v3", "replace")), [])[1][0]
     stale = api_paper("2501.00003", 2, Kind.NEW, doi="10.1/api")
-    api = Day(date(2026, 9, 24), ("cs.LG",), (stale,))
-    (merged,) = merge(api, [rss_paper]).papers
+    (merged,) = enrich([rss_paper], {stale.id: stale})
     assert (merged.version, merged.kind, merged.title) == (3, Kind.REPLACE, "A Title")
     assert merged.published == stale.published  # the first submission does not change
     assert merged.updated == rss_paper.updated
     assert (merged.comment, merged.doi) == ("12 pages", "10.1/api")
 
 
-def test_merge_with_no_rss_papers_keeps_the_api_day() -> None:
-    api = Day(date(2026, 9, 24), ("cs.LG",), (api_paper("2609.00001", 1, Kind.NEW),))
-    assert merge(api, []) == api
+@needs_shared_data()
+def test_the_full_day_one_paper_once_with_the_announced_kinds() -> None:
+    from tui.domain.announced import kinds_for
+
+    day, papers = parse_rss(FULL_DAY.read_bytes(), ARCHIVES)
+    assert day is not None
+    every = sorted({c for p in papers for c in p.categories})
+    chosen = kinds_for(papers + papers[:700], every)
+    assert len(chosen) == len({p.id for p in chosen}) == 1504
+    assert Counter(p.kind for p in chosen) == Counter(p.kind for p in papers)

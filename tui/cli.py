@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
@@ -28,7 +28,6 @@ from tui.paths import BadPathSetting
 if TYPE_CHECKING:
     from tui.config import Config, ConfigError
     from tui.domain.calendar import Calendar
-    from tui.domain.day_loader import DayLoader
     from tui.domain.filters import Match
     from tui.domain.follow import KeywordProfile
     from tui.domain.paper import Day
@@ -224,7 +223,7 @@ def options_from(args: argparse.Namespace) -> Options:
 
 def load_day(day: date, categories: Sequence[str]) -> Day:
     """The day from the local archive, or fetched from arXiv (and then kept)."""
-    from tui.domain.day_cache import DayCache
+    from tui.domain.day_cache import DayCache, worth_fetching
     from tui.domain.day_loader import DayLoader
     from tui.domain.web import FetchError
 
@@ -237,7 +236,7 @@ def load_day(day: date, categories: Sequence[str]) -> Day:
     if cache is not None:
         for notice in cache.notices:
             _warn(notice)
-    if cached is not None and _final(cached, day):
+    if cached is not None and not worth_fetching(cached, datetime.now(UTC), calendar()):
         return cached
     if sys.stderr.isatty():
         _warn(f"fetching {day.isoformat()} ({', '.join(categories)}) from arXiv…")
@@ -258,11 +257,6 @@ def load_day(day: date, categories: Sequence[str]) -> Day:
         except OSError as error:
             _warn(f"could not keep the day in the cache: {error}")
     return loaded.day
-
-
-def _final(cached: Day, day: date) -> bool:
-    """Whether a kept day needs no new fetch: it is exact, or it is not the newest listing."""
-    return cached.provenance.exact or day < calendar().latest_listing_day()
 
 
 def calendar() -> Calendar:
@@ -440,7 +434,7 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
     A day kept exactly as announced is never fetched again (unless ``refresh``); a
     reconstructed one is fetched again while arXiv's pages still have it (90 days).
     """
-    from tui.domain.day_cache import DayCache
+    from tui.domain.day_cache import DayCache, worth_fetching
     from tui.domain.day_loader import DayLoader
     from tui.domain.web import FetchError
 
@@ -463,7 +457,8 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
         for notice in cache.notices:
             _warn(notice)
         cache.notices.clear()
-        if cached is not None and (cached.provenance.exact or not _catchup_has(loader, day)):
+        if not worth_fetching(cached, loader.now(), loader.calendar):
+            assert cached is not None
             line = f"{_count_papers(len(cached.papers))} (cached, {_how(cached)})"
         else:
             try:
@@ -493,14 +488,6 @@ def _how(day: Day) -> str:
     if provenance.exact:
         return f"as announced, {provenance.origin or provenance.source}"
     return "reconstructed"
-
-
-def _catchup_has(loader: DayLoader, day: date) -> bool:
-    from tui.domain.calendar import EASTERN
-    from tui.domain.day_loader import CATCHUP_DAYS
-
-    today = loader.now().astimezone(EASTERN).date()
-    return (today - day).days <= CATCHUP_DAYS
 
 
 # ---------------------------------------------------------------- export

@@ -177,6 +177,7 @@ class ArxivDailyApp(App[int]):
                     lock=threading.Lock(),
                     demo=options.demo,
                     loader=self._day_loader,
+                    now=self.now,
                 ),
                 open_page=self.open_page,
                 expand_marks_read=self.config.expand_marks_read,

@@ -42,8 +42,6 @@ from tui.domain.web import (
 
 logger = logging.getLogger(__name__)
 
-CATCHUP_DAYS = 90
-"""arXiv's catchup pages go back this many days."""
 MAX_PAGES = 50
 """Pages of one listing followed at most (a 2,000-entry page each: far beyond any mailing)."""
 LIST_PAGE_SIZE = 2000
@@ -134,34 +132,59 @@ def _id_month(paper_id: str) -> datetime | None:
     return id_month(paper_id)
 
 
-def enrich(papers: Sequence[Paper], known: dict[str, Paper], listing: Listing) -> list[Paper]:
-    """``papers`` (from a page or the RSS) with the API's record of each where it has one.
+def enrich(papers: Sequence[Paper], known: dict[str, Paper]) -> list[Paper]:
+    """``papers`` as announced (from a page or the RSS) with the API's record of each.
 
-    The page's kind stays (it is the announcement); the API gives the version, both submission
-    times, the full author list, comment, doi and journal ref. A paper revised since the
-    listing is shown as it is now (the API only has the newest version).
+    The announcement's kind stays. The API gives the version, both submission times, the full
+    author list, comment, doi and journal ref (the announcement's fill in where it has none, and
+    its affiliations where the API has none for the same authors). A paper revised since the
+    listing shows as it is now (the API has only the newest version, as arXiv's own pages do);
+    if the API's record is older than the version announced (a stale answer), the announced
+    version is kept with the API's first-submission time and comment. Papers the API does not
+    know stay as announced.
     """
     merged: list[Paper] = []
     for paper in papers:
         api = known.get(paper.id)
         if api is None:
             merged.append(paper)
-            continue
-        affiliations = api.affiliations
-        if not any(affiliations) and len(paper.authors) == len(api.authors):
-            affiliations = paper.affiliations
-        merged.append(
-            replace(
-                api,
-                kind=paper.kind,
-                abstract=api.abstract or paper.abstract,
-                comment=api.comment or paper.comment,
-                doi=api.doi or paper.doi,
-                journal_ref=api.journal_ref or paper.journal_ref,
-                affiliations=affiliations,
+        elif paper.version > api.version:
+            merged.append(
+                replace(
+                    paper,
+                    published=api.published,
+                    comment=paper.comment or api.comment,
+                    doi=paper.doi or api.doi,
+                    journal_ref=paper.journal_ref or api.journal_ref,
+                )
             )
-        )
+        else:
+            affiliations = api.affiliations
+            if not any(affiliations) and len(paper.authors) == len(api.authors):
+                affiliations = paper.affiliations
+            merged.append(
+                replace(
+                    api,
+                    kind=paper.kind,
+                    abstract=api.abstract or paper.abstract,
+                    comment=api.comment or paper.comment,
+                    doi=api.doi or paper.doi,
+                    journal_ref=api.journal_ref or paper.journal_ref,
+                    affiliations=affiliations,
+                )
+            )
     return merged
+
+
+class OtherListing(FetchError):
+    """arXiv's page shows another listing than the one asked for."""
+
+    def __init__(self, shown: date, wanted: date) -> None:
+        super().__init__(
+            f"arXiv's page shows the listing of {shown.isoformat()}, not {wanted.isoformat()}"
+        )
+        self.shown = shown
+        self.wanted = wanted
 
 
 @dataclass(frozen=True)
@@ -231,18 +254,21 @@ class WebListings:
         for first in first_pages:
             url: str | None = self.base_url + first
             seen = 0
+            ids: set[str] = set()
             while url is not None:
                 if seen >= MAX_PAGES:
                     raise FetchError(f"arXiv's pages for {first} go on past {MAX_PAGES} pages")
                 page = self._page(url, cancel, progress)
                 made += 1
                 seen += 1
-                if page.listing_date is not None and page.listing_date != expect:
-                    shown = page.listing_date.isoformat()
-                    raise FetchError(
-                        f"arXiv's page shows the listing of {shown}, not {expect.isoformat()}"
-                    )
-                papers.extend(paper_from_item(item, listing) for item in page.items)
+                if page.listing_date != expect:
+                    assert page.listing_date is not None
+                    raise OtherListing(page.listing_date, expect)
+                fresh = [item for item in page.items if item.id not in ids]
+                if page.items and not fresh:
+                    raise FetchError(f"arXiv's pages for {first} repeat themselves")
+                ids.update(item.id for item in fresh)
+                papers.extend(paper_from_item(item, listing) for item in fresh)
                 report(f"read {len(papers):,} papers from arXiv's pages")
                 following = next_page_url(page)
                 url = urljoin(url, following) if following else None
@@ -252,13 +278,17 @@ class WebListings:
         self, url: str, cancel: threading.Event | None, progress: ProgressCallback | None
     ) -> ListingPage:
         answer = self.client.get(url, cancel=cancel, accept=_html_answer, progress=progress)
+        status = "" if answer.status == 200 else f" (HTTP {answer.status})"
         try:
-            return parse_listing_page(answer.body)
+            page = parse_listing_page(answer.body)
         except NotAListingPage as error:
-            raise FetchError(f"arXiv's listing page is not a listing: {error}") from None
+            raise FetchError(f"arXiv's listing pages sent a page{status} that is {error}") from None
         except PageError as error:
-            raise FetchError(f"arXiv's listing pages refused: {error}") from None
+            raise FetchError(f"arXiv's listing pages refused: {error}{status}") from None
+        if page.listing_date is None:
+            raise FetchError(f"arXiv's listing page names no date{status}")
+        return page
 
 
 def _html_answer(answer: WebAnswer) -> bool:
-    return answer.status in (200, 400, 404)
+    return answer.status < 500 and answer.status not in (408, 429)

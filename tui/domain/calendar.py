@@ -321,6 +321,15 @@ class Calendar:
         return date(max(self._holidays).year, 12, 31)
 
 
+CATCHUP_DAYS = 90
+"""arXiv's /catchup pages show a listing for this many days (its own table of the mailing)."""
+
+
+def in_catchup(day: date, now: datetime) -> bool:
+    """Whether arXiv's catchup pages still show the listing dated ``day`` at ``now``."""
+    return (now.astimezone(EASTERN).date() - day).days <= CATCHUP_DAYS
+
+
 _user_holidays: tuple[date, ...] = ()
 
 

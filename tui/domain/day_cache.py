@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
@@ -41,6 +41,9 @@ from tui.domain.atomic import (
 )
 from tui.domain.day_snapshot import read_snapshot, snapshot_path, write_snapshot
 from tui.domain.paper import Day, Kind, Paper, announced_kind, base_id, listing_order
+
+if TYPE_CHECKING:
+    from tui.domain.calendar import Calendar
 
 DAY_TABLE: Final = "day"
 PAPERS_TABLE: Final = "papers"
@@ -131,6 +134,12 @@ class DayCache:
             if held is not None and held.provenance.exact:
                 if not day.provenance.exact:
                     return
+                if (
+                    day.provenance.partial
+                    and held.provenance.final
+                    and set(day.categories) <= set(held.categories)
+                ):
+                    return  # the kept copy has the versions and dates this fetch lacks
                 day = _joined(held, day)
             elif (
                 not day.provenance.exact
@@ -303,6 +312,23 @@ class DayCache:
         with self._lock:
             if text not in self.notices:
                 self.notices.append(text)
+
+
+def worth_fetching(cached: Day | None, now: datetime, calendar: Calendar | None = None) -> bool:
+    """Whether to ask arXiv for a day of which ``cached`` is kept (None: nothing kept).
+
+    A copy exactly as announced, in full, is final. Any other copy is fetched again while an
+    exact source still has the day: the newest listing (RSS, /new) or up to 90 days back
+    (catchup); an older reconstructed copy is the best there is.
+    """
+    if cached is None:
+        return True
+    if cached.provenance.final:
+        return False
+    from tui.domain.calendar import default_calendar, in_catchup
+
+    calendar = calendar or default_calendar()
+    return cached.date >= calendar.latest_listing_day(now) or in_catchup(cached.date, now)
 
 
 def _joined(held: Day, fetched: Day) -> Day:

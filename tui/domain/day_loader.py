@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from tui.domain.calendar import EASTERN, Calendar, Listing, default_calendar
+from tui.domain.calendar import Calendar, Listing, default_calendar, in_catchup
 from tui.domain.paper import RECONSTRUCTED_NOTE, Day, Paper, Provenance, listing_order
 from tui.domain.web import (
     FetchCancelled,
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 """The newest listing of these categories from the RSS: (its date, its papers); RssError."""
-
-CATCHUP_DAYS = 90
 
 
 def _fetch_rss(categories: Sequence[str]) -> tuple[date | None, list[Paper]]:
@@ -66,6 +64,10 @@ def _oai() -> OaiSource:
     from tui.domain.oai_source import OaiSource
 
     return OaiSource()
+
+
+class NotAnnounced(FetchError):
+    """arXiv has not announced the listing the calendar expected."""
 
 
 class Sources:
@@ -155,6 +157,13 @@ class DayLoader:
             # The exact sources that should have had the day, and why they did not.
             warnings += tried
             found = self._reconstructed(listing, cats, now, warnings, progress, cancel)
+        if listing.date > self.calendar.holidays_known_through() and (
+            not found.papers or not found.provenance.exact
+        ):
+            warnings.append(
+                f"arXiv's holidays of {listing.date.year} are not known here: if arXiv did not "
+                f"announce on {listing.date.isoformat()}, add it to holidays.txt"
+            )
         return Loaded(found, tuple(warnings))
 
     # ------------------------------------------------------------------ exact sources
@@ -176,6 +185,8 @@ class DayLoader:
                 progress(FetchProgress(len(tried), 0, None, reason))
 
         newest = listing.date == self.calendar.latest_listing_day(now)
+        from tui.domain.announced import OtherListing
+
         if newest:
             from tui.domain.announced import kinds_for
             from tui.domain.rss import RssError
@@ -192,7 +203,7 @@ class DayLoader:
         pages_for: list[str] = []
         if newest:
             pages_for.append("listing")
-        if (now.astimezone(EASTERN).date() - listing.date).days <= CATCHUP_DAYS:
+        if in_catchup(listing.date, now):
             pages_for.append("catchup")
         for source in pages_for:
             _check(cancel)
@@ -202,6 +213,17 @@ class DayLoader:
                 pages = fetch(listing, cats, progress=progress, cancel=cancel)
             except FetchCancelled:
                 raise
+            except OtherListing as error:
+                if source == "listing" and error.shown < error.wanted:
+                    # Not announced after all (arXiv is late, the clock is fast, or a holiday
+                    # arXiv's table does not list): no other source has the day either.
+                    raise NotAnnounced(
+                        f"{listing.date.isoformat()}: not announced yet — arXiv's /new page "
+                        f"still shows {error.shown.isoformat()} (if arXiv did not announce "
+                        "that day, add it to holidays.txt)"
+                    ) from None
+                failed(str(error))
+                continue
             except FetchError as error:
                 failed(str(error))
                 if isinstance(error, HostUnreachable):
@@ -222,7 +244,6 @@ class DayLoader:
             return found
         from tui.domain.announced import enrich
 
-        listing = self.calendar.listing(found.date)
         try:
             records = self.sources.get_api().fetch_ids(
                 [p.id for p in found.papers], progress=progress, cancel=cancel
@@ -231,9 +252,9 @@ class DayLoader:
             raise
         except FetchError as error:
             warnings.append(f"versions and dates not filled in: {error}")
-            return found
+            return replace(found, provenance=replace(found.provenance, partial=True))
         known = {p.id: p for p in records}
-        return replace(found, papers=tuple(enrich(found.papers, known, listing)))
+        return replace(found, papers=tuple(enrich(found.papers, known)))
 
     # ------------------------------------------------------------------ reconstructed
 
@@ -246,13 +267,20 @@ class DayLoader:
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
     ) -> Day:
+        from tui.domain.source import EmptyAnswer
+
+        empty: EmptyAnswer | None = None
         try:
             api_day = self.sources.get_api().fetch_day(
                 listing.date, cats, progress=progress, cancel=cancel
             )
-        except FetchCancelled:
-            raise
-        papers = list(api_day.papers)
+        except EmptyAnswer as error:
+            # No new papers by submission time (or an API failing quietly): the replacements
+            # may still be there.
+            papers: list[Paper] = []
+            empty = error
+        else:
+            papers = list(api_day.papers)
         try:
             replaced = self.sources.get_oai().replacements(
                 listing, cats, progress=progress, cancel=cancel
@@ -260,9 +288,13 @@ class DayLoader:
         except FetchCancelled:
             raise
         except FetchError as error:
+            if empty is not None:
+                raise empty from None
             warnings.append(f"replacements not fetched: {error}")
             note = RECONSTRUCTED_NOTE
         else:
+            if empty is not None and not replaced:
+                raise empty
             have = {p.id for p in papers}
             papers += [p for p in replaced if p.id not in have]
             note = "held papers and papers revised since may be missing"

@@ -84,8 +84,10 @@ class OaiSource:
                             f"read {len(seen):,} records from arXiv's OAI-PMH",
                         )
                     )
-                if not page.token or not fresh:
+                if not page.token:
                     break
+                if not fresh:
+                    raise FetchError("arXiv's OAI-PMH sent the same records again")
                 url = resume_url(self.base_url, page.token)
             else:
                 raise FetchError(f"arXiv's OAI-PMH went on past {MAX_PAGES} pages")

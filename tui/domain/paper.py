@@ -175,6 +175,13 @@ class Provenance:
     """What may be missing or wrong ("held papers and replacements may be missing")."""
     origin: str | None = None
     """For ``archive``: the source the day was first fetched from."""
+    partial: bool = False
+    """Exact, but the API did not fill in versions and submission times: fetch it again."""
+
+    @property
+    def final(self) -> bool:
+        """Nothing to gain from fetching the day again: exactly as announced, in full."""
+        return self.exact and not self.partial
 
     @property
     def label(self) -> str:
@@ -183,6 +190,8 @@ class Provenance:
             where = _SOURCE_NAMES.get(self.source, self.source)
             if self.source == "archive" and self.origin:
                 where = f"kept {_SOURCE_NAMES.get(self.origin, self.origin)}"
+            if self.partial:
+                where += "; versions and dates missing"
             return f"as announced ({where})"
         if self.source == "sample":
             return "sample day"
@@ -192,7 +201,7 @@ class Provenance:
         """The same day read back from the local archive."""
         if not self.exact or self.source == "archive":
             return self
-        return Provenance(True, "archive", self.note, origin=self.source)
+        return Provenance(True, "archive", self.note, origin=self.source, partial=self.partial)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"exact": self.exact, "source": self.source}
@@ -200,6 +209,8 @@ class Provenance:
             data["note"] = self.note
         if self.origin:
             data["origin"] = self.origin
+        if self.partial:
+            data["partial"] = True
         return data
 
     @classmethod
@@ -212,6 +223,7 @@ class Provenance:
             source=str(data["source"]),
             note=str(data.get("note") or ""),
             origin=str(origin) if origin else None,
+            partial=bool(data.get("partial", False)),
         )
 
 

@@ -3,7 +3,8 @@
 The API only knows submission times, so a day built from it guesses which papers were announced
 (held-back papers come a day late, kinds follow from timestamps). The RSS lists the newest
 announcement as it was made: each item says whether it is new, a cross-list or a replacement.
-It has no timestamps and no comments, so ``merge`` lays it over the API's day.
+It has no timestamps and no comments: the API's records of its papers fill them in
+(``announced.enrich``).
 
 What the RSS carries and how it maps:
 
@@ -16,7 +17,7 @@ What the RSS carries and how it maps:
 - Timestamps: a first version (new, or cross-listed v1) gets ``published = updated =`` the start
   of the listing's submission window, the earliest moment it can have been submitted. A later
   version gets ``updated =`` that start and ``published =`` the first day of the month in its id
-  (when arXiv numbered it), kept before the window. ``merge`` replaces both with the API's.
+  (when arXiv numbered it), kept before the window. The API's records replace both.
 - An error answer (unknown archive) is an RSS feed whose title starts "Feed error": RssError
   with arXiv's message. A feed without items is returned as no papers by ``parse_rss``;
   ``fetch_rss`` raises for it, because an empty weekday listing means the feed failed (like the
@@ -30,14 +31,13 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
-from tui.domain.paper import Day, Kind, Paper, listing_order, one_line, split_id
+from tui.domain.paper import Kind, Paper, one_line, split_id
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def fetch_rss(
     except requests.RequestException as error:
         raise RssError(f"arXiv's RSS could not be reached: {_reason(error)}") from None
     if response.status_code != 200:
-        raise RssError(f"arXiv's RSS answered HTTP {response.status_code} for {url}")
+        raise RssError(f"arXiv's RSS answered HTTP {response.status_code}")
     day, papers = parse_rss(response.content, categories)
     if not papers:
         dated = f" dated {day.isoformat()}" if day else ""
@@ -254,53 +254,3 @@ def split_creators(creators: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...
     from tui.domain.oai import split_authors
 
     return split_authors(creators)
-
-
-# ---------------------------------------------------------------- merging with the API's day
-
-
-def merge(api_day: Day, rss_papers: Sequence[Paper]) -> Day:
-    """The API's day with the RSS listing of the same date laid over it.
-
-    One paper per base id. Where both have a paper, the API's record is kept (structured author
-    list, timestamps, comment) with the RSS's kind, as announced, and the RSS's affiliations when
-    the API has none for the same authors; the API's doi and journal_ref win, the RSS's fill in
-    where the API has none. If the RSS announces a newer version than the API returned (a stale
-    answer or cache), the RSS's record is kept with the API's first-submission time, comment, doi
-    and journal_ref filling in. Papers only in the RSS (held back, or announced late) are added
-    as the RSS has them; papers only in the API are kept. New, cross-lists, replacements, each
-    by id.
-    """
-    announced = {p.id: p for p in rss_papers}
-    merged: dict[str, Paper] = {}
-    for paper in api_day.papers:
-        held = merged.get(paper.id)
-        if held is not None and held.version >= paper.version:
-            continue
-        rss = announced.get(paper.id)
-        merged[paper.id] = paper if rss is None else _laid_over(paper, rss)
-    for paper in rss_papers:
-        merged.setdefault(paper.id, paper)
-    ordered = sorted(merged.values(), key=listing_order)
-    return replace(api_day, papers=tuple(ordered))
-
-
-def _laid_over(api: Paper, rss: Paper) -> Paper:
-    if rss.version > api.version:
-        return replace(
-            rss,
-            published=api.published,
-            comment=api.comment,
-            doi=rss.doi or api.doi,
-            journal_ref=rss.journal_ref or api.journal_ref,
-        )
-    affiliations = api.affiliations
-    if not any(affiliations) and len(rss.authors) == len(api.authors):
-        affiliations = rss.affiliations
-    return replace(
-        api,
-        kind=rss.kind,
-        doi=api.doi or rss.doi,
-        journal_ref=api.journal_ref or rss.journal_ref,
-        affiliations=affiliations,
-    )

@@ -68,6 +68,10 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 
+class EmptyAnswer(FetchError):
+    """Every try gave a valid feed with no entries: the query may have none, or the API fails."""
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     page_size: int = MAX_PAGE_SIZE
@@ -382,7 +386,10 @@ class ArxivSource:
                 failures += 1
                 if failures >= self.policy.attempts:
                     report(outcome.summary)
-                    raise FetchError(self._give_up_message(outcome, failures, total, empty_means))
+                    message = self._give_up_message(outcome, failures, total, empty_means)
+                    if outcome.empty and total is None:
+                        raise EmptyAnswer(message)
+                    raise FetchError(message)
                 wait = self._backoff(failures, outcome.retry_after)
                 pause = max(wait, self.policy.min_interval)
                 shown = f"{pause:.0f}" if pause >= 1 else f"{pause:.1f}"

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -55,7 +55,7 @@ from tui.app.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.sidebar import Sidebar
-from tui.domain.day_cache import DayCache
+from tui.domain.day_cache import DayCache, worth_fetching
 from tui.domain.export import to_bibtex
 from tui.domain.filters import DayIndex, Match, Query, View
 from tui.domain.follow import KeywordProfile
@@ -97,6 +97,8 @@ class DaySources:
     lock: threading.Lock
     demo: bool
     """Only the bundled sample day and the cache: never fetch."""
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The clock that says which listing is the newest and what catchup still has."""
     loader: Callable[[], DayLoader] | None = None
     """Picks arXiv's source for each date (RSS, listing or catchup pages, API + OAI-PMH);
     None: one over ``source`` and arXiv's other sources as the environment names them."""
@@ -379,11 +381,9 @@ class TriageScreen(PowerTriage):
         with days.lock:
             cache = days.cache()
             cached = cache.load(requested, self.categories)
-        # A day kept as arXiv announced it never changes; the newest one kept reconstructed is
-        # asked for again (its exact sources may answer now).
-        fetch = not days.demo and (
-            cached is None or (requested >= self.newest and not cached.provenance.exact)
-        )
+        # A day kept as arXiv announced it never changes; one kept reconstructed is asked for
+        # again while an exact source still has it (the newest listing, or catchup's 90 days).
+        fetch = not days.demo and worth_fetching(cached, days.now())
         if cached is not None:
             self._post_day(cached, requested=requested, generation=generation, fetching=fetch)
         if not fetch:
