@@ -13,7 +13,7 @@ from test_app_helpers import make_paper
 
 from tui.domain.calendar import NoListing, default_calendar
 from tui.domain.day_loader import DayLoader
-from tui.domain.paper import Kind, Paper
+from tui.domain.paper import Day, Kind, Paper
 from tui.domain.web import FetchError
 
 THURSDAY = date(2026, 9, 24)
@@ -173,8 +173,15 @@ def test_page_requests_keep_arxivs_spacing_and_share_it_with_the_api(
     now = eastern(2026, 9, 28, 12)
     arxiv_double.now = now
     time.sleep(0.5)  # whatever this host was last asked in the process is long past
-    loaded = at(now).fetch(THURSDAY, ("cs.LG", "math.AP"))
+    shown: list[Day] = []
+    loaded = at(now).fetch(THURSDAY, ("cs.LG", "math.AP"), early=shown.append)
     assert len(loaded.day.papers) == 2
+    # The reader shows the first category's papers while the second page waits its turn.
+    assert [len(day.papers) for day in shown] == [1, 2]
+    assert shown[0].provenance.partial and shown[0].provenance.label == (
+        "as announced (catchup; more pages to come)"
+    )
+    assert loaded.day.provenance.final
     times = [r.time for r in arxiv_double.requests]
     paths = [r.path for r in arxiv_double.requests]
     assert paths[0].startswith("/catchup/") and paths[1].startswith("/catchup/")

@@ -212,11 +212,16 @@ class WebListings:
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        on_subject: Callable[[list[Paper]], None] | None = None,
     ) -> PagesDay:
-        """The mailing ``listing`` from arXiv's catchup pages (exact; up to 90 days back)."""
+        """The mailing ``listing`` from arXiv's catchup pages (exact; up to 90 days back).
+
+        ``on_subject`` hears the papers read so far after each subject but the last."""
         day = listing.date.isoformat()
         pages = [f"/catchup/{subject}/{day}?abs=True" for subject in subjects_for(categories)]
-        return self._collect(pages, listing, categories, progress, cancel, expect=listing.date)
+        return self._collect(
+            pages, listing, categories, progress, cancel, on_subject, expect=listing.date
+        )
 
     def newest(
         self,
@@ -225,14 +230,17 @@ class WebListings:
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        on_subject: Callable[[list[Paper]], None] | None = None,
     ) -> PagesDay:
-        """The newest mailing from arXiv's /list/<subject>/new pages (FetchError if the pages
+        """The newest mailing from arXiv's /list/<subject>/new pages (OtherListing if the pages
         show another date than ``listing``'s)."""
         pages = [
             f"/list/{subject}/new?skip=0&show={LIST_PAGE_SIZE}"
             for subject in subjects_for(categories)
         ]
-        return self._collect(pages, listing, categories, progress, cancel, expect=listing.date)
+        return self._collect(
+            pages, listing, categories, progress, cancel, on_subject, expect=listing.date
+        )
 
     def _collect(
         self,
@@ -241,6 +249,7 @@ class WebListings:
         categories: Sequence[str],
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        on_subject: Callable[[list[Paper]], None] | None,
         *,
         expect: date,
     ) -> PagesDay:
@@ -272,6 +281,8 @@ class WebListings:
                 report(f"read {len(papers):,} papers from arXiv's pages")
                 following = next_page_url(page)
                 url = urljoin(url, following) if following else None
+            if on_subject is not None and first is not first_pages[-1]:
+                on_subject(kinds_for(papers, categories))
         return PagesDay(expect, tuple(kinds_for(papers, categories)), made)
 
     def _page(

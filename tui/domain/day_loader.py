@@ -146,7 +146,7 @@ class DayLoader:
         listing = self.calendar.listing(day)
         tried: list[str] = []
         warnings: list[str] = []
-        exact = self._exact(listing, cats, now, tried, progress, cancel)
+        exact = self._exact(listing, cats, now, tried, progress, cancel, early)
         if exact is not None:
             papers, provenance = exact
             found = self._day(listing, cats, papers, provenance, now)
@@ -176,6 +176,7 @@ class DayLoader:
         tried: list[str],
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        early: Callable[[Day], None] | None = None,
     ) -> tuple[list[Paper], Provenance] | None:
         """The day from arXiv's announcement, or None (``tried`` says why each source failed)."""
 
@@ -209,8 +210,14 @@ class DayLoader:
             _check(cancel)
             web = self.sources.get_web()
             fetch = web.newest if source == "listing" else web.catchup
+
+            def so_far(papers: list[Paper], source: str = source) -> None:
+                if early is not None:
+                    partial = Provenance(True, source, "more pages to come", partial=True)
+                    early(self._day(listing, cats, papers, partial, now))
+
             try:
-                pages = fetch(listing, cats, progress=progress, cancel=cancel)
+                pages = fetch(listing, cats, progress=progress, cancel=cancel, on_subject=so_far)
             except FetchCancelled:
                 raise
             except OtherListing as error:
@@ -252,7 +259,8 @@ class DayLoader:
             raise
         except FetchError as error:
             warnings.append(f"versions and dates not filled in: {error}")
-            return replace(found, provenance=replace(found.provenance, partial=True))
+            missing = replace(found.provenance, partial=True, note="versions and dates missing")
+            return replace(found, provenance=missing)
         known = {p.id: p for p in records}
         return replace(found, papers=tuple(enrich(found.papers, known)))
 

@@ -191,7 +191,7 @@ class Provenance:
             if self.source == "archive" and self.origin:
                 where = f"kept {_SOURCE_NAMES.get(self.origin, self.origin)}"
             if self.partial:
-                where += "; versions and dates missing"
+                where += f"; {self.note or 'incomplete'}"
             return f"as announced ({where})"
         if self.source == "sample":
             return "sample day"
