@@ -343,3 +343,16 @@ async def test_a_recent_day_kept_reconstructed_is_replaced_by_arxivs_listing(
         assert "as announced (catchup)" in app.triage.date_bar.text
     kept = DayCache().load(TUESDAY, ("cs.LG", "cs.CV", "cs.CL", "cs.AI"))
     assert kept is not None and kept.provenance.final
+
+
+async def test_going_back_from_arxivs_first_listing_says_so() -> None:
+    first = date(1991, 8, 14)
+    cache_days(make_day(first, 1))
+    app = RecordingApp(Options(date=first))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.is_running
+        assert app.triage.shown_date == first
+        assert any(m == "Wed 1991-08-14 is arXiv's first listing." for _, m, _ in app.notices)

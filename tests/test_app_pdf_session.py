@@ -396,3 +396,41 @@ def test_run_app_prints_where_the_report_is(
     reports = list(state_dir().glob("crash-*.txt"))
     assert len(reports) == 1
     assert f"arxiv-daily stopped on an unexpected error; a report is in {reports[0]}" in err
+
+
+async def test_a_date_on_the_command_line_is_not_saved_as_the_session() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "q")
+    before = session_on_disk()
+    cache_days(make_day(TUESDAY, 3))
+    visit = demo_app(date=SAMPLE.date)
+    async with visit.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("j", "q")
+    assert visit.session_keeper is None
+    assert session_on_disk() == before  # the plain start still comes back to where it was
+
+
+@pytest.mark.parametrize(
+    ("saved", "opened"),
+    [
+        ("2025-04-05", date(2025, 4, 4)),  # a Saturday: the Friday before
+        ("1990-05-01", SAMPLE.date),  # before arXiv: the newest
+    ],
+)
+async def test_a_saved_session_on_a_day_without_a_listing_opens_a_listing_day(
+    saved: str, opened: date
+) -> None:
+    cache_days(make_day(date(2025, 4, 4), 2))
+    path = state_dir() / "session-demo.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"day": saved}), encoding="utf-8")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.triage.shown_date == opened
+        assert not [n for n in app.notices if n[2] == "error"]

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from arxiv_double import ArxivDouble
 
 from tui import cli
 from tui.config import Config, default_config
@@ -334,3 +335,33 @@ def test_digest_json_says_where_the_day_came_from(capsys: pytest.CaptureFixture[
     assert data["provenance"]["exact"] is False
     assert data["provenance"]["source"] == "sample"
     assert list(data)[:2] == ["date", "provenance"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("ARXIV_DAILY_API_URL", "not a url", "ARXIV_DAILY_API_URL must be an http(s) address"),
+        ("ARXIV_DAILY_API_URL", "ftp://x", "ARXIV_DAILY_API_URL must be an http(s) address"),
+        ("ARXIV_DAILY_WEB_URL", "arxiv.org", "ARXIV_DAILY_WEB_URL must be an http(s) address"),
+        ("ARXIV_DAILY_OAI_URL", "http://", "ARXIV_DAILY_OAI_URL must be an http(s) address"),
+        ("ARXIV_DAILY_RSS_URL", "http://x/rss", "ARXIV_DAILY_RSS_URL has no {categories}"),
+        ("ARXIV_DAILY_WEB_MIN_INTERVAL", "soon", "must be a number of seconds, not 'soon'"),
+        ("ARXIV_DAILY_DEADLINE", "0", "ARXIV_DAILY_DEADLINE must be a positive number"),
+    ],
+)
+def test_a_bad_address_or_interval_is_a_setting_error_before_any_request(
+    arxiv_double: ArxivDouble,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    for command in (["digest", "--date", "2025-04-09"], ["fetch"]):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(command)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err
+    assert arxiv_double.requests == []

@@ -461,3 +461,15 @@ def test_the_full_day_one_paper_once_with_the_announced_kinds() -> None:
     chosen = kinds_for(papers + papers[:700], every)
     assert len(chosen) == len({p.id for p in chosen}) == 1504
     assert Counter(p.kind for p in chosen) == Counter(p.kind for p in papers)
+
+
+def test_a_forbidden_control_character_in_one_item_keeps_the_feed() -> None:
+    _, papers = parse_rss(
+        feed(
+            item("2609.00001v1", "new")
+            + item("2609.00002v1", "new").replace("A Title", "A\x0bTitle")
+        ),
+        ["cs.LG"],
+    )
+    assert [p.id for p in papers] == ["2609.00001", "2609.00002"]
+    assert papers[1].title == "ATitle"

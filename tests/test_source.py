@@ -7,13 +7,14 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import arxiv
 import pytest
 import requests
-from arxiv_double import ArxivDouble, error_feed, feed_xml, parse_query
+from arxiv_double import ArxivDouble, Response, error_feed, feed_xml, parse_query
 
 from tui.domain.listing import listing_window
 from tui.domain.paper import Kind, Paper
@@ -455,7 +456,7 @@ def test_a_truncated_feed_is_retried(one_paper_day: ArxivDouble) -> None:
     seen: list[FetchProgress] = []
     fetched = source_for(one_paper_day).fetch_day(WEDNESDAY, ["cs.LG"], progress=seen.append)
     assert len(fetched.papers) == 1
-    assert seen[0].message.startswith("arXiv sent an incomplete feed; retrying")
+    assert seen[0].message.startswith("arXiv sent a feed that stops short (truncated); retrying")
 
 
 def test_a_feed_that_stays_truncated_gives_an_error(arxiv_double: ArxivDouble) -> None:
@@ -464,7 +465,35 @@ def test_a_feed_that_stays_truncated_gives_an_error(arxiv_double: ArxivDouble) -
     arxiv_double.serve_next(whole[: len(whole) - 200], times=4)
     with pytest.raises(FetchError) as caught:
         source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
-    assert str(caught.value) == "arXiv sent an incomplete feed (4 tries); try again later"
+    assert str(caught.value) == (
+        "arXiv sent a feed that stops short (truncated) (4 tries); try again later"
+    )
+
+
+def test_forbidden_control_characters_in_one_entry_do_not_cost_the_day(
+    arxiv_double: ArxivDouble,
+) -> None:
+    papers = many_papers(3, utc(2025, 4, 7, 18, 30), timedelta(hours=20))
+    papers[1] = replace(papers[1], title="A \x01title with \x1b[31m controls", abstract="x&#1;y")
+    body = feed_xml(papers, total=3, per_page=2000).replace(b"x&amp;#1;y", b"x&#1;y")
+    assert b"\x01" in body and b"&#1;" in body
+    arxiv_double.serve_next(body)
+    fetched = source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
+    assert len(fetched.papers) == 3
+    shown = {p.id: p for p in fetched.papers}[papers[1].id]
+    assert shown.title == "A title with [31m controls"
+    assert shown.abstract == "xy"
+
+
+def test_a_feed_broken_mid_way_is_said_to_be_malformed_not_truncated(
+    arxiv_double: ArxivDouble,
+) -> None:
+    papers = many_papers(3, utc(2025, 4, 7, 18, 30), timedelta(hours=20))
+    body = feed_xml(papers, total=3, per_page=2000).replace(b"</title>", b"</titel>", 1)
+    arxiv_double.serve_next(body, times=4)
+    with pytest.raises(FetchError) as caught:
+        source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
+    assert "arXiv sent a feed that is not well-formed XML (line " in str(caught.value)
 
 
 def test_an_html_rate_exceeded_page_is_retried(one_paper_day: ArxivDouble) -> None:
@@ -638,3 +667,14 @@ def test_paper_from_result_tidies_whitespace_and_categories() -> None:
 def test_no_categories_is_a_programming_error(arxiv_double: ArxivDouble) -> None:
     with pytest.raises(ValueError):
         source_for(arxiv_double).fetch_day(WEDNESDAY, [" "])
+
+
+def test_a_server_that_ignores_start_is_not_paged_for_ever(arxiv_double: ArxivDouble) -> None:
+    # It claims 999,999 results and sends the same five papers, whatever ``start`` says.
+    papers = [make_paper(n, utc(2025, 4, 8, 10)) for n in range(1, 6)]
+    same = feed_xml(papers, total=999_999, per_page=2000)
+    arxiv_double.route("/api/query", lambda request: Response(200, same))
+    with pytest.raises(FetchError) as failed:
+        source_for(arxiv_double).fetch_day(WEDNESDAY, ["cs.LG"])
+    assert "sent the same papers again after 5 (it does not page)" in str(failed.value)
+    assert len(arxiv_double.query_requests) == 2

@@ -106,3 +106,21 @@ def test_every_try_failing_is_one_line_naming_the_tries(arxiv_double: ArxivDoubl
     assert str(failed.value) == (
         "arXiv's listing pages answered HTTP 503 (tried 3 times); try again later"
     )
+
+
+def test_the_api_client_meets_the_deadline_too(trickling: str) -> None:
+    from datetime import date
+
+    from tui.domain.source import ArxivSource, FetchError, FetchPolicy
+
+    source = ArxivSource(
+        api_url=trickling.replace("/list/cs/new", "/api/query"),
+        policy=FetchPolicy(min_interval=0, timeout=5, deadline=1.0, attempts=4, backoff=0.01),
+    )
+    began = time.monotonic()
+    with pytest.raises(FetchError) as failed:
+        source.fetch_day(date(2025, 4, 9), ["cs.LG"])
+    took = time.monotonic() - began
+    assert str(failed.value) == "arXiv took over 1 s to answer"
+    assert took < 2.5  # one try: a trickling answer is not asked for four times
+    assert source.requests_made == 1

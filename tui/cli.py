@@ -266,6 +266,16 @@ def calendar() -> Calendar:
     return default_calendar()
 
 
+def _check_endpoints() -> None:
+    """The ARXIV_DAILY_* addresses and intervals, before anything is asked: exit 2 if bad."""
+    from tui.domain.web import check_settings
+
+    try:
+        check_settings()
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
 def _use_user_holidays() -> None:
     """Read ``holidays.txt`` from the config dir, if there is one: the days arXiv has said it
     will not announce in years its own table does not cover yet. A bad line: exit 2."""
@@ -592,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_settings()
         _use_user_holidays()
         options = options_from(args)
+        if not options.demo:
+            _check_endpoints()
         if args.command == "digest":
             return _write(run_digest(options, args.format, config))
         if args.command == "fetch":

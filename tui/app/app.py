@@ -126,7 +126,9 @@ class ArxivDailyApp(App[int]):
         """Where the report of an unexpected error went (printed after the terminal is back)."""
         self.session_keeper: SessionKeeper | None = None
         self.restored: Session | None = None
-        if session is not False:
+        # A day given on the command line is a visit, not a place to come back to: such a run
+        # neither restores nor saves the session.
+        if session is not False and options.date is None:
             self.session_keeper = SessionKeeper(
                 session_file(options),
                 on_failed=lambda reason: self.call_from_thread(
@@ -162,7 +164,7 @@ class ArxivDailyApp(App[int]):
         restored = self.restored
         start = options.date or newest
         if restored is not None and restored.day is not None and restored.day < newest:
-            start = restored.day
+            start = _a_listing_day(restored.day, newest, self.now())
         self.push_screen(
             TriageScreen(
                 categories=categories,
@@ -422,6 +424,17 @@ class ArxivDailyApp(App[int]):
             self.call_from_thread(
                 self.notify, f"{url}: {problem}", title="Could not open", severity="error"
             )
+
+
+def _a_listing_day(day: date, newest: date, now: datetime) -> date:
+    """``day`` if arXiv listed on it, else the listing before it (a saved session may name a
+    Saturday, a holiday or a date before arXiv began)."""
+    from tui.domain.calendar import NoListing, default_calendar
+
+    try:
+        return default_calendar().check(day, now)
+    except NoListing as refusal:
+        return refusal.before or newest
 
 
 def _arxiv_source() -> ArxivSource:

@@ -30,6 +30,7 @@ from tui.domain.web import (
     ProgressCallback,
     WebPolicy,
     oai_url,
+    xml_controls_dropped,
 )
 
 MAX_PAGES = 200
@@ -64,7 +65,7 @@ class OaiSource:
                 if answer.status != 200:
                     raise FetchError(f"arXiv's OAI-PMH answered HTTP {answer.status}")
                 try:
-                    page = parse_records(answer.body)
+                    page = parse_records(xml_controls_dropped(answer.body))
                 except OaiError as error:
                     raise FetchError(str(error)) from None
                 fresh = [r for r in page.records if r.id not in seen]

@@ -38,6 +38,7 @@ import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
 from tui.domain.paper import Kind, Paper, one_line, split_id
+from tui.domain.web import xml_controls_dropped
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def parse_rss(content: bytes, followed: Sequence[str]) -> tuple[date | None, lis
     covers "cs.LG") are kept; none followed keeps all. A new paper whose primary category is not
     followed is a cross-list for the followed set.
     """
-    channel = _channel(content)
+    channel = _channel(xml_controls_dropped(content))
     title = one_line(channel.findtext("title"))
     if title.lower().startswith("feed error"):
         message = one_line(channel.findtext("description")) or title

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import arxiv
 import requests
+import urllib3
 
 from tui.domain.listing import listing_window
 from tui.domain.paper import (
@@ -38,13 +39,18 @@ from tui.domain.paper import (
     split_id,
 )
 from tui.domain.web import (
+    DEADLINE,
+    CutShort,
     FetchCancelled,
     FetchError,
     FetchProgress,
     HostPacer,
     ProgressCallback,
+    TooSlow,
     env_seconds,
+    read_body,
     retry_after_seconds,
+    xml_controls_dropped,
 )
 
 __all__ = [
@@ -61,9 +67,13 @@ logger = logging.getLogger(__name__)
 API_URL = "https://export.arxiv.org/api/query"
 MAX_PAGE_SIZE = 2000
 """The most results the API returns for one request."""
+MAX_RESULTS = 10_000
+"""The API pages to the first 10,000 results of a search and no further."""
 IDS_PER_REQUEST = 200
 """Ids per ``id_list`` request: ~2.6 kB of URL, well inside what servers take."""
 
+_TRUNCATED = {3, 5}
+"""expat's "no element found" and "unclosed token": the answer ends early."""
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
@@ -85,15 +95,19 @@ class FetchPolicy:
     """First wait after a failure; doubles with each further failure. Retry-After wins."""
     max_wait: float = 120.0
     """Cap on one wait."""
+    deadline: float = DEADLINE
+    """Seconds one answer may take in all: a server trickling bytes is cut off, not retried."""
 
     @classmethod
     def from_env(cls) -> FetchPolicy:
-        """The defaults, overridden by ARXIV_DAILY_API_MIN_INTERVAL / _TIMEOUT / _BACKOFF (s)."""
+        """The defaults, overridden by ARXIV_DAILY_API_MIN_INTERVAL / _TIMEOUT / _BACKOFF and
+        ARXIV_DAILY_DEADLINE (s)."""
         defaults = cls()
         return cls(
             min_interval=env_seconds("ARXIV_DAILY_API_MIN_INTERVAL", defaults.min_interval),
             timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", defaults.timeout, positive=True),
             backoff=env_seconds("ARXIV_DAILY_API_BACKOFF", defaults.backoff),
+            deadline=env_seconds("ARXIV_DAILY_DEADLINE", defaults.deadline, positive=True),
         )
 
 
@@ -114,9 +128,10 @@ class _PageBoundary(Exception):
 class _GuardedSession(requests.Session):
     """Sets a default timeout, allows one request per ``arm()``, and keeps the last answer."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, deadline: float = DEADLINE) -> None:
         super().__init__()
         self.timeout = timeout
+        self.deadline = deadline
         self.last: _Answer | None = None
         self.finished_at: float | None = None
         self._allowance = 0
@@ -130,9 +145,22 @@ class _GuardedSession(requests.Session):
             raise _PageBoundary()
         self._allowance -= 1
         kwargs.setdefault("timeout", self.timeout)
+        kwargs["stream"] = True
+        started = time.monotonic()
         try:
             response = super().request(method, url, *args, **kwargs)
-            self.last = _Answer(response.status_code, dict(response.headers), response.content)
+            try:
+                body = xml_controls_dropped(read_body(response, self.deadline, started))
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+                raise requests.Timeout() from None
+            except (urllib3.exceptions.HTTPError, OSError):
+                raise CutShort() from None
+            finally:
+                response.close()
+            # What arxiv.Client reads (response.text, .content) is this body.
+            response._content = body
+            response._content_consumed = True
+            self.last = _Answer(response.status_code, dict(response.headers), body)
         finally:
             self.finished_at = time.monotonic()
         return response
@@ -271,7 +299,7 @@ class ArxivSource:
         self.policy = policy or FetchPolicy.from_env()
         self.requests_made = 0
         self._page_size = max(1, min(self.policy.page_size, MAX_PAGE_SIZE))
-        self._session = _GuardedSession(self.policy.timeout)
+        self._session = _GuardedSession(self.policy.timeout, self.policy.deadline)
         self._client = arxiv.Client(page_size=self._page_size, delay_seconds=0, num_retries=0)
         self._client._session = self._session
         template = self.api_url.replace("{", "{{").replace("}", "}}")
@@ -360,6 +388,7 @@ class ArxivSource:
         ``empty_means``: the message when the first page stays empty (None: empty is an answer).
         """
         collected: list[arxiv.Result] = []
+        seen: set[str] = set()
         total: int | None = None
         made = 0
         failures = 0
@@ -400,10 +429,19 @@ class ArxivSource:
                 continue
             failures = 0
             wait = 0.0
-            collected.extend(outcome.results)
+            fresh = [r for r in outcome.results if r.entry_id not in seen]
+            if not fresh:
+                raise FetchError(
+                    f"arXiv's API sent the same papers again after {len(collected):,} "
+                    "(it does not page); stopped"
+                )
+            seen.update(r.entry_id for r in fresh)
+            collected.extend(fresh)
             # An id_list chunk fits in one page: what came back is the answer, whatever the count
-            # says (recorded answers give the count of the whole search).
+            # says (recorded answers give the count of the whole search). Only the first 10,000
+            # results of a search can be paged to.
             total = len(collected) if search.id_list else max(outcome.total, len(collected))
+            total = min(total, MAX_RESULTS)
             report(f"received {len(collected):,} of {total:,} papers")
             if cancel is not None and cancel.is_set() and len(collected) < total:
                 raise FetchCancelled("fetch cancelled")
@@ -456,6 +494,12 @@ class ArxivSource:
             pass  # a short page: the next request picks up where this one ended
         except arxiv.HTTPError:
             pass  # the status is judged below, from the answer itself
+        except TooSlow:
+            return _Failure(
+                f"arXiv took over {self.policy.deadline:g} s to answer", retryable=False
+            )
+        except CutShort:
+            return _Failure("arXiv cut the connection before the answer was complete")
         except requests.Timeout:
             return _Failure(f"arXiv did not answer within {self.policy.timeout:g} s")
         except requests.ConnectionError:
@@ -500,11 +544,14 @@ class ArxivSource:
     ) -> _Page | _Failure:
         try:
             root = ET.fromstring(body)
-        except ET.ParseError:
+        except ET.ParseError as error:
             head = body[:500].lstrip().lower()
-            if head.startswith(b"<?xml") or head.startswith(b"<feed"):
-                return _Failure("arXiv sent an incomplete feed")
-            return _not_a_feed(body)
+            if not (head.startswith(b"<?xml") or head.startswith(b"<feed")):
+                return _not_a_feed(body)
+            if error.code in _TRUNCATED:
+                return _Failure("arXiv sent a feed that stops short (truncated)")
+            line, _ = error.position
+            return _Failure(f"arXiv sent a feed that is not well-formed XML (line {line})")
         if root.tag != f"{_ATOM}feed":
             return _not_a_feed(body)
         message = _error_entry(root)

@@ -22,6 +22,7 @@ Each interval is overridable with ``ARXIV_DAILY_<SOURCE>_MIN_INTERVAL`` (seconds
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -94,8 +95,82 @@ def oai_url() -> str:
     return os.environ.get("ARXIV_DAILY_OAI_URL", "").strip() or OAI_URL
 
 
+ENDPOINTS = (
+    "ARXIV_DAILY_API_URL",
+    "ARXIV_DAILY_WEB_URL",
+    "ARXIV_DAILY_OAI_URL",
+    "ARXIV_DAILY_RSS_URL",
+    "ARXIV_DAILY_PDF_URL",
+)
+SECONDS = (
+    ("ARXIV_DAILY_API_MIN_INTERVAL", False),
+    ("ARXIV_DAILY_WEB_MIN_INTERVAL", False),
+    ("ARXIV_DAILY_OAI_MIN_INTERVAL", False),
+    ("ARXIV_DAILY_API_BACKOFF", False),
+    ("ARXIV_DAILY_API_TIMEOUT", True),
+    ("ARXIV_DAILY_DEADLINE", True),
+)
+_PLACEHOLDERS = {"ARXIV_DAILY_RSS_URL": "{categories}", "ARXIV_DAILY_PDF_URL": "{id}"}
+
+
+def check_settings() -> None:
+    """Every arXiv address and interval set in the environment, checked before any request:
+    ValueError with one line naming the variable (a garbage address is a setting to fix, not a
+    network failure to retry)."""
+    for variable in ENDPOINTS:
+        raw = os.environ.get(variable, "").strip()
+        if not raw:
+            continue
+        parts = urlsplit(raw.replace("{", "").replace("}", ""))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{variable} must be an http(s) address, not {raw!r}")
+        placeholder = _PLACEHOLDERS.get(variable)
+        if placeholder and placeholder not in raw:
+            raise ValueError(f"{variable} has no {placeholder} placeholder: {raw!r}")
+    for variable, positive in SECONDS:
+        env_seconds(variable, 0.0, positive=positive)
+
+
 def host_of(url: str) -> str:
     return urlsplit(url).netloc or url
+
+
+_XML_FORBIDDEN = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+    rb"|&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));",
+    re.IGNORECASE,
+)
+
+
+def xml_controls_dropped(body: bytes) -> bytes:
+    """``body`` without the control characters XML 1.0 forbids (raw, or as character
+    references): one such character in one entry must not cost a whole feed. UTF-8 never
+    uses these bytes inside a multi-byte character, so nothing else is touched."""
+    return _XML_FORBIDDEN.sub(b"", body)
+
+
+class CutShort(Exception):
+    """The connection ended before the answer did."""
+
+
+class TooSlow(Exception):
+    """An answer still coming in when its deadline passed (a server trickling bytes)."""
+
+
+def read_body(response: requests.Response, deadline: float, started: float) -> bytes:
+    """The whole body of a streamed ``response``, or TooSlow once ``deadline`` seconds have
+    passed since ``started``: read a system call at a time (each within the socket's timeout),
+    so that a server sending a byte at a time meets the deadline too."""
+    chunks: list[bytes] = []
+    while chunk := response.raw.read1(65536, decode_content=True):
+        chunks.append(chunk)
+        if time.monotonic() - started > deadline:
+            raise TooSlow()
+    return b"".join(chunks)
+
+
+DEADLINE = 60.0
+"""Seconds one answer may take in all, by default (``ARXIV_DAILY_DEADLINE``)."""
 
 
 class HostPacer:
@@ -162,8 +237,8 @@ class WebPolicy:
     min_interval: float
     timeout: float = 30.0
     """Seconds to connect, and seconds without a byte while reading."""
-    deadline: float = 120.0
-    """Seconds one request may take in all (a server trickling bytes is cut off)."""
+    deadline: float = DEADLINE
+    """Seconds one request may take in all (a server trickling bytes is cut off, not retried)."""
     attempts: int = 3
     backoff: float = 2.0
     max_wait: float = 120.0
@@ -174,6 +249,7 @@ class WebPolicy:
         return cls(
             min_interval=env_seconds(f"ARXIV_DAILY_{name}_MIN_INTERVAL", min_interval),
             timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", 30.0, positive=True),
+            deadline=env_seconds("ARXIV_DAILY_DEADLINE", DEADLINE, positive=True),
             backoff=env_seconds("ARXIV_DAILY_API_BACKOFF", 2.0),
         )
 
@@ -251,16 +327,12 @@ class PoliteClient:
         started = time.monotonic()
         try:
             with self._session.get(url, timeout=self.policy.timeout, stream=True) as response:
-                # read1: whatever has arrived, one system call at a time (each within the
-                # timeout), so that a server trickling a byte at a time meets the deadline too.
-                chunks: list[bytes] = []
-                while chunk := response.raw.read1(65536, decode_content=True):
-                    chunks.append(chunk)
-                    if time.monotonic() - started > self.policy.deadline:
-                        raise _Transient(
-                            f"{self.name} took over {self.policy.deadline:g} s to answer"
-                        )
-                return WebAnswer(response.status_code, b"".join(chunks), dict(response.headers))
+                body = read_body(response, self.policy.deadline, started)
+                return WebAnswer(response.status_code, body, dict(response.headers))
+        except TooSlow:
+            raise HostUnreachable(
+                f"{self.name} took over {self.policy.deadline:g} s to answer; try again later"
+            ) from None
         except (requests.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
             raise _Transient(
                 f"{self.name} did not answer within {self.policy.timeout:g} s"

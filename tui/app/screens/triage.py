@@ -1054,7 +1054,14 @@ class TriageScreen(PowerTriage):
 
     def action_previous_day(self) -> None:
         current = self.shown_date or self.newest
-        self.show_date(previous_listing_day(current))
+        try:
+            previous = previous_listing_day(current)
+        except ValueError:  # nothing before arXiv's first listing
+            self.app.notify(
+                f"{current.strftime('%a %Y-%m-%d')} is arXiv's first listing.", timeout=3
+            )
+            return
+        self.show_date(previous)
 
     def action_next_day(self) -> None:
         current = self.shown_date or self.newest
