@@ -113,3 +113,25 @@ def test_the_day_cache_lists_no_snapshot_as_a_day(tmp_path: Path) -> None:
     cache.save(varied_day())
     assert cache.dates() == [APRIL_9]
     assert not any(name.startswith(".") for name in os.listdir(tmp_path))
+
+
+def test_a_flipped_byte_in_a_title_is_caught_not_shown(tmp_path: Path) -> None:
+    day = varied_day()
+    DayCache(tmp_path).save(day)
+    snapshot = snapshot_path(day_file(tmp_path))
+    good = snapshot.read_bytes()
+    where = good.index(b"Title 3 with")
+    flipped = good[: where + 1] + bytes([good[where + 1] ^ 0x20]) + good[where + 2 :]  # "TItle"
+    assert len(flipped) == len(good) and flipped != good
+    snapshot.write_bytes(flipped)
+    assert read_snapshot(snapshot, _signature_of(tmp_path)) is None
+    loaded = DayCache(tmp_path)._read(APRIL_9)
+    assert loaded is not None
+    assert [p.title for p in loaded.papers] == [p.title for p in day.papers]
+    rewritten = snapshot.read_bytes()  # written again from the day file
+    assert rewritten != flipped and read_snapshot(snapshot, _signature_of(tmp_path)) is not None
+
+
+def _signature_of(directory: Path) -> tuple[int, int, int]:
+    stat = day_file(directory).stat()
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)

@@ -501,8 +501,15 @@ def test_a_flag_document_with_a_field_of_the_wrong_type_is_moved_aside(flags_dir
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"{this is not json", b"\x00\x00\x00\x00", b'["a", "list"]', b'{"flags": {"1": {"x": 1}}}'],
-    ids=["broken-json", "zeros", "wrong-shape", "foreign-document"],
+    [
+        b"{this is not json",
+        b"\x00\x00\x00\x00",
+        b'["a", "list"]',
+        b'{"flags": {"1": {"x": 1}}}',
+        b"",  # what a crash on a delayed-allocation file system leaves
+        b"  \n",
+    ],
+    ids=["broken-json", "zeros", "wrong-shape", "foreign-document", "0-bytes", "blank"],
 )
 def test_damaged_flags_json_is_moved_aside(flags_dir: Path, garbage: bytes) -> None:
     with FlagStore(flags_dir) as store:

@@ -717,7 +717,12 @@ class FlagStore:
             return _Base.empty()
         try:
             handle.seek(0)
-            return _Base.parse(handle.read(), self._base_path)
+            raw = handle.read()
+            if not raw.strip():
+                # Never written so by a checkpoint (an atomic write of a whole document): what a
+                # crash on a delayed-allocation file system leaves. Damaged, like any other.
+                raise ValueError(f"it is empty ({len(raw)} bytes)")
+            return _Base.parse(raw, self._base_path)
         except (ValueError, TypeError, UnicodeDecodeError) as error:
             self._quarantine_base(handle, error)
             return None
