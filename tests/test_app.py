@@ -13,8 +13,10 @@ from test_app_helpers import (
     RecordingApp,
     cache_days,
     make_day,
+    row_of,
     serve_day,
     settle,
+    star_in_store,
     wait_until,
 )
 
@@ -356,3 +358,19 @@ async def test_going_back_from_arxivs_first_listing_says_so() -> None:
         assert app.is_running
         assert app.triage.shown_date == first
         assert any(m == "Wed 1991-08-14 is arXiv's first listing." for _, m, _ in app.notices)
+
+
+async def test_a_store_that_cannot_be_written_shows_its_flags_and_says_so() -> None:
+    from tui.domain.store import FlagStore
+
+    star_in_store(["2504.00001"])
+    cache_days(make_day(WEDNESDAY, 3))
+    app = RecordingApp(Options(date=WEDNESDAY), store=lambda: FlagStore(read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "★" in row_of(app.triage, "2504.00001")  # what is on disk is shown
+        await pilot.press("j", "s")  # star the second: it cannot be kept
+        await settle(pilot)
+        errors = [m for _, m, severity in app.notices if severity == "error"]
+        assert errors and "read-only: the change was not saved" in errors[0]
+        assert not app.flags.get("2504.00002").starred  # the screen does not pretend

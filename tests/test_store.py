@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tinydb import TinyDB
@@ -23,9 +25,11 @@ from tui.domain.store import (
     FLAGS_FILE,
     FOLDING_FILE,
     JOURNAL_FILE,
+    LOCK_FILE,
     CheckpointIn,
     Flag,
     FlagStore,
+    ReadOnlyStore,
 )
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
@@ -649,3 +653,76 @@ def test_a_timestamp_round_trips_through_a_checkpoint(flags_dir: Path) -> None:
         read_at = reopened.get("2504.00001").read_changed
         assert read_at == stamp
         assert read_at is not None and read_at.utcoffset() == timedelta(0)
+
+
+# ---------------------------------------------------------------- read-only
+
+
+def _tree(directory: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
+
+
+def test_a_read_only_store_shows_the_flags_and_changes_nothing(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred(["2504.00001", "2504.00002"], True)
+    store = FlagStore(flags_dir)
+    store.set_read("2504.00003", True)  # in the journal only
+    store.close(fold=False)
+    before = _tree(flags_dir)
+    with FlagStore(flags_dir, read_only=True) as reader:
+        assert {f.id for f in reader.starred()} == {"2504.00001", "2504.00002"}
+        assert reader.get("2504.00003").read
+        with pytest.raises(ReadOnlyStore, match="read-only: the change was not saved"):
+            reader.set_starred("2504.00004", True)
+        assert reader.notices == []
+    assert _tree(flags_dir) == before  # nothing created, folded or moved
+
+
+def test_a_read_only_store_leaves_a_damaged_file_where_it_is(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    (flags_dir / FLAGS_FILE).write_bytes(b"")
+    with FlagStore(flags_dir, read_only=True) as reader:
+        assert "left as it is (read-only)" in reader.notices[0]
+    assert (flags_dir / FLAGS_FILE).read_bytes() == b""
+    assert not list(flags_dir.glob(f"{FLAGS_FILE}.corrupt-*"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_folder_that_cannot_be_written_opens_read_only_by_itself(flags_dir: Path) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    (flags_dir / LOCK_FILE).unlink()
+    flags_dir.chmod(0o555)
+    try:
+        with FlagStore(flags_dir) as reader:
+            assert reader.read_only
+            assert reader.get("2504.00001").starred
+            assert "cannot be written" in reader.notices[0]
+    finally:
+        flags_dir.chmod(0o755)
+
+
+def test_a_read_only_file_system_opens_the_store_read_only(
+    flags_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As root (CI) a folder's mode does not stop writes: the file system's answer is injected.
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    real_open = os.open
+
+    def read_only_fs(path: Any, flags: int, *args: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only_fs)
+    with FlagStore(flags_dir) as reader:
+        assert reader.read_only
+        assert reader.get("2504.00001").starred
+        assert reader.notices == [
+            f"{flags_dir} cannot be written (Read-only file system): the flags are shown, "
+            "but changes cannot be saved"
+        ]
+        with pytest.raises(ReadOnlyStore):
+            reader.set_read("2504.00001", True)

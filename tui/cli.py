@@ -544,7 +544,7 @@ def _export_starred(options: Options, output_format: str) -> str:
     if options.date is not None or options.demo:
         raise CommandError("--starred takes papers from every day: leave out --date and --demo")
     try:
-        with FlagStore() as store:
+        with FlagStore(read_only=True) as store:  # a reading command changes nothing
             ids = [flag.id for flag in store.starred()]
             notices = list(store.notices)
         cache = DayCache()

@@ -115,6 +115,10 @@ class TmuxTerminal:
             time.sleep(0.05)
         raise TmuxError(f"the program did not exit within {timeout} s:\n{self.screen()}")
 
+    def pane_flag(self, name: str) -> str:
+        """One of tmux's pane formats: ``alternate_on``, ``mouse_any_flag``, ``cursor_flag``…"""
+        return self._tmux("display-message", "-p", "-t", self.session, f"#{{{name}}}").strip()
+
     def pane_pid(self) -> int:
         """The process tmux started for the window (the shell around the program)."""
         return int(self._tmux("display-message", "-p", "-t", self.session, "#{pane_pid}"))

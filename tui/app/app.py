@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import signal
 import sys
 import threading
 import webbrowser
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from tui.domain.day_loader import DayLoader
     from tui.domain.source import ArxivSource
 
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 BROWSER_ENV = "ARXIV_DAILY_BROWSER"
 """``none``: never start a browser; say which page would have opened."""
 
@@ -122,6 +124,9 @@ class ArxivDailyApp(App[int]):
         self.opened_pdfs: list[Path] = []
         """Every PDF asked to open, whether or not a viewer was started."""
         self.recent_actions = RecentActions()
+        self._signals = False
+        """Quit on SIGTERM/SIGHUP/SIGINT (``run_app`` sets it: a real run, its own loop)."""
+        self._quitting = False
         self.crash_report: Path | None = None
         """Where the report of an unexpected error went (printed after the terminal is back)."""
         self.session_keeper: SessionKeeper | None = None
@@ -147,6 +152,8 @@ class ArxivDailyApp(App[int]):
     # ----------------------------------------------------------------- start
 
     def on_mount(self) -> None:
+        if self._signals:
+            self.handle_quit_signals()
         for warning in self.startup_warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
         self._apply_settings()
@@ -296,6 +303,21 @@ class ArxivDailyApp(App[int]):
         await self.flush_flags()
         await self.flush_session()
         self.exit(0)
+
+    def handle_quit_signals(self) -> None:
+        """SIGTERM, SIGHUP and SIGINT quit as q does: every flag and the session on disk, the
+        terminal given back (main screen, no mouse tracking, the cursor shown). Installed by
+        ``run_app`` on the app's own loop, not in tests that share the test runner's."""
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._quit_on_signal, number)
+
+    def _quit_on_signal(self, number: int) -> None:
+        self.recent_actions.add(f"signal {signal.Signals(number).name}: quit")
+        if not self._quitting:
+            self._quitting = True
+            asyncio.get_running_loop().create_task(self.action_quit())
 
     async def flush_session(self) -> None:
         """Hand the triage screen's session to the keeper and wait until it is on disk."""
@@ -465,6 +487,7 @@ def run_app(options: Options, config: Config | None = None) -> int:
         except ConfigError as error:
             warning = str(error)
     app = ArxivDailyApp(options, config=config)
+    app._signals = True
     if warning is not None:
         app.startup_warnings.append(warning)
     # Everything imported so far lives as long as the process: out of the collector's sight, a

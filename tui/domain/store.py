@@ -41,6 +41,7 @@ needed only when a generation it had not finished was folded and deleted in the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -48,7 +49,7 @@ import secrets
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,7 @@ from tui.domain.atomic import (
     describe_error,
     fsync_dir,
     move_aside,
+    os_reason,
     remove_stale_temps,
 )
 from tui.domain.paper import base_id
@@ -396,6 +398,10 @@ class _Base:
         return {**self.tables, TABLE: table}
 
 
+class ReadOnlyStore(OSError):
+    """A change asked of a store that cannot be written; ``str`` is one line."""
+
+
 class FlagStore:
     """Read/starred flags and notes for papers, shared safely between processes.
 
@@ -411,9 +417,14 @@ class FlagStore:
         checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
         background_checkpoints: bool = True,
         checkpoint_in: CheckpointIn = "process",
+        read_only: bool = False,
         _load: bool = True,
     ) -> None:
         """Open (creating) the store in ``directory``, default ``tui.paths.flags_dir()``.
+
+        ``read_only``: only read (reading commands: nothing is created, folded or moved). A
+        store whose directory cannot be written is opened read-only by itself, with a notice:
+        the flags are shown; ``set_*`` raise ReadOnlyStore.
 
         When the journal passes ``checkpoint_every`` lines a checkpoint starts in the background:
         by default in a child process, so that its big JSON parse and dump (C calls that hold
@@ -421,8 +432,13 @@ class FlagStore:
         ``checkpoint_in="thread"`` keeps it in this process.
         """
         self.directory = Path(directory) if directory is not None else paths.flags_dir()
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.notices: list[str] = []
+        self.read_only = read_only
+        if not read_only:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self._go_read_only(error)
         self.checkpoint_every = checkpoint_every
         self.background_checkpoints = background_checkpoints
         self.checkpoint_in: CheckpointIn = checkpoint_in
@@ -453,18 +469,40 @@ class FlagStore:
         self._append_lines = 0
         """Change lines in the live journal, as far as this instance knows."""
 
-        self._lock_fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        self._checkpoint_fd = os.open(
-            self.directory / CHECKPOINT_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644
-        )
+        self._lock_fd = self._open_lock(LOCK_FILE)
+        self._checkpoint_fd = self._open_lock(CHECKPOINT_LOCK_FILE)
         try:
             with self._io_lock:
-                self._heal_missing_journal()
+                if not self.read_only:
+                    self._heal_missing_journal()
                 if _load:
                     self._reload()
         except BaseException:
             self._release()
             raise
+
+    def _open_lock(self, name: str) -> int | None:
+        """A lock file's descriptor; in a read-only store the file as it is, or None."""
+        path = self.directory / name
+        if not self.read_only:
+            try:
+                return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise
+                self._go_read_only(error)
+        try:
+            return os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+
+    def _go_read_only(self, error: OSError) -> None:
+        if not self.read_only:
+            self.read_only = True
+            self._notice(
+                f"{self.directory} cannot be written ({os_reason(error)}): the flags are shown, "
+                "but changes cannot be saved"
+            )
 
     # ----------------------------------------------------------------- reading
 
@@ -504,11 +542,21 @@ class FlagStore:
 
     def _set(self, field: Field, ids: str | Iterable[str], value: bool | str) -> None:
         raw_ids = [ids] if isinstance(ids, str) else list(ids)
-        keys = list(dict.fromkeys(base_id(raw) for raw in raw_ids))
-        if not keys:
-            return
+        self.set_many([(field, raw_ids, value)])
+
+    def set_many(self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]) -> None:
+        """Several changes as one append and one fsync (a group commit), in the order given:
+        ``(field, paper ids, value)`` each, as ``set_read``/``set_starred``/``set_note`` take."""
+        if self.read_only:
+            raise ReadOnlyStore(f"{self.directory} is read-only: the change was not saved")
         now = _format_time(datetime.now(UTC))
-        changes = [_Change(id=key, field=field, value=value, at=now) for key in keys]
+        changes = [
+            _Change(id=key, field=field, value=value, at=now)
+            for field, ids, value in writes
+            for key in dict.fromkeys(base_id(raw) for raw in ids)
+        ]
+        if not changes:
+            return
         with self._io_lock:
             self._ensure_open()
             with self._flock(fcntl.LOCK_EX):
@@ -725,10 +773,16 @@ class FlagStore:
             return _Base.parse(raw, self._base_path)
         except (ValueError, TypeError, UnicodeDecodeError) as error:
             self._quarantine_base(handle, error)
-            return None
+            return _Base.empty() if self.read_only else None
 
     def _quarantine_base(self, handle: BinaryIO, error: BaseException) -> None:
         """Move an unreadable ``flags.json`` aside, unless a checkpoint has already replaced it."""
+        if self.read_only:
+            self._notice(
+                f"{FLAGS_FILE} is unreadable ({describe_error(error)}); left as it is (read-only); "
+                "flags in the journal are shown"
+            )
+            return
         with self._flock(fcntl.LOCK_EX):
             try:
                 same_file = self._base_path.stat().st_ino == os.fstat(handle.fileno()).st_ino
@@ -761,6 +815,8 @@ class FlagStore:
 
         With ``wait=False``, return at once if another process or thread is folding.
         """
+        if self.read_only or self._checkpoint_fd is None:
+            return
         if not self._checkpoint_lock.acquire(blocking=wait):
             return
         try:
@@ -905,7 +961,7 @@ class FlagStore:
             return
         self.wait_for_background_checkpoint()
         try:
-            if fold:
+            if fold and not self.read_only:
                 self.checkpoint()
         finally:
             self._release()
@@ -915,8 +971,9 @@ class FlagStore:
             self._closed = True
             self._close_append_fd()
             self._set_cursor(None, None)
-            os.close(self._lock_fd)
-            os.close(self._checkpoint_fd)
+            for fd in (self._lock_fd, self._checkpoint_fd):
+                if fd is not None:
+                    os.close(fd)
 
     def __enter__(self) -> FlagStore:
         return self
@@ -937,6 +994,9 @@ class FlagStore:
     def _flock(self, operation: int) -> Iterator[None]:
         """The inter-process lock, under ``_io_lock`` (this process's threads share its fd)."""
         with self._io_lock:
+            if self._lock_fd is None:  # a read-only store without a lock file: nobody writes
+                yield
+                return
             fcntl.flock(self._lock_fd, operation)
             try:
                 yield

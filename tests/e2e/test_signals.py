@@ -1,0 +1,65 @@
+"""SIGTERM, SIGHUP and SIGINT quit the reader as q does: flags on disk, the terminal given back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from arxiv_double import ArxivDouble
+from test_session_kill import NEWEST, NEWEST_PAPERS, PREVIOUS, PREVIOUS_PAPERS
+from tmux_terminal import TmuxTerminal, base_env, tmux_available
+
+from tui.domain.store import FlagStore
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
+    pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_quits_with_every_flag_kept_and_the_terminal_restored(
+    tmp_path: Path, number: int
+) -> None:
+    data = tmp_path / "data"
+    with ArxivDouble() as double:
+        double.announce_many(NEWEST, NEWEST_PAPERS)
+        double.announce_many(PREVIOUS, PREVIOUS_PAPERS)
+        env = base_env(
+            data,
+            PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            ARXIV_DAILY_API_URL=double.url,
+            ARXIV_DAILY_RSS_URL=double.rss_url,
+            ARXIV_DAILY_WEB_URL=double.base_url,
+            ARXIV_DAILY_OAI_URL=double.base_url + "/oai",
+            ARXIV_DAILY_API_MIN_INTERVAL="0.01",
+        )
+        command = [sys.executable, "-m", "tui", "--category", "cs.LG"]
+        log = tmp_path / "terminal.log"
+        with TmuxTerminal(command, env=env, cwd=ROOT, log_path=log) as term:
+            term.wait_for("Gamma Flow")
+            assert term.pane_flag("alternate_on") == "1"
+            term.send("s", "j", "s", "j", "r")  # two stars and a read mark, then at once:
+            app_pid = term.program_pid("-m tui")
+            os.kill(app_pid, number)
+            deadline = time.monotonic() + 10
+            while Path(f"/proc/{app_pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not Path(f"/proc/{app_pid}").exists(), "the reader did not quit"
+            assert term.exit_code() == 0
+            # The terminal as it was: main screen, no mouse tracking, the cursor shown.
+            assert term.pane_flag("alternate_on") == "0"
+            assert term.pane_flag("mouse_any_flag") == "0"
+            assert term.pane_flag("cursor_flag") == "1"
+    with FlagStore(data / "flags") as store:
+        starred = {p.id for p in NEWEST_PAPERS if store.get(p.id).starred}
+        read = {p.id for p in NEWEST_PAPERS if store.get(p.id).read}
+    assert starred == {NEWEST_PAPERS[0].id, NEWEST_PAPERS[1].id}
+    assert read == {NEWEST_PAPERS[2].id}
