@@ -245,8 +245,12 @@ async def test_flag_store_notices_are_shown_as_warnings() -> None:
 
 
 class BrokenStore(FlagStore):
-    def set_starred(self, ids: Any, value: bool) -> None:
-        raise OSError(28, "No space left on device")
+    """Stars cannot be written (the flag writer's group commits that hold one fail)."""
+
+    def set_many(self, writes: Any) -> Any:
+        if any(field == "starred" for field, _, _ in writes):
+            raise OSError(28, "No space left on device")
+        return super().set_many(writes)
 
 
 async def test_a_failed_write_is_reported_and_the_screen_shows_the_truth() -> None:
@@ -278,9 +282,9 @@ async def test_writes_do_not_wait_for_the_disk(tmp_path: Path) -> None:
     release = threading.Event()
 
     class SlowStore(FlagStore):
-        def set_starred(self, ids: Any, value: bool) -> None:
+        def set_many(self, writes: Any) -> Any:
             release.wait(5)
-            super().set_starred(ids, value)
+            return super().set_many(writes)
 
     app = RecordingApp(Options(demo=True), store=SlowStore)
     async with app.run_test(size=SIZE) as pilot:

@@ -25,7 +25,7 @@ from textual.notifications import SeverityLevel
 from tui import paths
 from tui.app.commands import KeyOverrides, keymap
 from tui.app.flag_keeper import FlagKeeper
-from tui.app.messages import FlagWriteFailed, StoreFailed, StoreOpened
+from tui.app.messages import FlagsChangedElsewhere, FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.power_triage import TriageExtras
 from tui.app.screens.triage import DaySources, TriageScreen
 from tui.app.session_keeper import SessionKeeper
@@ -163,6 +163,7 @@ class ArxivDailyApp(App[int]):
             on_open_failed=lambda reason: self.post_message(StoreFailed(reason)),
             on_write_failed=lambda ids, reason: self.post_message(FlagWriteFailed(ids, reason)),
             hold_open=self._flag_store_is_big,
+            on_changed_elsewhere=lambda: self.post_message(FlagsChangedElsewhere()),
         )
         options = self.options
         categories = options.categories or self.follow.categories
@@ -282,6 +283,11 @@ class ArxivDailyApp(App[int]):
             severity="error",
             timeout=15,
         )
+
+    @on(FlagsChangedElsewhere)
+    def flags_changed_elsewhere(self) -> None:
+        """Another reader on this data dir changed flags: show them."""
+        self.triage.flags_changed()
 
     @on(FlagWriteFailed)
     def flag_write_failed(self, message: FlagWriteFailed) -> None:

@@ -21,7 +21,20 @@ from tui.domain.store import Flag, FlagStore
 
 FlagField = Literal["read", "starred"]
 _StoredField = Literal["read", "starred", "note"]
+Before = dict[str, "bool | str"]
+"""What a write's papers held just before it, as the store had them (others' changes included)."""
+_Queued = tuple[
+    _StoredField,
+    list[str],
+    "bool | str | dict[str, tuple[bool | str, bool | str]]",
+    int,
+    "Future[Before]",
+]
+"""A write handed over: field, paper ids, the value (or, for an undo, id -> (from, to)), its
+place in order, and the future that hears what the papers held before it."""
 
+LOOK_EVERY = 1.0
+"""Seconds between looks for other readers' changes (they show within a second or two)."""
 OPEN_HOLD = 2.0
 """The longest a slow store waits for ``ui_ready`` before opening anyway (seconds)."""
 
@@ -35,6 +48,8 @@ class FlagKeeper:
         on_open_failed: Callable[[str], object],
         on_write_failed: Callable[[Sequence[str], str], object],
         hold_open: Callable[[], bool] = lambda: False,
+        on_changed_elsewhere: Callable[[], object] | None = None,
+        look_every: float = LOOK_EVERY,
     ) -> None:
         """Open the store on the writer thread; callbacks run on that thread (post, don't touch).
 
@@ -42,6 +57,10 @@ class FlagKeeper:
         once ``ui_ready`` is called (or a flush, a close, or ``OPEN_HOLD`` seconds): read while
         the first screen is drawn, it would hold the GIL that drawing needs (100,000 flags:
         ~250 ms). Until it opens, ``get`` answers with empty flags, as it does while opening.
+
+        ``on_changed_elsewhere``: every ``look_every`` seconds the store is asked for other
+        processes' writes (another reader on the same data dir); when there were some, the
+        memo is dropped and this is called (on the writer thread).
         """
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-writer")
         self._store: FlagStore | None = None
@@ -51,7 +70,7 @@ class FlagKeeper:
         self._known: dict[str, Flag] = {}
         """Flags read from the open store, by id."""
         self._pending_lock = threading.Lock()
-        self._queued: list[tuple[_StoredField, list[str], bool | str, int]] = []
+        self._queued: list[_Queued] = []
         """Writes handed over and not yet taken by the writer thread, in order."""
         self._on_write_failed = on_write_failed
         self._closed = False
@@ -70,6 +89,35 @@ class FlagKeeper:
             on_opened(list(self._store.notices))
 
         self._writer.submit(open_it)
+        self._on_changed_elsewhere = on_changed_elsewhere
+        self._stop_looking = threading.Event()
+        if on_changed_elsewhere is not None:
+            threading.Thread(
+                target=self._look_for_others,
+                args=(look_every,),
+                name="flag-watcher",
+                daemon=True,
+            ).start()
+
+    def _look_for_others(self, every: float) -> None:
+        while not self._stop_looking.wait(every):
+            with contextlib.suppress(RuntimeError):  # closed meanwhile
+                self._writer.submit(self._refresh)
+
+    def _refresh(self) -> None:
+        """On the writer thread, between writes: take in other processes' changes."""
+        store = self._store
+        if store is None or self._closed:
+            return
+        try:
+            changed = store.refresh()
+        except (OSError, ValueError):
+            return  # the next look tries again; writes report their own failures
+        if changed:
+            with self._pending_lock:
+                self._known.clear()
+            if self._on_changed_elsewhere is not None:
+                self._on_changed_elsewhere()
 
     @property
     def is_open(self) -> bool:
@@ -129,8 +177,9 @@ class FlagKeeper:
         kept = [pending.get(flag.id, flag) for flag in found]
         return fresh + [flag for flag in kept if flag.starred]
 
-    def set(self, field: FlagField, ids: Iterable[str], value: bool) -> Future[None]:
-        """Show the change at once; write it behind, after every earlier write."""
+    def set(self, field: FlagField, ids: Iterable[str], value: bool) -> Future[Before]:
+        """Show the change at once; write it behind, after every earlier write. The future
+        is done once the change is on disk, with what the papers held just before it."""
         keys = list(dict.fromkeys(base_id(paper_id) for paper_id in ids))
         now = datetime.now(UTC)
         with self._pending_lock:
@@ -145,38 +194,111 @@ class FlagKeeper:
                 )
                 self._pending[key] = (sequence, changed)
                 self._known.pop(key, None)
-            self._queued.append((field, keys, value, sequence))
-        return self._writer.submit(self._write_queued)
+            done: Future[Before] = Future()
+            self._queued.append((field, keys, value, sequence, done))
+        self._writer.submit(self._write_queued)
+        return done
 
-    def set_note(self, paper_id: str, note: str) -> Future[None]:
-        """The paper's note (empty removes it): shown at once, written behind like the flags."""
+    def set_note(
+        self, paper_id: str, note: str, *, was: str | None = None
+    ) -> Future[Before] | None:
+        """The paper's note (empty removes it): shown at once, written behind like the flags.
+        ``was``: the note the edit started from; another reader's note written meanwhile is
+        then kept (with a notice), not overwritten."""
+        if was is not None:
+            self.set_unless_changed("note", {paper_id: (was, note)})
+            return None
         key = base_id(paper_id)
         with self._pending_lock:
             self._sequence += 1
             sequence = self._sequence
             self._pending[key] = (sequence, replace(self.get(key), note=note))
             self._known.pop(key, None)
-            self._queued.append(("note", [key], note, sequence))
-        return self._writer.submit(self._write_queued)
+            done: Future[Before] = Future()
+            self._queued.append(("note", [key], note, sequence, done))
+        self._writer.submit(self._write_queued)
+        return done
+
+    def set_unless_changed(
+        self, field: _StoredField, changes: dict[str, tuple[bool | str, bool | str]]
+    ) -> None:
+        """Undo: each paper from the first value to the second, shown at once, but written only
+        where the store still holds the first: a change another reader made meanwhile stays
+        (and is shown again, with a notice)."""
+        now = datetime.now(UTC)
+        with self._pending_lock:
+            self._sequence += 1
+            sequence = self._sequence
+            for raw, (_, after) in changes.items():
+                key = base_id(raw)
+                flag = self.get(key)
+                if field == "note":
+                    changed = replace(flag, note=str(after))
+                elif field == "read":
+                    changed = replace(flag, read=bool(after), read_changed=now)
+                else:
+                    changed = replace(flag, starred=bool(after), starred_changed=now)
+                self._pending[key] = (sequence, changed)
+                self._known.pop(key, None)
+            self._queued.append((field, list(changes), dict(changes), sequence, Future()))
+        self._writer.submit(self._write_queued)
 
     def _write_queued(self) -> None:
-        """Write everything queued so far as one group commit (later calls find it taken)."""
+        """Write everything queued so far: plain changes together as one group commit, an undo
+        on its own (compare and set); later calls find the queue taken."""
         with self._pending_lock:
             batch, self._queued = self._queued, []
+        plain: list[_Queued] = []
+        for entry in batch:
+            if isinstance(entry[2], dict):
+                self._commit(plain)
+                plain = []
+                self._commit_unless_changed(entry)
+            else:
+                plain.append(entry)
+        self._commit(plain)
+
+    def _commit(self, batch: list[_Queued]) -> None:
         if not batch:
             return
         store = self._store
+        befores: list[Before] = [{} for _ in batch]
         try:
             if store is None:
                 raise RuntimeError("the flag store could not be opened")
-            store.set_many([(field, keys, value) for field, keys, value, _ in batch])
+            befores = store.set_many(
+                [(field, keys, value) for field, keys, value, _, _ in batch]  # type: ignore[misc]
+            )
             failure = None
         except Exception as error:
             failure = f"{type(error).__name__}: {error}"
         self.commits += 1
+        self._settle(batch, failure)
+        for entry, before in zip(batch, befores, strict=True):
+            entry[4].set_result(before)
+
+    def _commit_unless_changed(self, entry: _Queued) -> None:
+        field, _, changes, _, done = entry
+        assert isinstance(changes, dict)
+        store = self._store
+        try:
+            if store is None:
+                raise RuntimeError("the flag store could not be opened")
+            left = store.set_unless_changed(field, changes)
+        except Exception as error:
+            self._settle([entry], f"{type(error).__name__}: {error}")
+            done.set_result({})
+            return
+        self.commits += 1
+        self._settle([entry], None)
+        done.set_result({})
+        if left:
+            self._on_write_failed(left, "changed meanwhile by another reader: left as it is")
+
+    def _settle(self, batch: list[_Queued], failure: str | None) -> None:
         failed: list[str] = []
         with self._pending_lock:
-            for _, keys, _, sequence in batch:
+            for _, keys, _, sequence, _ in batch:
                 for key in keys:
                     pending = self._pending.get(key)
                     # A later change to the same paper, queued behind this one, stays shown.
@@ -204,6 +326,7 @@ class FlagKeeper:
         if self._closed:
             return
         self._closed = True
+        self._stop_looking.set()
         self._may_open.set()
 
         def close_store() -> None:

@@ -175,6 +175,10 @@ class StoreOpened(Message):
         self.notices = notices
 
 
+class FlagsChangedElsewhere(Message):
+    """Another reader (another process on the same data dir) changed flags."""
+
+
 class StoreFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()

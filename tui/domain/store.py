@@ -49,7 +49,7 @@ import secrets
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -544,29 +544,66 @@ class FlagStore:
         raw_ids = [ids] if isinstance(ids, str) else list(ids)
         self.set_many([(field, raw_ids, value)])
 
-    def set_many(self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]) -> None:
+    def set_many(
+        self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]
+    ) -> list[dict[str, bool | str]]:
         """Several changes as one append and one fsync (a group commit), in the order given:
-        ``(field, paper ids, value)`` each, as ``set_read``/``set_starred``/``set_note`` take."""
+        ``(field, paper ids, value)`` each, as ``set_read``/``set_starred``/``set_note`` take.
+
+        Returns, for each write, what its papers held just before it, as the journal has them
+        (others' changes included): what an undo must put back, and nothing else.
+        """
         if self.read_only:
             raise ReadOnlyStore(f"{self.directory} is read-only: the change was not saved")
         now = _format_time(datetime.now(UTC))
+        keyed = [
+            (field, list(dict.fromkeys(base_id(raw) for raw in ids)), value)
+            for field, ids, value in writes
+        ]
         changes = [
             _Change(id=key, field=field, value=value, at=now)
-            for field, ids, value in writes
-            for key in dict.fromkeys(base_id(raw) for raw in ids)
+            for field, keys, value in keyed
+            for key in keys
         ]
         if not changes:
-            return
+            return [{} for _ in writes]
+        before: list[dict[str, bool | str]] = []
         with self._io_lock:
             self._ensure_open()
             with self._flock(fcntl.LOCK_EX):
+                self._caught_up_locked()
+                written: dict[tuple[str, str], bool | str] = {}
+                for field, keys, value in keyed:
+                    before.append(
+                        {
+                            key: written.get((field, key), getattr(self.get(key), field))
+                            for key in keys
+                        }
+                    )
+                    written.update(((field, key), value) for key in keys)
                 self._append_locked(changes)
         if self.background_checkpoints and self._append_lines >= self.checkpoint_every:
             self._start_background_checkpoint()
+        return before
 
     def _append_locked(self, changes: list[_Change]) -> None:
         """Append and fsync ``changes`` (under the exclusive lock), after catching up on others'."""
         payload = b"".join(change.to_line() for change in changes)
+        fd, token, size = self._caught_up_locked()
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload  # end a line torn by a crash, so it cannot swallow ours
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        _sync_data(fd)
+        self._apply(changes)
+        self._append_lines += len(changes)
+        if token == self._cursor_token:
+            self._cursor_offset = size + len(payload)
+
+    def _caught_up_locked(self) -> tuple[int, str, int]:
+        """Under the exclusive lock: others' lines taken in, so memory is the journal's state.
+        The live journal's fd, token and size."""
         fd, token = self._live_journal_fd()
         size = os.fstat(fd).st_size
         if token != self._cursor_token or size != self._cursor_offset:
@@ -579,16 +616,32 @@ class FlagStore:
                 finally:
                     if folding is not None:
                         folding.close()
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            payload = b"\n" + payload  # end a line torn by a crash, so it cannot swallow ours
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        _sync_data(fd)
-        self._apply(changes)
-        self._append_lines += len(changes)
-        if token == self._cursor_token:
-            self._cursor_offset = size + len(payload)
+        return fd, token, size
+
+    def set_unless_changed(
+        self, field: Field, changes: Mapping[str, tuple[bool | str, bool | str]]
+    ) -> list[str]:
+        """Set each paper's ``field`` from the first value to the second, but only where it
+        still holds the first (another process may have changed it since this one looked):
+        undo and note edits never overwrite a change they did not make. The ids left alone."""
+        if self.read_only:
+            raise ReadOnlyStore(f"{self.directory} is read-only: the change was not saved")
+        now = _format_time(datetime.now(UTC))
+        left: list[str] = []
+        with self._io_lock:
+            self._ensure_open()
+            with self._flock(fcntl.LOCK_EX):
+                self._caught_up_locked()
+                apply = []
+                for raw, (before, after) in changes.items():
+                    key = base_id(raw)
+                    if getattr(self.get(key), field) == before:
+                        apply.append(_Change(id=key, field=field, value=after, at=now))
+                    else:
+                        left.append(key)
+                if apply:
+                    self._append_locked(apply)
+        return left
 
     def _live_journal_fd(self) -> tuple[int, str]:
         """An append handle on the live journal (creating it if need be), and its token.

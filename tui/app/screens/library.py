@@ -370,9 +370,11 @@ class LibraryScreen(Screen[None]):
             return
         paper = entry.paper
 
+        was = self.flags.get(entry.id).note
+
         def saved(note: str | None) -> None:
             if note is not None and note != self.flags.get(entry.id).note:
-                self.flags.set_note(entry.id, note)
+                self.flags.set_note(entry.id, note, was=was)
                 self.papers.repaint([entry.id])
                 self.app.notify(
                     f"Note on {entry.id} saved." if note else f"Note on {entry.id} removed.",

@@ -11,6 +11,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -85,6 +86,11 @@ class UndoStep:
     field: FlagField
     previous: dict[str, bool]
     """Paper id -> the value before the step."""
+    value: bool
+    """The value the step set."""
+    written: Future[dict[str, bool | str]] | None = None
+    """Done once the step is on disk, with what the store held just before it (another
+    reader's changes included): what an undo puts back, rather than this screen's view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,16 +780,16 @@ class TriageScreen(PowerTriage):
     ) -> None:
         if not ids:
             return
-        if undo_label is not None:
-            previous = {paper_id: getattr(self.flags.get(paper_id), field) for paper_id in ids}
-            self._undo.append(UndoStep(undo_label, field, previous))
-            del self._undo[:-50]
+        previous = {paper_id: getattr(self.flags.get(paper_id), field) for paper_id in ids}
         unread_change = 0
         if field == "read":
             for paper_id in dict.fromkeys(ids):
                 if paper_id in self._shown_ids and self.flags.get(paper_id).read != value:
                     unread_change += -1 if value else 1
-        self.flags.set(field, ids, value)
+        written = self.flags.set(field, ids, value)
+        if undo_label is not None:
+            self._undo.append(UndoStep(undo_label, field, previous, value, written))
+            del self._undo[:-50]
         self._repaint(ids)
         self._update_date_bar(unread_change=unread_change)
         if field == "starred":
@@ -840,10 +846,17 @@ class TriageScreen(PowerTriage):
             self.app.notify("Nothing to undo.", timeout=3)
             return
         step = self._undo.pop()
-        for value in (False, True):
-            ids = [paper_id for paper_id, was in step.previous.items() if was is value]
-            if ids:
-                self.flags.set(step.field, ids, value)
+        previous: dict[str, bool | str] = dict(step.previous)
+        if step.written is not None and step.written.done():
+            # What the store held when the step was written: a star another reader made just
+            # before it is not this step's to take back.
+            previous.update(step.written.result())
+        # Back only where the step's value still stands: another reader's change meanwhile stays.
+        changes: dict[str, tuple[bool | str, bool | str]] = {
+            paper_id: (step.value, was) for paper_id, was in previous.items() if was != step.value
+        }
+        if changes:
+            self.flags.set_unless_changed(step.field, changes)
         self._repaint(step.previous)
         self._update_date_bar()
         if step.field == "starred":
@@ -896,9 +909,11 @@ class TriageScreen(PowerTriage):
         if paper is None:
             return
 
+        was = self.flags.get(paper.id).note
+
         def saved(note: str | None) -> None:
             if note is not None and note != self.flags.get(paper.id).note:
-                self.flags.set_note(paper.id, note)
+                self.flags.set_note(paper.id, note, was=was)
                 self.papers.notes_changed([paper.id])
                 self.app.notify(
                     f"Note on {paper.id} saved." if note else f"Note on {paper.id} removed.",

@@ -1,0 +1,102 @@
+"""Two readers on one data dir: each shows the other's changes within a second or two, and undo
+and note edits never overwrite a change they did not make."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from tui.app.flag_keeper import FlagKeeper
+from tui.domain.store import FlagStore
+
+IDS = [f"2504.{n:05d}" for n in range(1, 6)]
+
+
+class Reader:
+    """A reader's flag keeper (its own store: its own file descriptors, as another process)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.changed = threading.Event()
+        self.failed: list[tuple[list[str], str]] = []
+        opened = threading.Event()
+        self.keeper = FlagKeeper(
+            lambda: FlagStore(directory),
+            on_opened=lambda notices: opened.set(),
+            on_open_failed=lambda reason: None,
+            on_write_failed=lambda ids, reason: self.failed.append((list(ids), reason)),
+            on_changed_elsewhere=self.changed.set,
+            look_every=0.1,
+        )
+        assert opened.wait(5)
+
+    def starred(self) -> set[str]:
+        return {i for i in IDS if self.keeper.get(i).starred}
+
+
+def test_one_reader_shows_the_others_stars_within_a_second(tmp_path: Path) -> None:
+    a, b = Reader(tmp_path), Reader(tmp_path)
+    try:
+        a.keeper.set("starred", IDS[:2], True).result(5)
+        began = time.monotonic()
+        assert b.changed.wait(2)
+        assert time.monotonic() - began < 1.0
+        assert b.starred() == set(IDS[:2])
+    finally:
+        a.keeper.close()
+        b.keeper.close()
+
+
+def test_undo_of_a_bulk_star_keeps_the_stars_another_reader_made(tmp_path: Path) -> None:
+    # A stars two papers while B, not having looked yet, stars all five and then undoes it.
+    a, b = Reader(tmp_path), Reader(tmp_path)
+    try:
+        a.keeper.set("starred", IDS[:2], True).result(5)
+        before_b_looked = {i: b.keeper.get(i).starred for i in IDS}  # B's stale view: none
+        assert not any(before_b_looked.values())
+        written = b.keeper.set("starred", IDS, True)
+        held = written.result(5)  # what the store held under B's write: A's two stars
+        assert held == {IDS[0]: True, IDS[1]: True, IDS[2]: False, IDS[3]: False, IDS[4]: False}
+        undo = {i: (True, was) for i, was in held.items() if was is not True}
+        b.keeper.set_unless_changed("starred", undo)
+        b.keeper.flush().result(5)
+    finally:
+        a.keeper.close()
+        b.keeper.close()
+    with FlagStore(tmp_path) as store:
+        assert {i for i in IDS if store.get(i).starred} == set(IDS[:2])
+
+
+def test_undo_leaves_a_paper_another_reader_changed_after_the_step(tmp_path: Path) -> None:
+    a, b = Reader(tmp_path), Reader(tmp_path)
+    try:
+        b.keeper.set("starred", IDS[:3], True).result(5)
+        a.keeper.set("starred", [IDS[0]], False).result(5)  # A unstars one of B's afterwards
+        b.keeper.set_unless_changed("starred", {i: (True, False) for i in IDS[:3]})
+        b.keeper.flush().result(5)
+        assert b.failed == [([IDS[0]], "changed meanwhile by another reader: left as it is")]
+    finally:
+        a.keeper.close()
+        b.keeper.close()
+    with FlagStore(tmp_path) as store:
+        assert not any(store.get(i).starred for i in IDS[:3])
+
+
+def test_a_note_edited_from_an_old_version_does_not_overwrite_the_other_readers(
+    tmp_path: Path,
+) -> None:
+    a, b = Reader(tmp_path), Reader(tmp_path)
+    try:
+        a.keeper.set_note(IDS[0], "A's note")
+        a.keeper.flush().result(5)
+        b.keeper.set_note(IDS[0], "B's note", was="")  # B opened the editor on an empty note
+        b.keeper.flush().result(5)
+        assert b.failed == [([IDS[0]], "changed meanwhile by another reader: left as it is")]
+        b.keeper.set_note(IDS[1], "B's other note", was="")
+        b.keeper.flush().result(5)
+    finally:
+        a.keeper.close()
+        b.keeper.close()
+    with FlagStore(tmp_path) as store:
+        assert store.get(IDS[0]).note == "A's note"
+        assert store.get(IDS[1]).note == "B's other note"
