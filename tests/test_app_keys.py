@@ -513,7 +513,13 @@ async def test_settings_rebind_keys_pick_the_theme_and_the_default_profile() -> 
     follow = replace(DEFAULT_FOLLOW, default_profile="Diffusion")
     config = Config(
         follow=follow,
-        keys={"toggle_star": "x", "next_day": "right_square_bracket,l", "fly": "z"},
+        keys={
+            "toggle_star": "x",
+            "next_day": "right_square_bracket,l",
+            "fly": "z",
+            "toggle_read": "j",  # j moves the cursor: refused, r stays
+            "copy_id": "ctrl+nonsense",
+        },
         theme="nord",
     )
     app = demo_app(app_options={"config": config})
@@ -531,11 +537,20 @@ async def test_settings_rebind_keys_pick_the_theme_and_the_default_profile() -> 
         await settle(pilot)
         assert stored([paper.id])[paper.id].starred
         assert any("fly" in m and severity == "warning" for _, m, severity in app.notices)
+        warned = [m for _, m, severity in app.notices if severity == "warning"]
+        assert any("toggle_read: j is already the key of cursor_down" in m for m in warned)
+        assert any("copy_id: ctrl+nonsense is not a key" in m for m in warned)
+        await pilot.press("j")  # still moves: the refused override took nothing
+        await settle(pilot)
+        assert triage.papers.highlighted_index == 1
+        assert not stored([paper.id])[paper.id].read
+        await pilot.press("k")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = {entry.description: entry.keys for entry in app.screen.entries}
         assert keys["Star or unstar the paper"] == "x"
         assert keys["Show the next listing day"] == "] l"
+        assert keys["Mark the paper read or unread"] == "r"
 
 
 async def test_expanding_need_not_mark_read() -> None:

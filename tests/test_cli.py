@@ -123,12 +123,14 @@ def test_a_day_not_announced_yet_is_refused(capsys: pytest.CaptureFixture[str]) 
             "2025-12-26: no arXiv listing (holiday on 12-25); nearest: 2025-12-25 and 2025-12-29",
         ),
         ("1990-05-01", "1990-05-01: no arXiv listing (arXiv's listings begin in August 1991)"),
+        ("0001-01-01", "0001-01-01: no arXiv listing (arXiv's listings begin in August 1991)"),
     ],
 )
 def test_a_date_without_a_listing_is_refused_with_the_reason(typed: str, said: str) -> None:
-    result = run("digest", "--date", typed)
-    assert result.returncode == 2
-    assert said in one_error_line(result)
+    for command in (("digest", "--date", typed), ("--date", typed)):  # digest and the reader
+        result = run(*command)
+        assert result.returncode == 2
+        assert said in one_error_line(result)
 
 
 def test_unknown_category_is_one_line_exit_2() -> None:

@@ -59,7 +59,19 @@ def test_a_settings_file_the_disk_will_not_give_is_exit_1(tmp_path: Path) -> Non
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     env = {**os.environ, "ARXIV_DAILY_CONFIG_DIR": str(blocker / "config")}
-    for args in (("config", "--path"), ("digest", "--demo")):
+    where = subprocess.run(
+        [sys.executable, "-m", "tui", "config", "--path"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+    )
+    # Where the file would be is still printed, with one line saying why it is not there.
+    assert where.returncode == 0
+    assert where.stdout == f"{blocker / 'config' / 'config.toml'}\n"
+    assert "cannot create: Not a directory" in where.stderr
+    for args in (("digest", "--demo"),):
         result = subprocess.run(
             [sys.executable, "-m", "tui", *args],
             capture_output=True,

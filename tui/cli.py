@@ -389,12 +389,16 @@ def _config_failure(error: ConfigError) -> CommandError:
 
 
 def run_config(path_only: bool) -> str:
-    from tui.config import ConfigError, ensure_config_file
+    from tui.config import ConfigError, config_path, ensure_config_file
 
     try:
         path = ensure_config_file()
     except ConfigError as error:
-        raise _config_failure(error) from None
+        if not (path_only and error.disk):
+            raise _config_failure(error) from None
+        # Where the file is (or would be) is still the answer: said, with why it is not there.
+        _warn(str(error))
+        return f"{config_path()}\n"
     if path_only:
         return f"{path}\n"
     load_settings()  # a broken file says so, with its line, before being shown

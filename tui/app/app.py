@@ -232,12 +232,18 @@ class ArxivDailyApp(App[int]):
             self.session_keeper.save(session)
 
     def _apply_settings(self) -> None:
-        known, unknown = keymap(self.key_overrides)
+        known, problems = keymap(self.key_overrides)
         if known:
             self.set_keymap(known)
-        for action in unknown:
+        # The help screen and the palette show the keys as they are, refused overrides left out.
+        self.key_overrides = {
+            action: keys
+            for action, keys in self.key_overrides.items()
+            if f"arxiv-daily.{action}" in known
+        }
+        for problem in problems:
             self.notify(
-                f"[keys] {action}: no such action (the help screen, ?, lists them)",
+                f"[keys] {problem} (the help screen, ?, lists the actions and keys)",
                 title="Settings",
                 severity="warning",
             )

@@ -8,6 +8,7 @@ shares its binding id, so one ``[keys]`` setting rebinds it in both.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import ClassVar
@@ -431,19 +432,74 @@ KeyOverrides = Mapping[str, str]
 
 
 def keymap(overrides: KeyOverrides) -> tuple[dict[str, str], list[str]]:
-    """Textual's keymap (binding id -> keys) for ``overrides``, and the actions it does not know."""
-    rebindable = {
-        command.ACTION: command
-        for command in (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
-        if command.OWN_BINDING
-    }
-    known = {
-        rebindable[action].binding_id(): keys
-        for action, keys in overrides.items()
-        if action in rebindable
-    }
-    unknown = [action for action in overrides if action not in rebindable]
-    return known, unknown
+    """Textual's keymap (binding id -> keys) for ``overrides``, and one line for each override
+    not applied: an action it does not know, a key that is no key, a key another action of the
+    same screen keeps."""
+    problems: list[str] = []
+    known: dict[str, str] = {}
+    for commands in (TRIAGE_COMMANDS, LIBRARY_COMMANDS):
+        rebindable = {command.ACTION: command for command in commands if command.OWN_BINDING}
+        wanted = {a: keys for a, keys in overrides.items() if a in rebindable}
+        refused: dict[str, str] = {}
+        while True:  # a refused override leaves its action its own keys: check again
+            applied = {a: keys for a, keys in wanted.items() if a not in refused}
+            holds = {c.ACTION: _keys(applied.get(c.ACTION, c.KEYS)) for c in commands}
+            more = {}
+            for action, keys in applied.items():
+                bad = [key for key in _keys(keys) if not _is_key(key)]
+                taken = [
+                    (key, other)
+                    for key in _keys(keys)
+                    for other, held in holds.items()
+                    if other != action and key in held
+                ]
+                if bad:
+                    more[action] = f"{action}: {', '.join(bad)} is not a key; not applied"
+                elif taken:
+                    key, other = taken[0]
+                    more[action] = f"{action}: {key} is already the key of {other}; not applied"
+            if not more:
+                break
+            refused.update(more)
+        problems += refused.values()
+        known.update((rebindable[a].binding_id(), keys) for a, keys in applied.items())
+    every = (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
+    rebindable_anywhere = {c.ACTION for c in every if c.OWN_BINDING}
+    fixed = {c.ACTION for c in every} - rebindable_anywhere
+    for action in overrides:
+        if action in fixed:
+            problems.append(f"{action}: its keys belong to the list and cannot be changed")
+        elif action not in rebindable_anywhere:
+            problems.append(f"{action}: no such action")
+    return known, list(dict.fromkeys(problems))
+
+
+def _keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+_MODIFIERS = ("ctrl+", "shift+", "alt+", "meta+", "super+", "hyper+")
+
+
+def _is_key(key: str) -> bool:
+    """A key Textual can bind: a printable character or a key's name, after any modifiers."""
+    base = key
+    while base.startswith(_MODIFIERS) and len(base) > base.index("+") + 1:
+        base = base.split("+", 1)[1]
+    if len(base) == 1:
+        return base.isprintable()
+    return base in _key_names()
+
+
+@functools.cache
+def _key_names() -> frozenset[str]:
+    import string
+
+    from textual.keys import Keys, _character_to_key
+
+    names = {key.value.split("+")[-1] for key in Keys}
+    names |= {_character_to_key(c) for c in string.printable if c.isprintable()}
+    return frozenset(names)
 
 
 def key_display(command: type[Command], overrides: KeyOverrides | None = None) -> str:
