@@ -378,3 +378,15 @@ async def test_a_store_that_cannot_be_written_shows_its_flags_and_says_so() -> N
         errors = [m for _, m, severity in app.notices if severity == "error"]
         assert errors and "read-only: the change was not saved" in errors[0]
         assert not app.flags.get("2504.00002").starred  # the screen does not pretend
+
+
+async def test_a_long_notice_is_cut() -> None:
+    from tui.app.app import NOTICE_CHARS
+
+    app = RecordingApp(Options(demo=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.notify("x" * 5000, title="Long")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any(len(m) == NOTICE_CHARS and m.endswith("…") for m in shown)

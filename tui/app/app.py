@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from tui.domain.source import ArxivSource
 
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+NOTICE_CHARS = 300
+"""The longest notice shown, in characters; the rest is cut with an ellipsis."""
 BROWSER_ENV = "ARXIV_DAILY_BROWSER"
 """``none``: never start a browser; say which page would have opened."""
 
@@ -444,7 +446,11 @@ class ArxivDailyApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """As App.notify, but plain text unless asked: messages carry data (reasons, ids, URLs)."""
+        """As App.notify, but plain text unless asked (messages carry data: reasons, ids, URLs),
+        and cut to ``NOTICE_CHARS`` (a server's whole error page or a huge setting must not
+        fill the screen)."""
+        if len(message) > NOTICE_CHARS:
+            message = message[: NOTICE_CHARS - 1].rstrip() + "…"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _open_in_thread(self, opener: Opener, url: str) -> None:
