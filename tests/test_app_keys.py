@@ -565,3 +565,18 @@ async def test_expanding_need_not_mark_read() -> None:
         assert app.triage.papers.is_expanded(paper.id)
         assert not stored([paper.id])[paper.id].read
         assert "16 unread" in app.triage.date_bar.text
+
+
+async def test_a_category_turned_off_says_off_not_only_by_colour() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the first category, cs.LG, off
+        await settle(pilot)
+        categories = app.triage.sidebar.query_one("#categories")
+        first = categories.get_option_at_index(0).prompt
+        assert first.plain == "cs.LG off"
+        assert any("strike" in str(span.style) for span in first.spans)
+        await pilot.press("enter")  # on again: its count, no "off"
+        await settle(pilot)
+        assert "off" not in categories.get_option_at_index(0).prompt.plain

@@ -25,7 +25,11 @@ def _count(value: int | None) -> Content:
     return Content.styled("…" if value is None else str(value), "$text-muted")
 
 
-def category_prompt(category: str, count: int | None) -> Content:
+def category_prompt(category: str, count: int | None, enabled: bool = True) -> Content:
+    """A category and its count; one turned off is struck through and says "off" (not only a
+    colour: readable without colours, on a monochrome terminal, by a colour-blind reader)."""
+    if not enabled:
+        return Content.assemble(Content.styled(category, "strike $text-muted"), " ", "off")
     return Content.assemble(category, " ", _count(count))
 
 
@@ -100,7 +104,12 @@ class Sidebar(VerticalScroll, can_focus=False):
         yield Label("Categories", classes="sidebar-heading")
         yield CategoryList(
             *(
-                Selection(category_prompt(c, None), c, c in self._enabled, id=f"category-{i}")
+                Selection(
+                    category_prompt(c, None, c in self._enabled),
+                    c,
+                    c in self._enabled,
+                    id=f"category-{i}",
+                )
                 for i, c in enumerate(self._categories)
             ),
             id="categories",
@@ -137,13 +146,18 @@ class Sidebar(VerticalScroll, can_focus=False):
         """The papers per category and per profile; None while they are being counted."""
         if category_counts != self._category_counts:
             self._category_counts = None if category_counts is None else dict(category_counts)
-            categories = self.query_one(CategoryList)
-            for i, category in enumerate(self._categories):
-                count = None if category_counts is None else category_counts.get(category, 0)
-                categories.replace_option_prompt_at_index(i, category_prompt(category, count))
+            self._render_categories()
         if profile_counts != self._profile_counts:
             self._profile_counts = None if profile_counts is None else dict(profile_counts)
             self._render_profiles()
+
+    def _render_categories(self) -> None:
+        categories = self.query_one(CategoryList)
+        counts = self._category_counts
+        for i, category in enumerate(self._categories):
+            count = None if counts is None else counts.get(category, 0)
+            prompt = category_prompt(category, count, category in self._enabled)
+            categories.replace_option_prompt_at_index(i, prompt)
 
     def _render_profiles(self) -> None:
         profiles = self.query_one(ProfileList)
@@ -175,6 +189,7 @@ class Sidebar(VerticalScroll, can_focus=False):
         enabled = frozenset(event.selection_list.selected)
         if enabled != self._enabled:
             self._enabled = enabled
+            self._render_categories()
             self.post_message(self.CategoriesChanged(enabled))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
