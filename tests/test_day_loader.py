@@ -355,3 +355,19 @@ def test_pages_that_repeat_themselves_end_the_fetch(arxiv_double: ArxivDouble) -
     assert not loaded.day.provenance.exact
     assert any("repeat themselves" in w for w in loaded.warnings), loaded.warnings
     assert len(arxiv_double.page_requests) - asked_before == 2  # page 1, then "page 2": stop
+
+
+def test_a_day_fetch_has_a_deadline_of_its_own(
+    arxiv_double: ArxivDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # arXiv busy on every request, retries spaced out: the whole fetch stops at its deadline.
+    monkeypatch.setenv("ARXIV_DAILY_DAY_DEADLINE", "0.5")
+    monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.3")
+    now = eastern(2026, 9, 28, 12)
+    arxiv_double.now = now
+    arxiv_double.fail_next(503, times=1000)
+    began = time.monotonic()
+    with pytest.raises(FetchError) as failed:
+        at(now).fetch(THURSDAY, CATS)
+    assert str(failed.value) == ("gave up on 2026-09-24 after 0.5 s (ARXIV_DAILY_DAY_DEADLINE)")
+    assert time.monotonic() - began < 1.5

@@ -17,6 +17,7 @@ came from in ``Day.provenance``.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -30,12 +31,16 @@ from tui.domain.web import (
     FetchProgress,
     HostUnreachable,
     ProgressCallback,
+    env_seconds,
 )
 
 if TYPE_CHECKING:
     from tui.domain.announced import WebListings
     from tui.domain.oai_source import OaiSource
     from tui.domain.source import ArxivSource
+
+DAY_DEADLINE = 900.0
+"""Seconds one day's fetch may take in all, by default (every request has its own deadline too)."""
 
 RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 """The newest listing of these categories from the RSS: (its date, its papers); RssError."""
@@ -126,6 +131,7 @@ class DayLoader:
         self.sources = sources or Sources()
         self.calendar = calendar or default_calendar()
         self.now = now or (lambda: datetime.now(UTC))
+        self.day_deadline = env_seconds("ARXIV_DAILY_DAY_DEADLINE", DAY_DEADLINE, positive=True)
 
     def fetch(
         self,
@@ -137,10 +143,45 @@ class DayLoader:
         early: Callable[[Day], None] | None = None,
     ) -> Loaded:
         """The listing dated ``day`` for ``categories``. NoListing (a ValueError) for a date
-        without a listing; FetchError when no source could give it; FetchCancelled."""
+        without a listing; FetchError when no source could give it, or when it takes longer
+        than ``day_deadline`` seconds in all (cron runs must not pile up); FetchCancelled."""
         cats = tuple(dict.fromkeys(c.strip() for c in categories if c.strip()))
         if not cats:
             raise ValueError("no categories to fetch")
+        stop = threading.Event()
+        ended = threading.Event()
+
+        def watch() -> None:
+            began = time.monotonic()
+            while not ended.is_set():
+                if cancel is not None and cancel.is_set():
+                    break
+                if time.monotonic() - began > self.day_deadline:
+                    break
+                ended.wait(0.05)
+            stop.set()
+
+        threading.Thread(target=watch, name="day-deadline", daemon=True).start()
+        try:
+            return self._fetch(day, cats, progress, stop, early)
+        except FetchCancelled:
+            if cancel is not None and cancel.is_set():
+                raise
+            raise FetchError(
+                f"gave up on {day.isoformat()} after {self.day_deadline:g} s "
+                "(ARXIV_DAILY_DAY_DEADLINE)"
+            ) from None
+        finally:
+            ended.set()
+
+    def _fetch(
+        self,
+        day: date,
+        cats: tuple[str, ...],
+        progress: ProgressCallback | None,
+        cancel: threading.Event,
+        early: Callable[[Day], None] | None,
+    ) -> Loaded:
         now = self.now()
         self.calendar.check(day, now)
         listing = self.calendar.listing(day)

@@ -109,6 +109,7 @@ SECONDS = (
     ("ARXIV_DAILY_API_BACKOFF", False),
     ("ARXIV_DAILY_API_TIMEOUT", True),
     ("ARXIV_DAILY_DEADLINE", True),
+    ("ARXIV_DAILY_DAY_DEADLINE", True),
 )
 _PLACEHOLDERS = {"ARXIV_DAILY_RSS_URL": "{categories}", "ARXIV_DAILY_PDF_URL": "{id}"}
 
