@@ -84,6 +84,10 @@ class TmuxTerminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.session)
 
+    def styled_screen(self) -> str:
+        """The screen with its escape sequences (colours, bold…), as tmux keeps them."""
+        return self._tmux("capture-pane", "-p", "-e", "-t", self.session)
+
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
         screen = ""

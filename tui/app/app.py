@@ -504,14 +504,22 @@ def run_app(options: Options, config: Config | None = None) -> int:
             config = load_config()
         except ConfigError as error:
             warning = str(error)
+    # A terminal that says it can do nothing (TERM=dumb): no colours, no alternate screen (the
+    # reader draws in place below the prompt; what it showed stays in the scrollback).
+    dumb = os.environ.get("TERM", "").strip() == "dumb"
     app = ArxivDailyApp(options, config=config)
+    if dumb:
+        from textual.filter import NoColor
+
+        # Textual's NO_COLOR keeps grey levels; its NoColor filter drops colour altogether.
+        app._filters.append(NoColor())
     app._signals = True
     if warning is not None:
         app.startup_warnings.append(warning)
     # Everything imported so far lives as long as the process: out of the collector's sight, a
     # full collection during start-up no longer walks it (~20 ms before the first paint).
     gc.freeze()
-    result = app.run()
+    result = app.run(inline=dumb)
     if app.crash_report is not None:
         print(report_and_exit_message(app.crash_report), file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

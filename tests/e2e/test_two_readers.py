@@ -1,0 +1,52 @@
+"""Two reader processes on one data dir, in two terminals: each shows the other's stars within a
+second or two, and B's bulk star and undo do not take back A's stars."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tmux_terminal import TmuxTerminal, base_env, tmux_available
+
+from tui.domain.sample import load_sample_day
+from tui.domain.store import FlagStore
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_two_readers_see_and_keep_each_others_stars(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
+    command = [sys.executable, "-m", "tui", "--demo"]
+    papers = load_sample_day().papers
+    with (
+        TmuxTerminal(command, env=env, cwd=ROOT) as a,
+        TmuxTerminal(command, env=env, cwd=ROOT) as b,
+    ):
+        a.wait_for("16 papers")
+        b.wait_for("16 papers")
+        a.send("s", "j", "s")  # A stars the first two papers
+        began = time.monotonic()
+        b.wait_for("★", timeout=5)  # B shows them without a key pressed
+        seen_after = time.monotonic() - began
+        b.send("V", "s")  # B selects all and stars them...
+        b.wait_for("16 selected")
+        time.sleep(0.5)
+        b.send("u")  # ...and takes it back
+        b.wait_for("Undone")
+        time.sleep(0.5)
+        a.send("q")
+        b.send("q")
+        a.wait_until_gone("16 papers")
+        b.wait_until_gone("16 papers")
+    with FlagStore(data / "flags") as store:
+        starred = {p.id for p in papers if store.get(p.id).starred}
+    assert starred == {papers[0].id, papers[1].id}
+    assert seen_after < 2.5
