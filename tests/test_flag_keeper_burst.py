@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tui.app.flag_keeper import FlagKeeper
 from tui.domain.store import FlagStore
@@ -17,9 +18,9 @@ class CountingStore(FlagStore):
 
     appends = 0
 
-    def set_many(self, writes: Sequence[tuple[str, Sequence[str], bool | str]]) -> None:  # type: ignore[override]
+    def set_many(self, writes: Sequence[tuple[str, Sequence[str], bool | str]]) -> Any:  # type: ignore[override]
         CountingStore.appends += 1
-        super().set_many(writes)  # type: ignore[arg-type]
+        return super().set_many(writes)  # type: ignore[arg-type]
 
 
 def test_a_burst_of_450_changes_is_a_few_group_commits_and_loses_nothing(tmp_path: Path) -> None:

@@ -100,3 +100,33 @@ def test_a_note_edited_from_an_old_version_does_not_overwrite_the_other_readers(
     with FlagStore(tmp_path) as store:
         assert store.get(IDS[0]).note == "A's note"
         assert store.get(IDS[1]).note == "B's other note"
+
+
+def test_the_others_change_is_shown_even_when_this_reader_writes_first(tmp_path: Path) -> None:
+    # B stars X; A writes (marks Y read) before its next look: A's write takes B's line in,
+    # and the next look must still say that something changed.
+    a, b = Reader(tmp_path), Reader(tmp_path)
+    try:
+        a.keeper.get(IDS[0])  # A has X in its memo: unstarred
+        b.keeper.set("starred", [IDS[0]], True).result(5)
+        a.keeper.set("read", [IDS[1]], True).result(5)
+        assert a.changed.wait(2)
+        assert a.keeper.get(IDS[0]).starred
+    finally:
+        a.keeper.close()
+        b.keeper.close()
+
+
+def test_undo_after_two_checkpoints_elsewhere_still_compares_with_the_disk(
+    tmp_path: Path,
+) -> None:
+    with FlagStore(tmp_path) as a_store, FlagStore(tmp_path) as b_store:
+        a_store.set_note(IDS[0], "a")
+        b_store.refresh()
+        b_store.set_note(IDS[0], "b")
+        b_store.checkpoint()
+        b_store.checkpoint()  # the chain A last read from is gone
+        left = a_store.set_unless_changed("note", {IDS[0]: ("a", "c")})
+        assert left == [IDS[0]]
+    with FlagStore(tmp_path) as store:
+        assert store.get(IDS[0]).note == "b"

@@ -44,4 +44,7 @@ def test_a_burst_of_keys_then_sigkill_keeps_a_prefix_of_them(tmp_path: Path) -> 
     p = next((i for i in range(1, count) if starred[i] != starred[0]), count)
     assert all(flag == starred[0] for flag in starred[:p])
     assert all(flag != starred[0] for flag in starred[p:])
-    print(f"{len(keys)} keys in {sent:.2f} s ({len(keys) / sent:.0f} a second), then SIGKILL")
+    print(
+        f"{len(keys)} keys in {sent:.2f} s ({len(keys) / sent:.0f} a second), then SIGKILL: "
+        f"on disk: a prefix ending {p} of {count} papers into a round"
+    )

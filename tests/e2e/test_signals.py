@@ -46,7 +46,8 @@ def test_a_signal_quits_with_every_flag_kept_and_the_terminal_restored(
         with TmuxTerminal(command, env=env, cwd=ROOT, log_path=log) as term:
             term.wait_for("Gamma Flow")
             assert term.pane_flag("alternate_on") == "1"
-            term.send("s", "j", "s", "j", "r")  # two stars and a read mark, then at once:
+            term.send("s", "j", "s", "j", "r")  # two stars and a read mark...
+            term.wait_for("3 papers · 2 unread")  # ...on screen (not on disk yet, maybe): then
             app_pid = term.program_pid("-m tui")
             os.kill(app_pid, number)
             deadline = time.monotonic() + 10

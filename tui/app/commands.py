@@ -437,6 +437,7 @@ def keymap(overrides: KeyOverrides) -> tuple[dict[str, str], list[str]]:
     same screen keeps."""
     problems: list[str] = []
     known: dict[str, str] = {}
+    refused_ids: set[str] = set()
     for commands in (TRIAGE_COMMANDS, LIBRARY_COMMANDS):
         rebindable = {command.ACTION: command for command in commands if command.OWN_BINDING}
         wanted = {a: keys for a, keys in overrides.items() if a in rebindable}
@@ -463,6 +464,9 @@ def keymap(overrides: KeyOverrides) -> tuple[dict[str, str], list[str]]:
             refused.update(more)
         problems += refused.values()
         known.update((rebindable[a].binding_id(), keys) for a, keys in applied.items())
+        refused_ids.update(rebindable[a].binding_id() for a in refused)
+    # One binding id serves an action on every screen: refused on one, applied on none.
+    known = {binding: keys for binding, keys in known.items() if binding not in refused_ids}
     every = (*TRIAGE_COMMANDS, *LIBRARY_COMMANDS)
     rebindable_anywhere = {c.ACTION for c in every if c.OWN_BINDING}
     fixed = {c.ACTION for c in every} - rebindable_anywhere

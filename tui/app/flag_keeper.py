@@ -240,7 +240,9 @@ class FlagKeeper:
                     changed = replace(flag, starred=bool(after), starred_changed=now)
                 self._pending[key] = (sequence, changed)
                 self._known.pop(key, None)
-            self._queued.append((field, list(changes), dict(changes), sequence, Future()))
+            self._queued.append(
+                (field, [base_id(raw) for raw in changes], dict(changes), sequence, Future())
+            )
         self._writer.submit(self._write_queued)
 
     def _write_queued(self) -> None:
@@ -249,14 +251,20 @@ class FlagKeeper:
         with self._pending_lock:
             batch, self._queued = self._queued, []
         plain: list[_Queued] = []
-        for entry in batch:
-            if isinstance(entry[2], dict):
-                self._commit(plain)
-                plain = []
-                self._commit_unless_changed(entry)
-            else:
-                plain.append(entry)
-        self._commit(plain)
+        try:
+            for entry in batch:
+                if isinstance(entry[2], dict):
+                    self._commit(plain)
+                    plain = []
+                    self._commit_unless_changed(entry)
+                else:
+                    plain.append(entry)
+            self._commit(plain)
+        finally:
+            # Whatever went wrong, no write is left waiting for ever.
+            for entry in batch:
+                if not entry[4].done():
+                    entry[4].set_result({})
 
     def _commit(self, batch: list[_Queued]) -> None:
         if not batch:
@@ -301,9 +309,11 @@ class FlagKeeper:
             for _, keys, _, sequence, _ in batch:
                 for key in keys:
                     pending = self._pending.get(key)
-                    # A later change to the same paper, queued behind this one, stays shown.
-                    if pending is not None and (failure is not None or pending[0] == sequence):
+                    # A later change to the same paper, queued behind this one, stays shown;
+                    # a failed one gives way to what is on disk (read again, not the memo).
+                    if pending is not None and pending[0] <= sequence:
                         del self._pending[key]
+                    self._known.pop(key, None)
                 failed += keys
         if failure is not None:
             self._on_write_failed(list(dict.fromkeys(failed)), failure)

@@ -449,6 +449,8 @@ class FlagStore:
         self._next_path = self.directory / NEXT_FILE
 
         self._rows: dict[str, Row] = {}
+        self._others_changed = False
+        """Others' lines were taken in during a write of ours: the next refresh() says so."""
         self._state_lock = threading.Lock()  # guards _rows; held only briefly
         self._io_lock = threading.RLock()  # one thread at a time on the files and the flock fds
         self._checkpoint_lock = threading.Lock()
@@ -612,10 +614,14 @@ class FlagStore:
             with self._journal_path.open("rb") as journal:
                 folding = _open_or_none(self._folding_path)
                 try:
-                    self._catch_up(folding, journal)
+                    changed = self._catch_up(folding, journal)
                 finally:
                     if folding is not None:
                         folding.close()
+            if changed is None:  # the chain of journals broke (checkpoints meanwhile): reread
+                changed = self._reload(held=True)
+            if changed:
+                self._others_changed = True  # refresh() tells the caller, who has not seen it
         return fd, token, size
 
     def set_unless_changed(
@@ -723,7 +729,9 @@ class FlagStore:
                 changed = self._catch_up(snapshot.folding, snapshot.journal)
             finally:
                 snapshot.close()
-            return self._reload() if changed is None else changed
+            changed = self._reload() if changed is None else changed
+            seen_in_a_write, self._others_changed = self._others_changed, False
+            return changed or seen_in_a_write
 
     def _catch_up(self, folding: BinaryIO | None, journal: BinaryIO | None) -> bool | None:
         """Apply every change after the cursor up to the live journal's end; move the cursor.
@@ -766,23 +774,25 @@ class FlagStore:
         self._cursor = handle
         self._cursor_token = token
 
-    def _snapshot(self, *, with_base: bool = True) -> _Snapshot:
+    def _snapshot(self, *, with_base: bool = True, held: bool = False) -> _Snapshot:
         """Open the files under the shared lock (microseconds); read them after releasing it.
+        ``held``: the caller holds the exclusive lock already (taking the shared one on the
+        same descriptor would trade it away).
 
         Files are only ever replaced by rename, never rewritten in place, and the journal only
         grows, so open handles keep a consistent picture however long the reading takes.
         """
-        with self._flock(fcntl.LOCK_SH):
+        with contextlib.nullcontext() if held else self._flock(fcntl.LOCK_SH):
             return _Snapshot(
                 base=_open_or_none(self._base_path) if with_base else None,
                 folding=_open_or_none(self._folding_path),
                 journal=_open_or_none(self._journal_path),
             )
 
-    def _reload(self) -> bool:
+    def _reload(self, *, held: bool = False) -> bool:
         """Rebuild the whole state from the files; True if any flag changed."""
         for _attempt in range(5):
-            snapshot = self._snapshot()
+            snapshot = self._snapshot(held=held)
             try:
                 base = self._read_base(snapshot.base)
                 if base is None:
