@@ -726,3 +726,26 @@ def test_a_read_only_file_system_opens_the_store_read_only(
         ]
         with pytest.raises(ReadOnlyStore):
             reader.set_read("2504.00001", True)
+
+
+def test_a_read_only_store_of_flags_json_alone_rereads_only_a_replaced_file(
+    flags_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FlagStore(flags_dir) as store:
+        store.set_starred("2504.00001", True)
+    (flags_dir / JOURNAL_FILE).unlink()
+    reader = FlagStore(flags_dir, read_only=True)
+    try:
+        reloads: list[bool] = []
+        real = reader._reload
+        monkeypatch.setattr(reader, "_reload", lambda **kw: reloads.append(True) or real(**kw))
+        assert reader.refresh() is False
+        assert reader.refresh() is False
+        assert reloads == []  # nothing replaced: nothing parsed again
+        with FlagStore(flags_dir) as writer:  # another process checkpoints a new flags.json
+            writer.set_starred("2504.00002", True)
+        (flags_dir / JOURNAL_FILE).unlink()
+        assert reader.refresh() is True
+        assert reader.get("2504.00002").starred
+    finally:
+        reader.close()

@@ -295,7 +295,11 @@ class ArxivDailyApp(App[int]):
     @on(FlagsChangedElsewhere)
     def flags_changed_elsewhere(self) -> None:
         """Another reader on this data dir changed flags: show them."""
-        self.triage.flags_changed()
+        try:
+            triage = self.triage
+        except LookupError:  # the screens are going (quitting): nothing to show them on
+            return
+        triage.flags_changed()
 
     @on(FlagWriteFailed)
     def flag_write_failed(self, message: FlagWriteFailed) -> None:

@@ -328,6 +328,13 @@ def _read_lines(handle: BinaryIO, start: int) -> _Lines:
     return _Lines(changes=changes, end=start + complete, bad=bad)
 
 
+def _file_signature(handle: BinaryIO | None) -> tuple[int, int, int] | None:
+    if handle is None:
+        return None
+    stat = os.fstat(handle.fileno())
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 def _open_or_none(path: Path) -> BinaryIO | None:
     try:
         return path.open("rb")
@@ -449,6 +456,8 @@ class FlagStore:
         self._next_path = self.directory / NEXT_FILE
 
         self._rows: dict[str, Row] = {}
+        self._base_seen: tuple[int, int, int] | None = None
+        """inode, size and mtime of the flags.json last read (None: there was none)."""
         self._others_changed = False
         """Others' lines were taken in during a write of ours: the next refresh() says so."""
         self._state_lock = threading.Lock()  # guards _rows; held only briefly
@@ -726,12 +735,29 @@ class FlagStore:
             self._ensure_open()
             snapshot = self._snapshot(with_base=False)
             try:
-                changed = self._catch_up(snapshot.folding, snapshot.journal)
+                if snapshot.journal is None and snapshot.folding is None and self._cursor is None:
+                    # No journal at all (a read-only store of flags.json alone): reread only
+                    # when flags.json itself was replaced, not every time (100,000 flags:
+                    # ~250 ms of parsing).
+                    changed: bool | None = self._base_replaced()
+                else:
+                    changed = self._catch_up(snapshot.folding, snapshot.journal)
             finally:
                 snapshot.close()
             changed = self._reload() if changed is None else changed
             seen_in_a_write, self._others_changed = self._others_changed, False
             return changed or seen_in_a_write
+
+    def _base_replaced(self) -> bool | None:
+        """None (reload) if flags.json is not the file last read, else False."""
+        try:
+            stat = self._base_path.stat()
+            seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            seen = None
+        if seen == self._base_seen:
+            return False
+        return None
 
     def _catch_up(self, folding: BinaryIO | None, journal: BinaryIO | None) -> bool | None:
         """Apply every change after the cursor up to the live journal's end; move the cursor.
@@ -794,6 +820,7 @@ class FlagStore:
         for _attempt in range(5):
             snapshot = self._snapshot(held=held)
             try:
+                self._base_seen = _file_signature(snapshot.base)
                 base = self._read_base(snapshot.base)
                 if base is None:
                     continue  # flags.json was damaged and has been moved aside: look again
