@@ -21,7 +21,7 @@ from publish_log import Event, read_publish_log
 from tui.domain.announced import subjects_for
 from tui.domain.calendar import default_calendar
 from tui.domain.day_loader import DayLoader
-from tui.domain.paper import Kind, Paper
+from tui.domain.paper import Kind, Paper, id_month
 from tui.domain.source import ArxivSource
 
 LOG = RECORDED / "publish-log-2023-09-01-all-archives.log"
@@ -33,15 +33,15 @@ HALF_A_YEAR_LATER = datetime(2024, 3, 1, 16, 0, tzinfo=UTC)
 pytestmark = pytest.mark.skipif(not LOG.is_file(), reason=f"{LOG} is absent")
 
 
-def id_month(paper_id: str) -> datetime:
-    digits = paper_id.rsplit("/", 1)[-1][:4]
-    year = int(digits[:2])
-    return datetime(1900 + year if year >= 91 else 2000 + year, int(digits[2:]), 1, tzinfo=UTC)
+def month_of(paper_id: str) -> datetime:
+    month = id_month(paper_id)
+    assert month is not None
+    return month
 
 
 def paper_of(event: Event, version: int) -> Paper:
     assert event.paper_id is not None
-    first = event.submitted if version == 1 else id_month(event.paper_id)
+    first = event.submitted if version == 1 else month_of(event.paper_id)
     return Paper(
         id=event.paper_id,
         version=version,
@@ -102,7 +102,7 @@ def announced(
         else:  # a cross-list added to an older paper
             older = paper_of(event, 1)
             older = dataclasses.replace(
-                older, published=id_month(older.id), updated=id_month(older.id)
+                older, published=month_of(older.id), updated=month_of(older.id)
             )
             arxiv_double.announce(MAILING, older, "cross")
     return arxiv_double, truth

@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urljoin
 
 from tui.domain.calendar import Listing
@@ -29,7 +29,7 @@ from tui.domain.listing_pages import (
     next_page_url,
     parse_listing_page,
 )
-from tui.domain.paper import Kind, Paper, announced_kind, listing_order
+from tui.domain.paper import Kind, Paper, announced_kind, id_month, listing_order
 from tui.domain.web import (
     FetchError,
     FetchProgress,
@@ -106,7 +106,7 @@ def paper_from_item(item: PageItem, listing: Listing) -> Paper:
     """
     start = listing.window_start
     if item.kind is Kind.REPLACE:
-        first = _id_month(item.id) or start - timedelta(days=1)
+        first = id_month(item.id) or start - timedelta(days=1)
         published, updated, version = min(first, start - timedelta(seconds=1)), start, 2
     else:
         published = updated = start
@@ -124,12 +124,6 @@ def paper_from_item(item: PageItem, listing: Listing) -> Paper:
         comment=item.comments,
         journal_ref=item.journal_ref,
     )
-
-
-def _id_month(paper_id: str) -> datetime | None:
-    from tui.domain.rss import _id_month as id_month
-
-    return id_month(paper_id)
 
 
 def enrich(papers: Sequence[Paper], known: dict[str, Paper]) -> list[Paper]:

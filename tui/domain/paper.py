@@ -66,6 +66,17 @@ def _id_sort_key(paper_id: str) -> tuple[int, str, int]:
     return (0, yymm, int(number) if number.isdigit() else 0)
 
 
+def id_month(paper_id: str) -> datetime | None:
+    """The first instant of the month an arXiv id was issued in (2411.17700 -> 2024-11-01)."""
+    digits = paper_id.rsplit("/", 1)[-1][:4]
+    if not digits.isdigit():
+        return None
+    year, month = int(digits[:2]), int(digits[2:])
+    if not 1 <= month <= 12:
+        return None
+    return datetime(1900 + year if year >= 91 else 2000 + year, month, 1, tzinfo=UTC)
+
+
 def base_id(raw: str) -> str:
     """The arXiv id without its version: flags are keyed by it, so v2 keeps v1's flags."""
     return split_id(raw)[0]

@@ -37,7 +37,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
-from tui.domain.paper import Kind, Paper, one_line, split_id
+from tui.domain.paper import Kind, Paper, id_month, one_line, split_id
 from tui.domain.web import xml_controls_dropped
 
 logger = logging.getLogger(__name__)
@@ -221,21 +221,10 @@ def _paper(item: ET.Element, window_start: datetime | None) -> Paper:
     )
 
 
-def _id_month(paper_id: str) -> datetime | None:
-    """The first instant of the month an arXiv id was issued in (2411.17700 -> 2024-11-01)."""
-    digits = paper_id.rsplit("/", 1)[-1][:4]
-    if not digits.isdigit():
-        return None
-    year, month = int(digits[:2]), int(digits[2:])
-    if not 1 <= month <= 12:
-        return None
-    return datetime(1900 + year if year >= 91 else 2000 + year, month, 1, tzinfo=UTC)
-
-
 def _timestamps(
     paper_id: str, version: int, window_start: datetime | None
 ) -> tuple[datetime, datetime]:
-    first = _id_month(paper_id)
+    first = id_month(paper_id)
     if window_start is None:
         moment = first or datetime(1991, 8, 1, tzinfo=UTC)
         return moment, moment
