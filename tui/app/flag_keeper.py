@@ -69,7 +69,8 @@ class FlagKeeper:
         self._sequence = 0
         self._known: dict[str, Flag] = {}
         """Flags read from the open store, by id."""
-        self._pending_lock = threading.Lock()
+        self._known_epoch = 0  # moved by every change that can make a memo entry stale
+        self._pending_lock = threading.RLock()  # set() looks flags up under it
         self._queued: list[_Queued] = []
         """Writes handed over and not yet taken by the writer thread, in order."""
         self._on_write_failed = on_write_failed
@@ -116,8 +117,14 @@ class FlagKeeper:
         if changed:
             with self._pending_lock:
                 self._known.clear()
+                self._known_epoch += 1
             if self._on_changed_elsewhere is not None:
                 self._on_changed_elsewhere()
+
+    def unsaved(self) -> int:
+        """How many papers have changes shown that are not on disk yet."""
+        with self._pending_lock:
+            return len(self._pending)
 
     @property
     def is_open(self) -> bool:
@@ -141,10 +148,14 @@ class FlagKeeper:
         store = self._store
         if store is None:
             return Flag(key)
+        epoch = self._known_epoch
         flag = store.get(key)
-        # Only this app writes while it runs, and a change drops the entry (below), so the
-        # memo stays true; it spares the store's id parsing on every lookup.
-        self._known[key] = flag
+        # A change (ours settling, or another reader's taken in) drops the entry and moves the
+        # epoch, so the memo stays true; it spares the store's id parsing on every lookup. A
+        # value read before such a change landed is returned but not kept.
+        with self._pending_lock:
+            if self._known_epoch == epoch:
+                self._known[key] = flag
         return flag
 
     def count_unread(self, paper_ids: Sequence[str]) -> int:
@@ -314,6 +325,7 @@ class FlagKeeper:
                     if pending is not None and pending[0] <= sequence:
                         del self._pending[key]
                     self._known.pop(key, None)
+                self._known_epoch += 1
                 failed += keys
         if failure is not None:
             self._on_write_failed(list(dict.fromkeys(failed)), failure)
@@ -331,8 +343,10 @@ class FlagKeeper:
         with contextlib.suppress(RuntimeError):  # closed meanwhile: no new work is taken
             self.flush().result()
 
-    def close(self) -> None:
-        """Finish every write, close the store. Blocks: call it when leaving."""
+    def close(self, *, wait: bool = True) -> None:
+        """Finish every write, close the store. Blocks unless ``wait`` is false (a forced quit:
+        what is queued is left to the writer thread, which dies with the process): call it when
+        leaving."""
         if self._closed:
             return
         self._closed = True
@@ -344,4 +358,4 @@ class FlagKeeper:
                 self._store.close(fold=False)
 
         self._writer.submit(close_store)
-        self._writer.shutdown(wait=True)
+        self._writer.shutdown(wait=wait)

@@ -638,7 +638,8 @@ class FlagStore:
     ) -> list[str]:
         """Set each paper's ``field`` from the first value to the second, but only where it
         still holds the first (another process may have changed it since this one looked):
-        undo and note edits never overwrite a change they did not make. The ids left alone."""
+        undo and note edits never overwrite a change they did not make. The ids left alone
+        because they hold a third value (one already at the second is simply done)."""
         if self.read_only:
             raise ReadOnlyStore(f"{self.directory} is read-only: the change was not saved")
         now = _format_time(datetime.now(UTC))
@@ -650,9 +651,12 @@ class FlagStore:
                 apply = []
                 for raw, (before, after) in changes.items():
                     key = base_id(raw)
-                    if getattr(self.get(key), field) == before:
+                    held = getattr(self.get(key), field)
+                    if held == before:
                         apply.append(_Change(id=key, field=field, value=after, at=now))
-                    else:
+                    elif held != after:
+                        # Already at ``after`` (the change being undone never reached the
+                        # disk, or another reader made the same one): nothing to do, no clash.
                         left.append(key)
                 if apply:
                     self._append_locked(apply)
