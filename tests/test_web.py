@@ -124,3 +124,89 @@ def test_the_api_client_meets_the_deadline_too(trickling: str) -> None:
     assert str(failed.value) == "arXiv took over 1 s to answer"
     assert took < 2.5  # one try: a trickling answer is not asked for four times
     assert source.requests_made == 1
+
+
+@pytest.fixture
+def gzip_trickling() -> Iterator[str]:
+    """A server whose gzip answer starts with a 60,000-byte header field (a valid gzip FEXTRA)
+    sent a byte every 10 ms: nothing decompresses out of it for ten minutes."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    header = b"\x1f\x8b\x08\x04" + b"\x00" * 6 + (60000).to_bytes(2, "little")
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    b"Content-Encoding: gzip\r\nContent-Length: 70000\r\n\r\n" + header
+                )
+                for _ in range(60000):
+                    if stop.wait(0.01):
+                        break
+                    try:
+                        connection.sendall(b"e")
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/rss/{{categories}}"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def test_a_trickled_gzip_answer_meets_the_deadline(gzip_trickling: str) -> None:
+    # urllib3's own decoder reads on until something decompresses: the deadline never looked.
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, timeout=5, deadline=1.0, attempts=1)
+    )
+    began = time.monotonic()
+    with pytest.raises(HostUnreachable, match="took over 1 s to answer"):
+        client.get(gzip_trickling.replace("{categories}", "cs.LG"))
+    assert time.monotonic() - began < 2.5
+
+
+def test_the_rss_meets_the_deadline_too(
+    gzip_trickling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.domain.rss import RssError, fetch_rss
+
+    monkeypatch.setenv("ARXIV_DAILY_RSS_URL", gzip_trickling)
+    began = time.monotonic()
+    with pytest.raises(RssError) as failed:
+        fetch_rss(["cs.LG"], timeout=5, deadline=1.0)
+    assert str(failed.value) == "arXiv's RSS took over 1 s to answer"
+    assert time.monotonic() - began < 2.5
+
+
+def test_a_gzip_answer_is_read_whole(arxiv_double: ArxivDouble) -> None:
+    import gzip
+
+    arxiv_double.now = None
+    client = PoliteClient("arXiv's listing pages", WebPolicy(min_interval=0, attempts=1))
+    plain = client.get(arxiv_double.base_url + "/list/cs.LG/new").body
+    from tui.domain.web import read_body
+
+    class Raw:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read1(self, amount: int, decode_content: bool) -> bytes:
+            assert not decode_content
+            chunk, self.data = self.data[:7], self.data[7:]  # a few bytes a read
+            return chunk
+
+    class Answer:
+        def __init__(self) -> None:
+            self.headers = {"Content-Encoding": "gzip"}
+            self.raw = Raw(gzip.compress(plain))
+
+    assert read_body(Answer(), 60, time.monotonic()) == plain  # type: ignore[arg-type]

@@ -48,9 +48,13 @@ RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 
 def _fetch_rss(categories: Sequence[str]) -> tuple[date | None, list[Paper]]:
     from tui.domain.rss import fetch_rss
-    from tui.domain.web import env_seconds
+    from tui.domain.web import DEADLINE, env_seconds
 
-    return fetch_rss(categories, timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", 30.0))
+    return fetch_rss(
+        categories,
+        timeout=env_seconds("ARXIV_DAILY_API_TIMEOUT", 30.0, positive=True),
+        deadline=env_seconds("ARXIV_DAILY_DEADLINE", DEADLINE, positive=True),
+    )
 
 
 def _api() -> ArxivSource:

@@ -34,8 +34,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-import requests
-
 from tui.domain.listing import is_listing_day, latest_listing_day, listing_window
 from tui.domain.paper import Kind, Paper, id_month, one_line, split_id
 from tui.domain.web import xml_controls_dropped
@@ -75,31 +73,34 @@ def rss_url(categories: Sequence[str]) -> str:
 
 
 def fetch_rss(
-    categories: Sequence[str], *, timeout: float = 30.0
+    categories: Sequence[str], *, timeout: float = 30.0, deadline: float | None = None
 ) -> tuple[date | None, list[Paper]]:
-    """The newest listing of ``categories`` from the RSS: one GET; RssError unless it has papers."""
+    """The newest listing of ``categories`` from the RSS: one GET (within ``timeout`` between
+    bytes and ``deadline`` in all, so a trickling server cannot hold the day); RssError unless
+    it has papers."""
+    from tui.domain.web import DEADLINE, FetchError, PoliteClient, WebPolicy
+
     url = rss_url(categories)
+    client = PoliteClient(
+        "arXiv's RSS",
+        WebPolicy(
+            min_interval=0.0,
+            timeout=timeout,
+            deadline=DEADLINE if deadline is None else deadline,
+            attempts=1,
+        ),
+    )
     try:
-        response = requests.get(
-            url, timeout=timeout, headers={"User-Agent": "arxiv-daily (RSS listing)"}
-        )
-    except requests.RequestException as error:
-        raise RssError(f"arXiv's RSS could not be reached: {_reason(error)}") from None
-    if response.status_code != 200:
-        raise RssError(f"arXiv's RSS answered HTTP {response.status_code}")
-    day, papers = parse_rss(response.content, categories)
+        answer = client.get(url, accept=lambda answer: True)
+    except FetchError as error:
+        raise RssError(str(error).removesuffix("; try again later")) from None
+    if answer.status != 200:
+        raise RssError(f"arXiv's RSS answered HTTP {answer.status}")
+    day, papers = parse_rss(answer.body, categories)
     if not papers:
         dated = f" dated {day.isoformat()}" if day else ""
         raise RssError(f"arXiv's RSS listing{dated} has no papers for {'+'.join(categories)}")
     return day, papers
-
-
-def _reason(error: requests.RequestException) -> str:
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    if isinstance(error, requests.ConnectionError):
-        return "connection failed"
-    return one_line(str(error))[:120] or type(error).__name__
 
 
 # ---------------------------------------------------------------- the feed

@@ -39,6 +39,7 @@ from tui.domain.paper import (
     split_id,
 )
 from tui.domain.web import (
+    ACCEPT_ENCODING,
     DEADLINE,
     CutShort,
     FetchCancelled,
@@ -135,6 +136,7 @@ class _GuardedSession(requests.Session):
         self.last: _Answer | None = None
         self.finished_at: float | None = None
         self._allowance = 0
+        self.headers["Accept-Encoding"] = ACCEPT_ENCODING
 
     def arm(self) -> None:
         self._allowance = 1

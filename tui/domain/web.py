@@ -25,6 +25,7 @@ import os
 import re
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,13 +162,39 @@ class TooSlow(Exception):
 def read_body(response: requests.Response, deadline: float, started: float) -> bytes:
     """The whole body of a streamed ``response``, or TooSlow once ``deadline`` seconds have
     passed since ``started``: read a system call at a time (each within the socket's timeout),
-    so that a server sending a byte at a time meets the deadline too."""
+    so that a server sending a byte at a time meets the deadline too.
+
+    The body is decompressed here, not by urllib3: its decoder keeps reading until some bytes
+    come out, so a trickled gzip stream that yields nothing (a long header field, a slow first
+    block) would never give the deadline a look. A stream that does not decompress is CutShort.
+    """
+    decoder = _decoder(response.headers.get("Content-Encoding", ""))
     chunks: list[bytes] = []
-    while chunk := response.raw.read1(65536, decode_content=True):
-        chunks.append(chunk)
-        if time.monotonic() - started > deadline:
-            raise TooSlow()
+    try:
+        while chunk := response.raw.read1(65536, decode_content=False):
+            chunks.append(decoder.decompress(chunk) if decoder is not None else chunk)
+            if time.monotonic() - started > deadline:
+                raise TooSlow()
+        if decoder is not None:
+            chunks.append(decoder.flush())
+    except zlib.error:
+        raise CutShort() from None
     return b"".join(chunks)
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    """A decompressor for a Content-Encoding we ask for (gzip, deflate); None for identity."""
+    name = encoding.strip().lower()
+    if name in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if name == "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS)
+    return None
+
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""What is asked for: the encodings ``read_body`` can undo (not br or zstd, whatever requests
+would offer when their modules happen to be installed)."""
 
 
 DEADLINE = 60.0
@@ -272,6 +299,7 @@ class PoliteClient:
         self.requests_made = 0
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
+        self._session.headers["Accept-Encoding"] = ACCEPT_ENCODING
 
     def get(
         self,
@@ -308,7 +336,8 @@ class PoliteClient:
                 pacer.finished(time.monotonic())
             failures += 1
             if failures >= self.policy.attempts:
-                raise HostUnreachable(f"{summary} (tried {failures} times); try again later")
+                tried = f" (tried {failures} times)" if failures > 1 else ""
+                raise HostUnreachable(f"{summary}{tried}; try again later")
             backoff = self.policy.backoff * 2 ** (failures - 1)
             extra = min(backoff if retry_after is None else retry_after, self.policy.max_wait)
             if progress is not None:
