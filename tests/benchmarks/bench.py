@@ -750,6 +750,72 @@ def bench_store(fixtures: Fixtures, counts: Sequence[int]) -> None:
         "thread; 'on disk' is from that call until the write has been fsynced."
     )
     table.print()
+    bench_burst(fixtures, max(counts))
+
+
+BURST = 451
+TARGET_BURST_MS = 50.0
+
+
+def bench_burst(fixtures: Fixtures, count: int, runs: int = 7) -> None:
+    """A burst of 451 changes as fast as the UI thread can make them (far above any key rate):
+    how far the screen runs ahead of the disk, and how long after the last one all are durable."""
+    table = Table(
+        f"A burst of {BURST} changes through FlagKeeper, {count:,} flags (median / worst)",
+        ("measure", "result", "target", "verdict"),
+    )
+    directory = fixtures.root / f"burst-{count}"
+    shutil.copytree(fixtures.flags(count), directory)
+    targets = store_bench.ids(count)[1::7][: BURST // 3 + 1]
+    commits: list[float] = []
+    ahead: list[float] = []
+    lag: list[float] = []
+    for run in range(runs):
+        keeper = FlagKeeper(
+            partial(FlagStore, directory),
+            on_opened=lambda notices: None,
+            on_open_failed=lambda reason: None,
+            on_write_failed=lambda ids, reason: None,
+        )
+        keeper.flush().result()
+        before = keeper.commits
+        written = []
+        most_ahead = 0
+        for n in range(BURST):
+            paper_id = targets[n // 3]
+            field = "read" if n % 3 == 1 else "starred"
+            written.append(keeper.set(field, [paper_id], (n + run) % 2 == 0))
+            most_ahead = max(most_ahead, sum(1 for future in written if not future.done()))
+        last_key = time.perf_counter()
+        for future in written:
+            future.result()
+        lag.append(time.perf_counter() - last_key)
+        commits.append(keeper.commits - before)
+        ahead.append(most_ahead)
+        keeper.close()
+    table.add(
+        "group commits (one append + fsync each)",
+        f"{statistics.median(commits):.0f} / {max(commits):.0f}",
+        "far fewer than changes",
+        verdict(max(commits) < BURST / 4),
+    )
+    table.add(
+        "changes on screen not yet on disk, at most",
+        f"{statistics.median(ahead):.0f} / {max(ahead):.0f}",
+        "one group commit",
+        "-",
+    )
+    table.add(
+        "all durable after the last change",
+        f"{statistics.median(lag) * 1e3:.1f} / {max(lag) * 1e3:.1f} ms",
+        f"≤ {TARGET_BURST_MS:.0f} ms",
+        verdict(max(lag) * 1e3 <= TARGET_BURST_MS),
+    )
+    table.notes.append(
+        "Changes made while a commit is being fsynced wait for the next one and go in together: "
+        "the screen is ahead of the disk by at most what was typed during one fsync."
+    )
+    table.print()
 
 
 # --------------------------------------------------------------------- fetch

@@ -64,3 +64,33 @@ def test_a_signal_quits_with_every_flag_kept_and_the_terminal_restored(
         read = {p.id for p in NEWEST_PAPERS if store.get(p.id).read}
     assert starred == {NEWEST_PAPERS[0].id, NEWEST_PAPERS[1].id}
     assert read == {NEWEST_PAPERS[2].id}
+
+
+def test_a_second_signal_quits_at_once_when_the_disk_does_not_answer(tmp_path: Path) -> None:
+    # flags.json is a FIFO nobody writes to: opening the store never returns (a hung network
+    # disk). The first SIGTERM waits for the star to be written, as it must; the second one is
+    # the user insisting: the reader leaves at once, the terminal given back, and says so.
+    data = tmp_path / "data"
+    (data / "flags").mkdir(parents=True)
+    os.mkfifo(data / "flags" / "flags.json")
+    env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
+    log = tmp_path / "terminal.log"
+    command = [sys.executable, "-m", "tui", "--demo"]
+    with TmuxTerminal(command, env=env, cwd=ROOT, log_path=log) as term:
+        term.wait_for("papers")
+        term.send("s")
+        app_pid = term.program_pid("-m tui")
+        os.kill(app_pid, signal.SIGTERM)
+        time.sleep(1.0)
+        assert Path(f"/proc/{app_pid}").exists(), "the first signal must wait for the write"
+        assert term.pane_flag("alternate_on") == "1"
+        os.kill(app_pid, signal.SIGTERM)
+        assert term.exit_code(timeout=5) == 1
+        assert term.pane_flag("alternate_on") == "0"
+        assert term.pane_flag("mouse_any_flag") == "0"
+        assert term.pane_flag("cursor_flag") == "1"
+        screen = term.screen()
+    assert (
+        "arxiv-daily: quit at once on a second SIGTERM: the changes to 1 paper(s) may not be "
+        "on disk" in " ".join(screen.split())
+    )

@@ -129,6 +129,8 @@ class ArxivDailyApp(App[int]):
         self._signals = False
         """Quit on SIGTERM/SIGHUP/SIGINT (``run_app`` sets it: a real run, its own loop)."""
         self._quitting = False
+        self.forced_quit: str | None = None
+        """Why the reader left without waiting for its writes (a second quit signal)."""
         self.crash_report: Path | None = None
         """Where the report of an unexpected error went (printed after the terminal is back)."""
         self.session_keeper: SessionKeeper | None = None
@@ -332,10 +334,20 @@ class ArxivDailyApp(App[int]):
                 loop.add_signal_handler(number, self._quit_on_signal, number)
 
     def _quit_on_signal(self, number: int) -> None:
-        self.recent_actions.add(f"signal {signal.Signals(number).name}: quit")
+        name = signal.Signals(number).name
         if not self._quitting:
+            self.recent_actions.add(f"signal {name}: quit")
             self._quitting = True
             asyncio.get_running_loop().create_task(self.action_quit())
+            return
+        # A second signal while the first quit waits (a disk that does not answer): the user
+        # insists. Leave now, the terminal given back, saying what may not be on disk.
+        self.recent_actions.add(f"signal {name} again: quit at once")
+        unsaved = self.flags.unsaved() if self.flags is not None else 0
+        self.forced_quit = f"quit at once on a second {name}" + (
+            f": the changes to {unsaved} paper(s) may not be on disk" if unsaved else ""
+        )
+        self.exit(1)
 
     async def flush_session(self) -> None:
         """Hand the triage screen's session to the keeper and wait until it is on disk."""
@@ -349,10 +361,11 @@ class ArxivDailyApp(App[int]):
         await asyncio.wrap_future(keeper.save(session))
 
     def on_unmount(self) -> None:
+        wait = self.forced_quit is None
         if self.flags is not None:
-            self.flags.close()
+            self.flags.close(wait=wait)
         if self.session_keeper is not None:
-            self.session_keeper.close()
+            self.session_keeper.close(wait=wait)
 
     # ----------------------------------------------------------------- crashes
 
@@ -526,4 +539,9 @@ def run_app(options: Options, config: Config | None = None) -> int:
     result = app.run(inline=dumb)
     if app.crash_report is not None:
         print(report_and_exit_message(app.crash_report), file=sys.stderr)
+    if app.forced_quit is not None:
+        print(f"arxiv-daily: {app.forced_quit}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(1)  # the writer threads may be stuck on the disk: do not wait to join them
     return result if isinstance(result, int) else (app.return_code or 0)

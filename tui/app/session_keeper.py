@@ -62,10 +62,11 @@ class SessionKeeper:
         """Write ``session`` and wait for it (leaving, or crashing)."""
         self.save(session).result()
 
-    def close(self) -> None:
-        """Finish the writes. Blocks: call it when leaving."""
+    def close(self, *, wait: bool = True) -> None:
+        """Finish the writes. Blocks unless ``wait`` is false (a forced quit): call it when
+        leaving."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-        self._writer.shutdown(wait=True)
+        self._writer.shutdown(wait=wait)
