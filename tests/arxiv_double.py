@@ -57,8 +57,8 @@ from urllib.parse import parse_qs, quote, quote_plus, unquote, urlencode, urlspl
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from tui.domain.paper import Paper, split_id
-from tui.domain.taxonomy import CATEGORIES
+from tui.core.paper import Paper, split_id
+from tui.core.taxonomy import CATEGORIES
 
 MAX_RESULTS = 2000
 """The most entries the double puts in one API answer (``itemsPerPage`` says so)."""

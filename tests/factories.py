@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tui.domain.paper import Kind, Paper
+from tui.core.paper import Kind, Paper
 
 WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 """Submitted and updated at: inside the listing window of 2025-04-09."""

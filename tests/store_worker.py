@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tui.domain.store import FlagStore
+from tui.adapters.store import FlagStore
 
 POOL = [f"2504.{n:05d}" for n in range(60)]
 SHARED = [f"2500.{n:05d}" for n in range(50)]

@@ -19,18 +19,18 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
-from tui.domain.follow import DEFAULT_FOLLOW
-from tui.domain.listing import parse_listing_date
-from tui.domain.taxonomy import parse_categories
+from tui.core.follow import DEFAULT_FOLLOW
+from tui.core.listing import parse_listing_date
+from tui.core.taxonomy import parse_categories
 from tui.options import Options
 from tui.paths import BadPathSetting
 
 if TYPE_CHECKING:
     from tui.config import Config, ConfigError
-    from tui.domain.calendar import Calendar
-    from tui.domain.filters import Match
-    from tui.domain.follow import KeywordProfile
-    from tui.domain.paper import Day
+    from tui.core.calendar import Calendar
+    from tui.core.filters import Match
+    from tui.core.follow import KeywordProfile
+    from tui.core.paper import Day
 
 PROG = "arxiv-daily"
 EXPORT_FORMATS = ("markdown", "bibtex", "json")
@@ -223,9 +223,9 @@ def options_from(args: argparse.Namespace) -> Options:
 
 def load_day(day: date, categories: Sequence[str]) -> Day:
     """The day from the local archive, or fetched from arXiv (and then kept)."""
-    from tui.domain.day_cache import DayCache, worth_fetching
-    from tui.domain.day_loader import DayLoader
-    from tui.domain.web import FetchError
+    from tui.adapters.day_cache import DayCache, worth_fetching
+    from tui.adapters.sources.day_loader import DayLoader
+    from tui.adapters.sources.web import FetchError
 
     try:
         cache: DayCache | None = DayCache()
@@ -261,14 +261,14 @@ def load_day(day: date, categories: Sequence[str]) -> Day:
 
 def calendar() -> Calendar:
     """arXiv's calendar with the user's own holidays (``holidays.txt`` in the config dir)."""
-    from tui.domain.calendar import default_calendar
+    from tui.core.calendar import default_calendar
 
     return default_calendar()
 
 
 def _check_endpoints() -> None:
     """The ARXIV_DAILY_* addresses and intervals, before anything is asked: exit 2 if bad."""
-    from tui.domain.web import check_settings
+    from tui.adapters.sources.web import check_settings
 
     try:
         check_settings()
@@ -279,7 +279,7 @@ def _check_endpoints() -> None:
 def _use_user_holidays() -> None:
     """Read ``holidays.txt`` from the config dir, if there is one: the days arXiv has said it
     will not announce in years its own table does not cover yet. A bad line: exit 2."""
-    from tui.domain.calendar import parse_holidays, use_user_holidays
+    from tui.core.calendar import parse_holidays, use_user_holidays
     from tui.paths import config_dir
 
     path = config_dir() / "holidays.txt"
@@ -308,7 +308,7 @@ def select(
     exclude: Sequence[str] = (),
 ) -> list[Match]:
     """The day's papers in any of ``categories`` that match any keyword (all, without keywords)."""
-    from tui.domain.filters import Match, matched_keywords
+    from tui.core.filters import Match, matched_keywords
 
     wanted = set(categories)
     chosen: list[Match] = []
@@ -326,7 +326,7 @@ def select(
 
 def digest_profile(options: Options, config: Config | None) -> KeywordProfile | None:
     """--keyword wins; otherwise the configured default profile; otherwise no keyword filter."""
-    from tui.domain.follow import KeywordProfile
+    from tui.core.follow import KeywordProfile
 
     if options.keywords:
         return KeywordProfile("--keyword", options.keywords)
@@ -350,7 +350,7 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
     follow = config.follow if config is not None else DEFAULT_FOLLOW
     categories = tuple(options.categories or follow.categories)
     if options.demo:
-        from tui.domain.sample import load_sample_day
+        from tui.adapters.sample import load_sample_day
 
         # As arXiv lists the sample's categories asked for: a cs.CV paper on cs.AI is a cross-list.
         day = load_sample_day().narrowed_to(categories)
@@ -363,7 +363,7 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
 
 
 def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
-    from tui.domain.render import digest_json, digest_markdown
+    from tui.core.render import digest_json, digest_markdown
 
     chosen = choose_papers(options, config)
     day, matches, keywords = chosen.day, chosen.matches, chosen.keywords
@@ -414,7 +414,7 @@ def _write(text: str) -> int:
         _silence_stdout()
         return 1
     except OSError as error:  # e.g. `> file` on a full disk
-        from tui.domain.atomic import os_reason
+        from tui.adapters.atomic import os_reason
 
         _silence_stdout()
         raise CommandError(f"could not write the output: {os_reason(error)}", code=1) from None
@@ -448,9 +448,9 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
     A day kept exactly as announced is never fetched again (unless ``refresh``); a
     reconstructed one is fetched again while arXiv's pages still have it (90 days).
     """
-    from tui.domain.day_cache import DayCache, worth_fetching
-    from tui.domain.day_loader import DayLoader
-    from tui.domain.web import FetchError
+    from tui.adapters.day_cache import DayCache, worth_fetching
+    from tui.adapters.sources.day_loader import DayLoader
+    from tui.adapters.sources.web import FetchError
 
     if options.demo:
         raise CommandError("--demo has nothing to fetch: the sample day is part of the program")
@@ -508,7 +508,7 @@ def _how(day: Day) -> str:
 
 
 def _export_text(matches: Sequence[Match], output_format: str, title: str) -> str:
-    from tui.domain.export import export_json, export_markdown, to_bibtex
+    from tui.core.export import export_json, export_markdown, to_bibtex
 
     if output_format == "bibtex":
         return to_bibtex([m.paper for m in matches])
@@ -541,9 +541,9 @@ def run_export(
 def _export_starred(options: Options, output_format: str) -> str:
     """Every starred paper in the day cache, the most recently starred first; --category and
     --keyword narrow them."""
-    from tui.domain.day_cache import DayCache
-    from tui.domain.filters import Match, matched_keywords
-    from tui.domain.store import FlagStore
+    from tui.adapters.day_cache import DayCache
+    from tui.adapters.store import FlagStore
+    from tui.core.filters import Match, matched_keywords
 
     if options.date is not None or options.demo:
         raise CommandError("--starred takes papers from every day: leave out --date and --demo")

@@ -33,9 +33,9 @@ from types import MappingProxyType
 from typing import Any
 
 from tui import paths
-from tui.domain.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir, os_reason
-from tui.domain.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
-from tui.domain.taxonomy import canonical_category
+from tui.adapters.atomic import TEMP_MARKER, atomic_write_bytes, fsync_dir, os_reason
+from tui.core.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
+from tui.core.taxonomy import canonical_category
 
 CONFIG_FILE_NAME = "config.toml"
 DEFAULT_THEME = "textual-dark"

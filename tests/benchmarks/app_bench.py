@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
 
+from tui.adapters.day_cache import DayCache  # noqa: E402
 from tui.app.app import ArxivDailyApp  # noqa: E402
 from tui.app.screens.triage import TriageScreen  # noqa: E402
-from tui.domain.day_cache import DayCache  # noqa: E402
-from tui.domain.listing import listing_window  # noqa: E402
-from tui.domain.paper import Day, Kind, Paper  # noqa: E402
+from tui.core.listing import listing_window  # noqa: E402
+from tui.core.paper import Day, Kind, Paper  # noqa: E402
 from tui.options import Options  # noqa: E402
 
 DAY = date(2025, 4, 8)

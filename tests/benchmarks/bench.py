@@ -68,11 +68,11 @@ import fuzzy_bench  # noqa: E402
 import store_bench  # noqa: E402
 from arxiv_double import ArxivDouble  # noqa: E402
 
-from tui.app.flag_keeper import FlagKeeper  # noqa: E402
-from tui.domain.day_cache import DayCache  # noqa: E402
-from tui.domain.paper import Day  # noqa: E402
-from tui.domain.source import ArxivSource, FetchPolicy  # noqa: E402
-from tui.domain.store import FlagStore  # noqa: E402
+from tui.adapters.day_cache import DayCache  # noqa: E402
+from tui.adapters.sources.api import ArxivSource, FetchPolicy  # noqa: E402
+from tui.adapters.store import FlagStore  # noqa: E402
+from tui.app.services.flag_keeper import FlagKeeper  # noqa: E402
+from tui.core.paper import Day  # noqa: E402
 
 COLUMNS, LINES = 120, 40
 TITLE_MARK = "Benchmark"
@@ -863,10 +863,10 @@ def bench_days() -> None:
     each as arXiv announced it, on arXiv's real day of 2024-11-28 (1,504 announcements)."""
     from datetime import UTC, date, datetime
 
-    from tui.domain.calendar import EASTERN
-    from tui.domain.day_loader import DayLoader
-    from tui.domain.paper import Kind
-    from tui.domain.rss import parse_rss
+    from tui.adapters.sources.day_loader import DayLoader
+    from tui.adapters.sources.rss import parse_rss
+    from tui.core.calendar import EASTERN
+    from tui.core.paper import Kind
 
     if not RSS_DAY.is_file():
         print(f"\n(listing days: {RSS_DAY} is absent)")

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from arxiv_double import ArxivDouble  # noqa: E402
 
-from tui.domain.listing import listing_window  # noqa: E402
-from tui.domain.paper import Paper  # noqa: E402
+from tui.core.listing import listing_window  # noqa: E402
+from tui.core.paper import Paper  # noqa: E402
 
 DAY = "2025-04-09"
 WORDS = (

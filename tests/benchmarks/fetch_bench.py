@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arxiv_double import ArxivDouble
 
-from tui.domain.paper import Paper
-from tui.domain.source import ArxivSource, FetchPolicy
+from tui.adapters.sources.api import ArxivSource, FetchPolicy
+from tui.core.paper import Paper
 
 DAY = date(2025, 4, 9)  # window 2025-04-07 18:00 UTC .. 2025-04-08 18:00 UTC
 START = datetime(2025, 4, 7, 18, 1, tzinfo=UTC)

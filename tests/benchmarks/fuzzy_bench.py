@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest import RECORDED
 
-from tui.domain.fuzzy import EXACT, FuzzyIndex
-from tui.domain.paper import Paper
-from tui.domain.rss import parse_rss
-from tui.domain.sample import load_sample_day
+from tui.adapters.sample import load_sample_day
+from tui.adapters.sources.rss import parse_rss
+from tui.core.fuzzy import EXACT, FuzzyIndex
+from tui.core.paper import Paper
 
 FULL_DAY = RECORDED / "rss-all-archives-2024-11-28.xml"
 SIZE = 5_000

@@ -30,11 +30,11 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
+from tui.adapters.store import Flag
 from tui.app.widgets.paper_list import PaperList
-from tui.domain.filters import Match
-from tui.domain.paper import Kind, Paper
-from tui.domain.render import latex_to_text
-from tui.domain.store import Flag
+from tui.core.filters import Match
+from tui.core.paper import Kind, Paper
+from tui.core.render import latex_to_text
 
 SIZES = (100, 1_000, 5_000)
 SCREEN = (160, 50)

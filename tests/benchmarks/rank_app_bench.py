@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from app_bench import DAY, NOW, SIZE, Frames, press_times, synthetic_day  # noqa: E402
 
+from tui.adapters.day_cache import DayCache  # noqa: E402
+from tui.adapters.store import FlagStore  # noqa: E402
 from tui.app.app import ArxivDailyApp  # noqa: E402
-from tui.app.day_ranking import RANK_DELAY  # noqa: E402
-from tui.domain.day_cache import DayCache  # noqa: E402
-from tui.domain.store import FlagStore  # noqa: E402
+from tui.app.services.day_ranking import RANK_DELAY  # noqa: E402
 from tui.options import Options  # noqa: E402
 
 STARS = 20

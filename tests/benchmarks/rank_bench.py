@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest import RECORDED
 
-from tui.domain.paper import Paper
-from tui.domain.ranking import Ranker, rank
-from tui.domain.rss import parse_rss
-from tui.domain.sample import load_sample_day
+from tui.adapters.sample import load_sample_day
+from tui.adapters.sources.rss import parse_rss
+from tui.core.paper import Paper
+from tui.core.ranking import Ranker, rank
 
 FULL_DAY = RECORDED / "rss-all-archives-2024-11-28.xml"
 STARRED_IDS = ("2504.05741", "2504.06803")  # DDT and DyDiT++, two diffusion transformers

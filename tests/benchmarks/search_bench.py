@@ -35,10 +35,10 @@ from app_bench import Frames, press_times  # noqa: E402
 from fuzzy_bench import QUERIES, SIZE, make_day, real_papers  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 
+from tui.adapters.day_cache import DayCache  # noqa: E402
 from tui.app.app import ArxivDailyApp  # noqa: E402
-from tui.domain.day_cache import DayCache  # noqa: E402
-from tui.domain.listing import listing_window  # noqa: E402
-from tui.domain.paper import Day  # noqa: E402
+from tui.core.listing import listing_window  # noqa: E402
+from tui.core.paper import Day  # noqa: E402
 from tui.options import Options  # noqa: E402
 
 DAY = date(2025, 4, 8)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.domain.day_cache import DayCache
-from tui.domain.paper import Day, Kind, Paper
-from tui.domain.store import FlagStore
+from tui.adapters.day_cache import DayCache
+from tui.adapters.store import FlagStore
+from tui.core.paper import Day, Kind, Paper
 
 STARS = 300
 

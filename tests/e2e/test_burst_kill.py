@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
-from tui.domain.sample import load_sample_day
-from tui.domain.store import FlagStore
+from tui.adapters.sample import load_sample_day
+from tui.adapters.store import FlagStore
 
 pytestmark = [
     pytest.mark.e2e,

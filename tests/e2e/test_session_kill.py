@@ -17,9 +17,9 @@ import pytest
 from arxiv_double import ArxivDouble
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
-from tui.domain.listing import latest_listing_day, listing_window, previous_listing_day
-from tui.domain.paper import Paper
-from tui.domain.store import FlagStore
+from tui.adapters.store import FlagStore
+from tui.core.listing import latest_listing_day, listing_window, previous_listing_day
+from tui.core.paper import Paper
 
 pytestmark = [
     pytest.mark.e2e,

@@ -13,7 +13,7 @@ from arxiv_double import ArxivDouble
 from test_session_kill import NEWEST, NEWEST_PAPERS, PREVIOUS, PREVIOUS_PAPERS
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
-from tui.domain.store import FlagStore
+from tui.adapters.store import FlagStore
 
 pytestmark = [
     pytest.mark.e2e,

@@ -19,9 +19,9 @@ import pytest
 from arxiv_double import ArxivDouble
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
-from tui.domain.listing import listing_window
-from tui.domain.paper import Paper
-from tui.domain.store import FlagStore
+from tui.adapters.store import FlagStore
+from tui.core.listing import listing_window
+from tui.core.paper import Paper
 
 pytestmark = [
     pytest.mark.e2e,

@@ -23,12 +23,15 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from tui import paths
+from tui.adapters.day_cache import DayCache
+from tui.adapters.session import SESSION_FILE, Session, load_session
+from tui.adapters.store import FlagStore
 from tui.app.commands import KeyOverrides, keymap
-from tui.app.flag_keeper import FlagKeeper
 from tui.app.messages import FlagsChangedElsewhere, FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.power_triage import TriageExtras
 from tui.app.screens.triage import DaySources, TriageScreen
-from tui.app.session_keeper import SessionKeeper
+from tui.app.services.flag_keeper import FlagKeeper
+from tui.app.services.session_keeper import SessionKeeper
 from tui.config import (
     Config,
     ConfigError,
@@ -37,19 +40,16 @@ from tui.config import (
     load_config,
     remove_watch_author,
 )
+from tui.core.follow import Follow, KeywordProfile
+from tui.core.listing import latest_listing_day
+from tui.core.watch import WatchList
 from tui.crash import RecentActions, report_and_exit_message, write_crash_report
-from tui.domain.day_cache import DayCache
-from tui.domain.follow import Follow, KeywordProfile
-from tui.domain.listing import latest_listing_day
-from tui.domain.session import SESSION_FILE, Session, load_session
-from tui.domain.store import FlagStore
-from tui.domain.watch import WatchList
 from tui.options import Options
 from tui.paths import flags_dir, sample_day_path, styles_path
 
 if TYPE_CHECKING:
-    from tui.domain.day_loader import DayLoader
-    from tui.domain.source import ArxivSource
+    from tui.adapters.sources.api import ArxivSource
+    from tui.adapters.sources.day_loader import DayLoader
 
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 NOTICE_CHARS = 300
@@ -209,7 +209,7 @@ class ArxivDailyApp(App[int]):
 
     def _day_loader(self) -> DayLoader:
         """arXiv's sources for each date, on the app's clock (built on a worker thread)."""
-        from tui.domain.day_loader import DayLoader, Sources
+        from tui.adapters.sources.day_loader import DayLoader, Sources
 
         return DayLoader(Sources(api=self._source), now=self.now)
 
@@ -440,7 +440,7 @@ class ArxivDailyApp(App[int]):
         )
 
     def _open_pdf_in_thread(self, opener: PdfOpener, path: Path) -> None:
-        from tui.domain.pdf import PdfError  # on the worker: it brings in requests
+        from tui.adapters.pdf import PdfError  # on the worker: it brings in requests
 
         try:
             opener(path)
@@ -486,7 +486,7 @@ class ArxivDailyApp(App[int]):
 def _a_listing_day(day: date, newest: date, now: datetime) -> date:
     """``day`` if arXiv listed on it, else the listing before it (a saved session may name a
     Saturday, a holiday or a date before arXiv began)."""
-    from tui.domain.calendar import NoListing, default_calendar
+    from tui.core.calendar import NoListing, default_calendar
 
     try:
         return default_calendar().check(day, now)
@@ -496,14 +496,14 @@ def _a_listing_day(day: date, newest: date, now: datetime) -> date:
 
 def _arxiv_source() -> ArxivSource:
     """Imported on first fetch, on a worker thread: arxiv and requests cost ~70 ms of start-up."""
-    from tui.domain.source import ArxivSource
+    from tui.adapters.sources.api import ArxivSource
 
     return ArxivSource()
 
 
 def _system_viewer(path: Path) -> None:
-    """Imported on first use, on a worker thread: tui.domain.pdf brings in requests."""
-    from tui.domain.pdf import open_with_system_viewer
+    """Imported on first use, on a worker thread: tui.adapters.pdf brings in requests."""
+    from tui.adapters.pdf import open_with_system_viewer
 
     open_with_system_viewer(path)
 

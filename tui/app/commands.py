@@ -18,7 +18,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.keys import format_key
 
-from tui.app.screens.help import HelpEntry
+from tui.app.dialogs.help import HelpEntry
 
 READING = "Reading"
 FLAGS = "Flags"

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.app.day_ranking import Ranked
-from tui.app.watching import WatchHit
-from tui.domain.filters import DayIndex
-from tui.domain.fuzzy import FuzzyIndex
-from tui.domain.paper import Day, Paper
+from tui.app.services.day_ranking import Ranked
+from tui.app.services.watching import WatchHit
+from tui.core.filters import DayIndex
+from tui.core.fuzzy import FuzzyIndex
+from tui.core.paper import Day, Paper
 
 if TYPE_CHECKING:
-    from tui.domain.source import FetchProgress
+    from tui.adapters.sources.api import FetchProgress
 
 
 class DayLoaded(Message):

@@ -21,23 +21,23 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 
-from tui.app.clipboard import Clipboard
+from tui.adapters.day_cache import DayCache
 from tui.app.commands import LIBRARY_COMMANDS, LibraryCommands, bindings, help_entries
-from tui.app.flag_keeper import FlagKeeper
-from tui.app.screens.export import (
+from tui.app.dialogs.export import (
     ExportRequest,
     ExportScreen,
     count_papers,
     file_stem,
     write_export,
 )
-from tui.app.screens.help import HelpScreen
-from tui.app.screens.note import NoteScreen
+from tui.app.dialogs.help import HelpScreen
+from tui.app.dialogs.note import NoteScreen
+from tui.app.services.clipboard import Clipboard
+from tui.app.services.flag_keeper import FlagKeeper
 from tui.app.widgets.library_list import LibraryEntry, LibraryList
-from tui.domain.day_cache import DayCache
-from tui.domain.export import to_bibtex
-from tui.domain.filters import Match, search_fold
-from tui.domain.paper import Paper
+from tui.core.export import to_bibtex
+from tui.core.filters import Match, search_fold
+from tui.core.paper import Paper
 from tui.paths import exports_dir
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
@@ -216,7 +216,7 @@ class LibraryScreen(Screen[None]):
 
     def _fetch(self, ids: Sequence[str], fetch_ids: FetchIds, cancel: threading.Event) -> None:
         """Worker: the metadata of starred papers no cached day has, from arXiv by id."""
-        from tui.domain.source import FetchCancelled, FetchError
+        from tui.adapters.sources.api import FetchCancelled, FetchError
 
         try:
             papers = fetch_ids(ids, cancel)

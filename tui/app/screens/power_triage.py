@@ -33,7 +33,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from tui.app.flag_keeper import FlagKeeper
+from tui.adapters.session import Session
+from tui.app.dialogs.pick_author import PickAuthorScreen
 from tui.app.messages import (
     FuzzyIndexed,
     PdfFinished,
@@ -42,18 +43,17 @@ from tui.app.messages import (
     WatchAuthorSaved,
     WatchMatched,
 )
-from tui.app.screens.pick_author import PickAuthorScreen
-from tui.app.watching import WatchHit, positions, watch_hits, with_author, without_author
+from tui.app.services.flag_keeper import FlagKeeper
+from tui.app.services.watching import WatchHit, positions, watch_hits, with_author, without_author
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import NO_MARKS, RowMarks
 from tui.app.widgets.sidebar import Sidebar
-from tui.domain.filters import DayIndex, Match, Query, View
-from tui.domain.follow import KeywordProfile
-from tui.domain.fuzzy import FuzzyIndex
-from tui.domain.paper import Day, Paper
-from tui.domain.render import author_name
-from tui.domain.session import Session
-from tui.domain.watch import WatchList
+from tui.core.filters import DayIndex, Match, Query, View
+from tui.core.follow import KeywordProfile
+from tui.core.fuzzy import FuzzyIndex
+from tui.core.paper import Day, Paper
+from tui.core.render import author_name
+from tui.core.watch import WatchList
 
 # Workers get a description: Textual otherwise stores repr(work), and the repr of a partial
 # holding a day is the repr of its 5,000 papers (~100 ms on the UI thread).
@@ -524,7 +524,7 @@ class PowerTriage(Screen[None]):
     ) -> None:
         """Worker thread: each paper's PDF, from the folder if it is there, else downloaded."""
         # Imported here, on the worker: it brings in requests, which start-up goes without.
-        from tui.domain.pdf import PdfCancelled, PdfError, download_pdf, local_pdf
+        from tui.adapters.pdf import PdfCancelled, PdfError, download_pdf, local_pdf
 
         try:
             for number, paper in enumerate(papers, 1):

@@ -26,10 +26,19 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui.app.clipboard import Clipboard
+from tui.adapters.day_cache import DayCache, worth_fetching
+from tui.adapters.sample import load_sample_day
 from tui.app.commands import TriageCommands, bindings, help_entries
-from tui.app.day_ranking import RANK_DELAY, DayRanking
-from tui.app.flag_keeper import FlagField, FlagKeeper
+from tui.app.dialogs.date_picker import DatePickerScreen
+from tui.app.dialogs.export import (
+    ExportRequest,
+    ExportScreen,
+    count_papers,
+    file_stem,
+    write_export,
+)
+from tui.app.dialogs.help import HelpScreen
+from tui.app.dialogs.note import NoteScreen
 from tui.app.messages import (
     DayIndexed,
     DayLoaded,
@@ -40,35 +49,26 @@ from tui.app.messages import (
     SourcesWarned,
     StarredFound,
 )
-from tui.app.screens.date_picker import DatePickerScreen
-from tui.app.screens.export import (
-    ExportRequest,
-    ExportScreen,
-    count_papers,
-    file_stem,
-    write_export,
-)
-from tui.app.screens.help import HelpScreen
 from tui.app.screens.library import LibraryScreen
-from tui.app.screens.note import NoteScreen
 from tui.app.screens.power_triage import MAX_OPENED, PowerTriage, TriageExtras
-from tui.app.watching import watch_hits
+from tui.app.services.clipboard import Clipboard
+from tui.app.services.day_ranking import RANK_DELAY, DayRanking
+from tui.app.services.flag_keeper import FlagField, FlagKeeper
+from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.sidebar import Sidebar
-from tui.domain.day_cache import DayCache, worth_fetching
-from tui.domain.export import to_bibtex
-from tui.domain.filters import DayIndex, Match, Query, View
-from tui.domain.follow import KeywordProfile
-from tui.domain.fuzzy import FuzzyIndex
-from tui.domain.listing import next_listing_day, previous_listing_day
-from tui.domain.paper import Day, Paper
-from tui.domain.sample import load_sample_day
+from tui.core.export import to_bibtex
+from tui.core.filters import DayIndex, Match, Query, View
+from tui.core.follow import KeywordProfile
+from tui.core.fuzzy import FuzzyIndex
+from tui.core.listing import next_listing_day, previous_listing_day
+from tui.core.paper import Day, Paper
 from tui.paths import exports_dir
 
 if TYPE_CHECKING:
-    from tui.domain.day_loader import DayLoader
-    from tui.domain.source import ArxivSource, FetchProgress
+    from tui.adapters.sources.api import ArxivSource, FetchProgress
+    from tui.adapters.sources.day_loader import DayLoader
 
 REPAINT_ROWS_ONE_BY_ONE = 64
 T = TypeVar("T")
@@ -117,7 +117,7 @@ class DaySources:
                 if self.loader is not None:
                     built.append(self.loader())
                 else:
-                    from tui.domain.day_loader import DayLoader, Sources
+                    from tui.adapters.sources.day_loader import DayLoader, Sources
 
                     built.append(DayLoader(Sources(api=self.source)))
             return built[0]
@@ -132,7 +132,7 @@ def _abandonable(fetch: Callable[[], T], cancel: threading.Event) -> T:
     timeout. Leaving the day (or quitting) must not wait for that: the worker returns at once
     and the abandoned request ends on its own (a daemon thread never holds up the exit).
     """
-    from tui.domain.source import FetchCancelled
+    from tui.adapters.sources.api import FetchCancelled
 
     done = threading.Event()
     outcome: list[T | BaseException] = []
@@ -403,7 +403,7 @@ class TriageScreen(PowerTriage):
             return
 
         # Imported only now (arxiv, requests): a cached day opens without them.
-        from tui.domain.source import FetchCancelled, FetchError
+        from tui.adapters.sources.api import FetchCancelled, FetchError
 
         # Starting offline with nothing cached: show something to read (the newest cached day or
         # the sample) as soon as the first attempt fails, while the source keeps retrying.

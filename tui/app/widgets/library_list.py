@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.adapters.store import Flag
 from tui.app.widgets.paper_row import (
     NO_STAR_MARK,
     STAR_MARK,
@@ -24,8 +25,7 @@ from tui.app.widgets.paper_row import (
     row_authors,
     safe_text,
 )
-from tui.domain.paper import Paper, base_id
-from tui.domain.store import Flag
+from tui.core.paper import Paper, base_id
 
 NOT_CACHED = "metadata not cached"
 FETCHING = "fetching its metadata…"

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
 
+from tui.adapters.store import Flag
 from tui.app.widgets.paper_row import (
     NO_MARKS,
     SCORE_WIDTH,
@@ -34,9 +35,8 @@ from tui.app.widgets.paper_row import (
     row_content,
     title_content,
 )
-from tui.domain.filters import Match
-from tui.domain.paper import Paper
-from tui.domain.store import Flag
+from tui.core.filters import Match
+from tui.core.paper import Paper
 
 FlagLookup = Callable[[str], Flag]
 MarksLookup = Callable[[Paper], RowMarks]

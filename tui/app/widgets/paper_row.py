@@ -15,8 +15,8 @@ from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.style import Style
 
-from tui.domain.paper import Kind, Paper
-from tui.domain.render import author_name, latex_to_text, short_authors
+from tui.core.paper import Kind, Paper
+from tui.core.render import author_name, latex_to_text, short_authors
 
 UNREAD_MARK = "●"
 STAR_MARK = "★"

@@ -14,7 +14,7 @@ from textual.widgets import Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from tui.domain.follow import KeywordProfile
+from tui.core.follow import KeywordProfile
 
 ACTIVE_MARK = "●"
 INACTIVE_MARK = "○"

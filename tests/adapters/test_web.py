@@ -1,0 +1,212 @@
+"""Polite HTTP to arXiv's pages and OAI-PMH: a deadline a trickling server cannot stretch,
+spacing that a cancelled wait gives back, Retry-After, and a cut answer said as such."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from arxiv_double import ArxivDouble
+
+from tui.adapters.sources.web import (
+    FetchCancelled,
+    HostPacer,
+    HostUnreachable,
+    PoliteClient,
+    WebPolicy,
+)
+
+
+@pytest.fixture
+def trickling() -> Iterator[str]:
+    """An HTTP server on loopback that promises 1,000 bytes and sends one every 0.1 s."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
+                )
+                for _ in range(1000):
+                    if stop.wait(0.1):
+                        break
+                    try:
+                        connection.sendall(b"x")
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/list/cs/new"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(trickling: str) -> None:
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, timeout=5, deadline=1.0, attempts=1)
+    )
+    began = time.monotonic()
+    with pytest.raises(HostUnreachable) as failed:
+        client.get(trickling)
+    took = time.monotonic() - began
+    assert "took over 1 s to answer" in str(failed.value)
+    assert took < 2.5  # each byte arrives well within the 5 s timeout: the deadline cut it
+
+
+def test_a_cancelled_wait_gives_its_turn_back() -> None:
+    pacer = HostPacer()
+    first = pacer.reserve(15.0, time.monotonic())
+    pacer.finished(first)
+    cancel = threading.Event()
+    cancel.set()
+    for _ in range(5):  # five day changes in a row, each cancelled while waiting its turn
+        with pytest.raises(FetchCancelled):
+            pacer.wait_for_turn(15.0, time.monotonic(), cancel)
+    nxt = pacer.reserve(15.0, time.monotonic())
+    assert nxt - first == pytest.approx(15.0, abs=0.1)  # not 5 x 15 s further on
+
+
+def test_retry_after_is_waited_and_said(arxiv_double: ArxivDouble) -> None:
+    arxiv_double.now = None
+    arxiv_double.fail_next(503, retry_after=0.5)
+    heard: list[str] = []
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, backoff=0.01, attempts=3)
+    )
+    began = time.monotonic()
+    answer = client.get(
+        arxiv_double.base_url + "/list/cs.LG/new", progress=lambda r: heard.append(r.message)
+    )
+    assert answer.status == 200
+    assert time.monotonic() - began >= 0.5
+    assert heard == ["arXiv's listing pages answered HTTP 503; retrying in 0.5 s (try 2 of 3)"]
+    assert client.requests_made == 2
+
+
+def test_every_try_failing_is_one_line_naming_the_tries(arxiv_double: ArxivDouble) -> None:
+    arxiv_double.fail_next(503, times=5)
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, backoff=0.01, attempts=3)
+    )
+    with pytest.raises(HostUnreachable) as failed:
+        client.get(arxiv_double.base_url + "/list/cs.LG/new")
+    assert str(failed.value) == (
+        "arXiv's listing pages answered HTTP 503 (tried 3 times); try again later"
+    )
+
+
+def test_the_api_client_meets_the_deadline_too(trickling: str) -> None:
+    from datetime import date
+
+    from tui.adapters.sources.api import ArxivSource, FetchError, FetchPolicy
+
+    source = ArxivSource(
+        api_url=trickling.replace("/list/cs/new", "/api/query"),
+        policy=FetchPolicy(min_interval=0, timeout=5, deadline=1.0, attempts=4, backoff=0.01),
+    )
+    began = time.monotonic()
+    with pytest.raises(FetchError) as failed:
+        source.fetch_day(date(2025, 4, 9), ["cs.LG"])
+    took = time.monotonic() - began
+    assert str(failed.value) == "arXiv took over 1 s to answer"
+    assert took < 2.5  # one try: a trickling answer is not asked for four times
+    assert source.requests_made == 1
+
+
+@pytest.fixture
+def gzip_trickling() -> Iterator[str]:
+    """A server whose gzip answer starts with a 60,000-byte header field (a valid gzip FEXTRA)
+    sent a byte every 10 ms: nothing decompresses out of it for ten minutes."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    header = b"\x1f\x8b\x08\x04" + b"\x00" * 6 + (60000).to_bytes(2, "little")
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    b"Content-Encoding: gzip\r\nContent-Length: 70000\r\n\r\n" + header
+                )
+                for _ in range(60000):
+                    if stop.wait(0.01):
+                        break
+                    try:
+                        connection.sendall(b"e")
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/rss/{{categories}}"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def test_a_trickled_gzip_answer_meets_the_deadline(gzip_trickling: str) -> None:
+    # urllib3's own decoder reads on until something decompresses: the deadline never looked.
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, timeout=5, deadline=1.0, attempts=1)
+    )
+    began = time.monotonic()
+    with pytest.raises(HostUnreachable, match="took over 1 s to answer"):
+        client.get(gzip_trickling.replace("{categories}", "cs.LG"))
+    assert time.monotonic() - began < 2.5
+
+
+def test_the_rss_meets_the_deadline_too(
+    gzip_trickling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.adapters.sources.rss import RssError, fetch_rss
+
+    monkeypatch.setenv("ARXIV_DAILY_RSS_URL", gzip_trickling)
+    began = time.monotonic()
+    with pytest.raises(RssError) as failed:
+        fetch_rss(["cs.LG"], timeout=5, deadline=1.0)
+    assert str(failed.value) == "arXiv's RSS took over 1 s to answer"
+    assert time.monotonic() - began < 2.5
+
+
+def test_a_gzip_answer_is_read_whole(arxiv_double: ArxivDouble) -> None:
+    import gzip
+
+    arxiv_double.now = None
+    client = PoliteClient("arXiv's listing pages", WebPolicy(min_interval=0, attempts=1))
+    plain = client.get(arxiv_double.base_url + "/list/cs.LG/new").body
+    from tui.adapters.sources.web import read_body
+
+    class Raw:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read1(self, amount: int, decode_content: bool) -> bytes:
+            assert not decode_content
+            chunk, self.data = self.data[:7], self.data[7:]  # a few bytes a read
+            return chunk
+
+    class Answer:
+        def __init__(self) -> None:
+            self.headers = {"Content-Encoding": "gzip"}
+            self.raw = Raw(gzip.compress(plain))
+
+    assert read_body(Answer(), 60, time.monotonic()) == plain  # type: ignore[arg-type]

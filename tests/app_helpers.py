@@ -1,0 +1,164 @@
+"""Shared pieces of the app's Pilot tests (no tests here): a recording app, days, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from arxiv_double import ArxivDouble
+from textual.pilot import Pilot
+
+from tui.adapters.day_cache import DayCache
+from tui.adapters.store import Flag, FlagStore
+from tui.app.app import ArxivDailyApp
+from tui.app.screens.triage import TriageScreen
+from tui.core.listing import listing_window
+from tui.core.paper import Day, Kind, Paper, Provenance
+from tui.options import Options
+
+FIXED_NOW = datetime(2025, 4, 9, 16, 0, tzinfo=UTC)
+"""Noon in New York on Wed 2025-04-09: the newest listing is that day's."""
+SAMPLE_DATE = date(2025, 4, 9)
+CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
+
+
+class RecordingApp(ArxivDailyApp):
+    """The real app, remembering every notification and every page it was asked to open."""
+
+    def __init__(self, options: Options, **kwargs: Any) -> None:
+        self.opened: list[str] = []
+        kwargs.setdefault("now", lambda: FIXED_NOW)
+        kwargs.setdefault("opener", self.opened.append)
+        super().__init__(options, **kwargs)
+        self.notices: list[tuple[str, str, str]] = []
+        self.markup_notices: list[str] = []
+        """Notifications whose message was parsed as markup (data must never be)."""
+
+    def notify(
+        self, message: str, *, title: str = "", severity: Any = "information", **kw: Any
+    ) -> None:  # type: ignore[override]
+        self.notices.append((title, message, str(severity)))
+        if kw.get("markup", False):
+            self.markup_notices.append(message)
+        super().notify(message, title=title, severity=severity, **kw)
+
+    def notice_text(self) -> str:
+        return "\n".join(
+            f"{title}: {message} [{severity}]" for title, message, severity in self.notices
+        )
+
+    @property
+    def screen_text(self) -> str:
+        """The date bar and the visible rows of the list, as plain text."""
+        triage = self.triage
+        return triage.date_bar.text + "\n" + "\n".join(visible_rows(triage))
+
+
+def demo_app(app_options: dict[str, Any] | None = None, **options: Any) -> RecordingApp:
+    """The app on the sample day; ``options`` are Options fields, ``app_options`` the app's."""
+    return RecordingApp(Options(demo=True, **options), **(app_options or {}))
+
+
+def visible_rows(triage: TriageScreen) -> list[str]:
+    papers = triage.papers
+    return [papers.render_line(y).text for y in range(papers.size.height)]
+
+
+def row_of(triage: TriageScreen, paper_id: str) -> str:
+    """The painted row of a paper (it must be on screen)."""
+    for line in visible_rows(triage):
+        if paper_id in line:
+            return line
+    raise AssertionError(f"{paper_id} is not on screen:\n" + "\n".join(visible_rows(triage)))
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Every worker done, every message handled, every flag write on disk."""
+    app = pilot.app
+    assert isinstance(app, ArxivDailyApp)
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await app.flush_flags()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 5.0
+) -> None:
+    """Poll (between screen updates) until ``condition`` holds; fail saying ``what`` did not."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def stored(ids: Sequence[str]) -> dict[str, Flag]:
+    """The flags as a fresh store on the same directory reads them from disk."""
+    with FlagStore() as store:
+        return {paper_id: store.get(paper_id) for paper_id in ids}
+
+
+def make_paper(
+    number: int, day: date, *, category: str = "cs.LG", title: str | None = None
+) -> Paper:
+    """A paper submitted inside the listing window of ``day``."""
+    start, end = listing_window(day)
+    moment = start + (end - start) * ((number % 97) + 1) / 100
+    month = day.strftime("%y%m")
+    return Paper(
+        id=f"{month}.{number:05d}",
+        version=1,
+        title=title or f"Synthetic paper {number} on {category} for {day.isoformat()}",
+        authors=("Ada Lovelace", "Alan Turing"),
+        abstract=f"We study problem {number}. Its diffusion is measured in many settings.",
+        categories=(category,),
+        published=moment,
+        updated=moment,
+        kind=Kind.NEW,
+    )
+
+
+ANNOUNCED = Provenance(True, "catchup")
+
+
+def make_day(
+    day: date,
+    count: int,
+    *,
+    first: int = 1,
+    category: str = "cs.LG",
+    provenance: Provenance = ANNOUNCED,
+) -> Day:
+    """A day as arXiv announced it (a kept one is final: the app does not fetch it again)."""
+    papers = tuple(make_paper(first + i, day, category=category) for i in range(count))
+    return Day(
+        date=day,
+        categories=CATEGORIES,
+        papers=papers,
+        fetched_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1),
+        source="arxiv",
+        provenance=provenance,
+    )
+
+
+def serve_day(double: ArxivDouble, day: Day, *, now: datetime = FIXED_NOW) -> None:
+    """Announce ``day``'s papers on arXiv's double (pages, RSS, API), its clock at ``now``."""
+    double.now = now
+    for paper in day.papers:
+        double.announce(day.date, paper, "replace" if paper.kind is Kind.REPLACE else "new")
+
+
+def cache_days(*days: Day) -> None:
+    cache = DayCache()
+    for day in days:
+        cache.save(day)
+
+
+def star_in_store(ids: Sequence[str]) -> None:
+    with FlagStore() as store:
+        store.set_starred(list(ids), True)
