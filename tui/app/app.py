@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
 import os
 import signal
 import sys
 import threading
+import traceback
 import webbrowser
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -132,6 +134,8 @@ class ArxivDailyApp(App[int]):
         self.forced_quit: str | None = None
         """Why the reader left without waiting for its writes (a second quit signal)."""
         self.crash_report: Path | None = None
+        self.terminal_gone = False
+        """The terminal hung up under the app (its window closed): nothing more is drawn."""
         """Where the report of an unexpected error went (printed after the terminal is back)."""
         self.session_keeper: SessionKeeper | None = None
         self.restored: Session | None = None
@@ -383,7 +387,12 @@ class ArxivDailyApp(App[int]):
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a report, keep every flag and the position, then let
         Textual restore the terminal and exit (run_app prints the report's path)."""
-        if self.crash_report is None:
+        if _terminal_gone(error):
+            # The window was closed: Textual could not draw. Not a crash: keep every flag and
+            # the position, and leave (run_app says nothing: there is no terminal to say it on).
+            self.terminal_gone = True
+            self._save_on_crash()
+        elif self.crash_report is None:
             original = getattr(error, "error", None)  # a worker's error comes wrapped
             reported = original if isinstance(original, BaseException) else error
             try:
@@ -536,7 +545,17 @@ def run_app(options: Options, config: Config | None = None) -> int:
     # Everything imported so far lives as long as the process: out of the collector's sight, a
     # full collection during start-up no longer walks it (~20 ms before the first paint).
     gc.freeze()
-    result = app.run(inline=dumb)
+    try:
+        result = app.run(inline=dumb)
+    except OSError as error:
+        if error.errno != errno.EIO:
+            raise
+        # The terminal hung up (its window closed) while Textual still wrote to it: what was
+        # to be saved is saved (the app has shut down); there is nothing left to draw on.
+        result = 1
+    if app.terminal_gone:
+        _leave_if_input_is_stuck(1)
+        return 1
     if app.crash_report is not None:
         print(report_and_exit_message(app.crash_report), file=sys.stderr)
     if app.forced_quit is not None:
@@ -544,4 +563,31 @@ def run_app(options: Options, config: Config | None = None) -> int:
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(1)  # the writer threads may be stuck on the disk: do not wait to join them
-    return result if isinstance(result, int) else (app.return_code or 0)
+    code = result if isinstance(result, int) else (app.return_code or 0)
+    _leave_if_input_is_stuck(code)
+    return code
+
+
+def _terminal_gone(error: BaseException) -> bool:
+    """An EIO raised while Textual's driver wrote to the terminal: the terminal hung up."""
+    if not (isinstance(error, OSError) and error.errno == errno.EIO):
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and "/textual/drivers/" in frames[-1].filename.replace("\\", "/")
+
+
+def _leave_if_input_is_stuck(code: int) -> None:
+    """Exit now if Textual's input thread outlived the app (everything is saved by now).
+
+    When the terminal is closed under the inline driver (TERM=dumb), its ``disable_input`` fails
+    writing to the gone terminal before it sets the thread's exit event (Textual 8.x), and the
+    thread spins on a hung-up descriptor for ever, keeping the process alive at full CPU.
+    """
+    for thread in threading.enumerate():
+        if thread.name == "textual-input" and thread.is_alive():
+            thread.join(1.0)
+            if thread.is_alive():
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(code)
