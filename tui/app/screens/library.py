@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import ClassVar, Literal
@@ -47,19 +48,19 @@ _SORT_LABEL: dict[SortOrder, str] = {"starred": "date starred", "published": "da
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
+@dataclass
 class LibraryFound(Message):
     """The starred papers, with the metadata the session and the day cache have."""
 
-    def __init__(self, entries: Sequence[LibraryEntry]) -> None:
-        super().__init__()
-        self.entries = entries
+    entries: Sequence[LibraryEntry]
 
 
+@dataclass
 class MetadataFetched(Message):
-    def __init__(self, papers: Sequence[Paper], failure: str | None) -> None:
-        super().__init__()
-        self.papers = papers
-        self.failure = failure
+    """Papers fetched from arXiv for starred ids no cached day had (or why none came)."""
+
+    papers: Sequence[Paper]
+    failure: str | None
 
 
 def sort_entries(entries: Sequence[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -60,17 +61,20 @@ class WatchedList(OptionList):
 
 
 class Sidebar(VerticalScroll, can_focus=False):
+    @dataclass
     class CategoriesChanged(Message):
-        def __init__(self, enabled: frozenset[str]) -> None:
-            super().__init__()
-            self.enabled = enabled
+        """The categories turned on changed."""
 
+        enabled: frozenset[str]
+
+    @dataclass
     class ProfileChosen(Message):
-        def __init__(self, name: str | None) -> None:
-            super().__init__()
-            self.name = name
-            """The active profile, or None for no keyword filter."""
+        """A keyword profile was chosen."""
 
+        name: str | None
+        """The active profile, or None for no keyword filter."""
+
+    @dataclass
     class WatchedToggled(Message):
         """The user chose the "Watched" entry: show only watched papers, or all again."""
 
