@@ -404,7 +404,7 @@ async def test_fuzzy_search_keeps_the_category_filter() -> None:
 async def test_search_filters_by_substring_until_the_fuzzy_index_is_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.app.screens import power_triage
+    from tui.app.screens.triage import screen as power_triage
     from tui.core.fuzzy import FuzzyIndex
 
     release = threading.Event()

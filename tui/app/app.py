@@ -30,8 +30,7 @@ from tui.adapters.session import SESSION_FILE, Session, load_session
 from tui.adapters.store import FlagStore
 from tui.app.commands import KeyOverrides, keymap
 from tui.app.messages import FlagsChangedElsewhere, FlagWriteFailed, StoreFailed, StoreOpened
-from tui.app.screens.power_triage import TriageExtras
-from tui.app.screens.triage import DaySources, TriageScreen
+from tui.app.screens.triage import DaySources, TriageExtras, TriageScreen
 from tui.app.services.flag_keeper import FlagKeeper
 from tui.app.services.session_keeper import SessionKeeper
 from tui.config import (
@@ -121,6 +120,7 @@ class ArxivDailyApp(App[int]):
         self._store_factory = store
         self._cache_factory = cache
         self._cache: DayCache | None = None
+        self._cache_lock = threading.Lock()
         self.flags: FlagKeeper | None = None
         self.startup_warnings: list[str] = []
         """Shown as warnings once the app is up (a settings file that could not be read)."""
@@ -192,7 +192,6 @@ class ArxivDailyApp(App[int]):
                 days=DaySources(
                     cache=self._day_cache,
                     source=self._source,
-                    lock=threading.Lock(),
                     demo=options.demo,
                     loader=self._day_loader,
                     now=self.now,
@@ -266,10 +265,12 @@ class ArxivDailyApp(App[int]):
             )
 
     def _day_cache(self) -> DayCache:
-        """Built on first use, on a worker thread (it touches the disk)."""
-        if self._cache is None:
-            self._cache = self._cache_factory()
-        return self._cache
+        """Built on first use, on a worker thread (it touches the disk); the same one for every
+        thread that asks (the cache itself is thread-safe)."""
+        with self._cache_lock:
+            if self._cache is None:
+                self._cache = self._cache_factory()
+            return self._cache
 
     @property
     def triage(self) -> TriageScreen:

@@ -39,6 +39,7 @@ from tui.app.widgets.library_list import LibraryEntry, LibraryList
 from tui.core.export import to_bibtex
 from tui.core.filters import Match, search_fold
 from tui.core.paper import Paper
+from tui.core.starred import starred_papers
 from tui.paths import exports_dir
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
@@ -119,7 +120,6 @@ class LibraryScreen(Screen[None]):
         *,
         flags: FlagKeeper,
         cache: Callable[[], DayCache],
-        cache_lock: threading.Lock,
         fetch_ids: FetchIds | None,
         seen: MutableMapping[str, Paper],
         open_page: Callable[[str], None],
@@ -129,7 +129,6 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.flags = flags
         self._cache = cache
-        self._cache_lock = cache_lock
         self._fetch_ids = fetch_ids
         self._seen = seen
         self._open_page = open_page
@@ -185,14 +184,9 @@ class LibraryScreen(Screen[None]):
         """Worker: the starred flags, their papers from the session or the day cache."""
         self.flags.settle()  # the store open: it may be waiting for the first paint
         flags = self.flags.starred()
-        missing = [flag.id for flag in flags if flag.id not in seen]
-        found: dict[str, Paper] = {}
-        if missing:
-            with self._cache_lock:
-                found = self._cache().find(missing)
+        found = starred_papers([flag.id for flag in flags], seen, self._cache().find)
         entries = [
-            LibraryEntry(flag.id, seen.get(flag.id) or found.get(flag.id), flag.starred_changed)
-            for flag in flags
+            LibraryEntry(flag.id, found.get(flag.id), flag.starred_changed) for flag in flags
         ]
         self.post_message(LibraryFound(entries))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tui.adapters.day_cache import DayCache
 from tui.core.paper import Day, Paper
 from tui.core.ranking import Ranker
+from tui.core.starred import starred_papers
 
 RANK_DELAY = 0.4
 """Seconds after the last star change before ranking again (several stars, one ranking)."""
@@ -42,17 +43,11 @@ class DayRanking:
         starred_ids: Sequence[str],
         seen: Mapping[str, Paper],
         cache: Callable[[], DayCache],
-        cache_lock: threading.Lock,
     ) -> Ranked:
         """Worker thread: the day's scores against the starred papers found."""
         started = time.perf_counter()
-        in_day = {paper.id: paper for paper in day.papers}
-        found = {i: p for i in starred_ids if (p := in_day.get(i) or seen.get(i)) is not None}
-        missing = [paper_id for paper_id in starred_ids if paper_id not in found]
-        if missing:
-            with cache_lock:
-                found.update(cache().find(missing))
-        starred = [found[paper_id] for paper_id in starred_ids if paper_id in found]
+        known = {**seen, **{paper.id: paper for paper in day.papers}}
+        starred = list(starred_papers(starred_ids, known, cache().find).values())
         with self._lock:
             if self._day is not day or self._ranker is None:
                 self._ranker = Ranker(day.papers)

@@ -1,33 +1,42 @@
 """The morning screen: one listing day, filtered by the sidebar and the search box, triaged by key.
 
-State lives here (the day shown, its index, the query, the undo steps); the widgets only show
-what they are handed. Loading runs in thread workers that post messages; every message carries
-the generation of the load that sent it, so a day the user has already left is ignored.
+The screen owns its parts and keeps the state that ties them together (the day shown, its
+index, the query, the view):
+
+- ``DayFeed`` (services) loads days on a worker and posts what it learns; every message
+  carries the generation of the load that sent it, so a day the user has already left is ignored.
+- ``Selection`` (``v``, ``V``): star, read, copy and open then act on it.
+- ``WatchMarks``: papers by a watched author or with a watched phrase are marked, counted in the
+  sidebar ("Watched N") and can be shown alone (``W``); ``w`` changes the list.
+- ``PdfJobs``: ``D`` downloads PDFs into the PDF folder, ``O`` opens them.
+- ``SessionSaver``: the day, filters, search and paper are saved half a second after they last
+  changed, and restored at start.
+- ``UndoHistory``: ``u`` takes back flag changes, never another reader's.
+
+Background work runs in ``@work`` thread workers (always with a ``description``: Textual would
+otherwise keep ``repr()`` of their arguments, and the repr of a day is that of its papers).
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui.adapters.day_cache import DayCache, worth_fetching
-from tui.adapters.sample import load_sample_day
+from tui.adapters.session import Session
 from tui.app.commands import TriageCommands, bindings, help_entries
 from tui.app.dialogs.date_picker import DatePickerScreen
 from tui.app.dialogs.export import (
@@ -39,24 +48,40 @@ from tui.app.dialogs.export import (
 )
 from tui.app.dialogs.help import HelpScreen
 from tui.app.dialogs.note import NoteScreen
+from tui.app.dialogs.pick_author import PickAuthorScreen
 from tui.app.messages import (
     DayIndexed,
     DayLoaded,
     DayRanked,
     FetchFailed,
     FetchProgressed,
+    FuzzyIndexed,
     LoadFinished,
+    PdfFinished,
+    PdfJobEnded,
+    PdfProgressed,
     SourcesWarned,
     StarredFound,
+    WatchAuthorSaved,
+    WatchMatched,
 )
 from tui.app.screens.library import LibraryScreen
-from tui.app.screens.power_triage import MAX_OPENED, PowerTriage, TriageExtras
+from tui.app.screens.triage.extras import TriageExtras
+from tui.app.screens.triage.pdf_jobs import MAX_OPENED, PdfJobs
+from tui.app.screens.triage.selection import Selection
+from tui.app.screens.triage.session_saver import SESSION_DELAY, SessionSaver
+from tui.app.screens.triage.undo import UndoHistory, UndoStep
+from tui.app.screens.triage.watch_marks import WatchJob, WatchMarks
 from tui.app.services.clipboard import Clipboard
+from tui.app.services.day_feed import DayFeed, fetch_ids
 from tui.app.services.day_ranking import RANK_DELAY, DayRanking
+from tui.app.services.day_sources import DaySources
 from tui.app.services.flag_keeper import FlagField, FlagKeeper
 from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
+from tui.app.widgets.paper_row import RowMarks
+from tui.app.widgets.search_box import SearchBox
 from tui.app.widgets.sidebar import Sidebar
 from tui.core.export import to_bibtex
 from tui.core.filters import DayIndex, Match, Query, View
@@ -64,119 +89,18 @@ from tui.core.follow import KeywordProfile
 from tui.core.fuzzy import FuzzyIndex
 from tui.core.listing import next_listing_day, previous_listing_day
 from tui.core.paper import Day, Paper
+from tui.core.render import author_name
+from tui.core.starred import starred_papers
+from tui.core.watch import WatchList
 from tui.paths import exports_dir
 
-if TYPE_CHECKING:
-    from tui.adapters.sources.api import ArxivSource, FetchProgress
-    from tui.adapters.sources.day_loader import DayLoader
-
 REPAINT_ROWS_ONE_BY_ONE = 64
-T = TypeVar("T")
-
-FIRST_PAINT_WAIT = 1.0
-"""Seconds a loader waits for the day's rows to be painted before building its filter index."""
 
 NARROW_WIDTH = 70
 """Below this many columns the sidebar hides itself (b brings it back)."""
 
 
-@dataclass(frozen=True, slots=True)
-class UndoStep:
-    label: str
-    field: FlagField
-    previous: dict[str, bool]
-    """Paper id -> the value before the step."""
-    value: bool
-    """The value the step set."""
-    written: Future[dict[str, bool | str]] | None = None
-    """Done once the step is on disk, with what the store held just before it (another
-    reader's changes included): what an undo puts back, rather than this screen's view."""
-
-
-@dataclass(frozen=True, slots=True)
-class DaySources:
-    """Where days come from; the app builds these, tests replace them."""
-
-    cache: Callable[[], DayCache]
-    """The day cache (built on first use, on a worker thread; shared, so guard with ``lock``)."""
-    source: Callable[[], ArxivSource]
-    lock: threading.Lock
-    demo: bool
-    """Only the bundled sample day and the cache: never fetch."""
-    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    """The clock that says which listing is the newest and what catchup still has."""
-    loader: Callable[[], DayLoader] | None = None
-    """Picks arXiv's source for each date (RSS, listing or catchup pages, API + OAI-PMH);
-    None: one over ``source`` and arXiv's other sources as the environment names them."""
-
-    def day_loader(self) -> DayLoader:
-        """Built on first use, on a worker thread (it imports the network clients)."""
-        with self.lock:
-            built = self._built
-            if not built:
-                if self.loader is not None:
-                    built.append(self.loader())
-                else:
-                    from tui.adapters.sources.day_loader import DayLoader, Sources
-
-                    built.append(DayLoader(Sources(api=self.source)))
-            return built[0]
-
-    _built: list[DayLoader] = field(default_factory=list, repr=False, compare=False)
-
-
-def _abandonable(fetch: Callable[[], T], cancel: threading.Event) -> T:
-    """Run ``fetch`` on a daemon thread; give up waiting for it as soon as ``cancel`` is set.
-
-    The source checks ``cancel`` between requests, but a request that hangs holds on until its
-    timeout. Leaving the day (or quitting) must not wait for that: the worker returns at once
-    and the abandoned request ends on its own (a daemon thread never holds up the exit).
-    """
-    from tui.adapters.sources.api import FetchCancelled
-
-    done = threading.Event()
-    outcome: list[T | BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(fetch())
-        except BaseException as error:
-            outcome.append(error)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="arxiv-fetch", daemon=True).start()
-    while not done.wait(0.05):
-        if cancel.is_set():
-            raise FetchCancelled("the day was left while it loaded")
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
-
-
-def _fetch_ids(
-    source: Callable[[], ArxivSource], ids: Sequence[str], cancel: threading.Event
-) -> list[Paper]:
-    """Papers by id from arXiv on a worker, abandoned (FetchCancelled) when ``cancel`` is set."""
-    return _abandonable(partial(source().fetch_ids, ids, cancel=cancel), cancel)
-
-
-class SearchBox(Input):
-    """The search field. ``typed`` hears every change while the key is being handled, so the list
-    it filters is redrawn in the same frame as the letter (Input.Changed comes a frame later)."""
-
-    BINDINGS: ClassVar = [Binding("escape", "screen.clear", "Clear", show=False)]
-
-    def __init__(self, *, typed: Callable[[str], object], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._typed = typed
-
-    def watch_value(self, value: str) -> None:
-        self._typed(value)
-
-
-class TriageScreen(PowerTriage):
+class TriageScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*bindings()]
     COMMANDS: ClassVar = {TriageCommands}
     AUTO_FOCUS = "#papers"
@@ -196,6 +120,8 @@ class TriageScreen(PowerTriage):
         extras: TriageExtras | None = None,
     ) -> None:
         super().__init__()
+        extras = extras or TriageExtras()
+        self.extras = extras
         self.categories = tuple(categories)
         self.profiles = tuple(profiles)
         self._active_profile = active_profile
@@ -206,6 +132,7 @@ class TriageScreen(PowerTriage):
         self._days = days
         self._open_page = open_page
         self._expand_marks_read = expand_marks_read
+        self._feed = DayFeed(days, self.categories, self.profiles, self.post_message)
 
         self.shown_date: date | None = None
         """The listing day on screen (or being loaded)."""
@@ -217,6 +144,11 @@ class TriageScreen(PowerTriage):
         self.view: View | None = None
         self._seen: dict[str, Paper] = {}
         """Every paper shown this session, for the starred view."""
+        self._fuzzy: FuzzyIndex | None = None
+        """The shown day's fuzzy index, once built (None: the search filters by substring)."""
+        self._starred_fuzzy: FuzzyIndex | None = None
+        self.fuzzy_searches = 0
+        """Searches answered by the fuzzy index (tests)."""
 
         self._generation = 0
         self._cancel: threading.Event | None = None
@@ -226,18 +158,33 @@ class TriageScreen(PowerTriage):
         self._list_message = ""
         self._list_message_shown: str | None = None
         self._shown_ids: frozenset[str] = frozenset()
+        """The ids of the papers in ``view``."""
         self._view_text = ""
         """The search text ``view`` was made for."""
-        """The ids of the papers in ``view``."""
         self._unread: int | None = None
         """How many of them are unread, as the date bar shows it."""
-        self._undo: list[UndoStep] = []
         self._fallback_label: str | None = None
         """Set while an offline stand-in (the sample or an older cached day) is shown."""
         self.stale_results_ignored = 0
         """Results of days already left, dropped (tests wait on this)."""
         self.stale_loads_finished = 0
-        self._init_power(extras or TriageExtras())
+
+        self.selected = Selection()
+        self._undo = UndoHistory()
+        self.watch_marks = WatchMarks(
+            extras.watch,
+            save=extras.save_watch_author,
+            remove=extras.remove_watch_author,
+            post=self.post_message,
+        )
+        self.pdfs = PdfJobs(extras.pdf_folder, self.post_message)
+        self.session = SessionSaver(extras.keep_session, extras.restore)
+        self._session_timer: Timer | None = None
+        restore = extras.restore
+        if restore is not None:
+            self._enabled = frozenset(self.categories) - frozenset(restore.categories_off)
+            if restore.profile is None or any(p.name == restore.profile for p in self.profiles):
+                self._active_profile = restore.profile
 
         self.ranking = False
         """The day is ordered by likeness to the starred papers (R)."""
@@ -249,6 +196,10 @@ class TriageScreen(PowerTriage):
         self._rank_timer: Timer | None = None
         self.rank_seconds: float | None = None
         """How long the last ranking took on its worker."""
+
+    @property
+    def watched_only(self) -> bool:
+        return self.watch_marks.watched_only
 
     # ----------------------------------------------------------------- layout
 
@@ -294,14 +245,23 @@ class TriageScreen(PowerTriage):
         return self.query_one(SearchBox)
 
     def on_mount(self) -> None:
-        self._restore_filters_on_mount()
+        restore = self.session.restore
+        if restore is not None and restore.search:
+            search = self.search_box
+            with search.prevent(Input.Changed):
+                search.value = restore.search
+            search.add_class("-open")
         self._refresh_view()
         self.show_date(self._start or self.newest, first=True)
 
     def on_unmount(self) -> None:
+        """The screen goes (the app quits): no load or download goes on, the session is saved."""
         if self._cancel is not None:
             self._cancel.set()
-        self._leaving()
+        self.pdfs.stop()
+        if self._session_timer is not None:
+            self._session_timer.stop()
+        self.session.save()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -312,7 +272,8 @@ class TriageScreen(PowerTriage):
         """Show the listing ``day``: the cached copy at once, then arXiv's where it may be newer."""
         if self._cancel is not None:
             self._cancel.set()
-        self._day_changing(day)
+        self.session.day = day
+        self._clear_selection(quiet=True)
         self._generation += 1
         self._cancel = threading.Event()
         self.starred_only = False
@@ -326,164 +287,11 @@ class TriageScreen(PowerTriage):
         self._set_status("loading…", Status.BUSY)
         self._list_message = "Loading " + day.strftime("%a %Y-%m-%d") + "…"
         self._refresh_view(keep_position=same_day)
-        self.run_worker(
-            partial(self._load_day, day, self._generation, self._cancel, first),
-            name=f"load {day.isoformat()}",
-            group="day",
-            exclusive=True,
-            thread=True,
-        )
+        self._load_day(day, self._generation, self._cancel, first)
 
-    def _load_day(
-        self, requested: date, generation: int, cancel: threading.Event, first: bool
-    ) -> None:
-        """Worker thread: cache first, then arXiv; everything it learns goes out as messages."""
-        try:
-            self._load_day_steps(requested, generation, cancel, first)
-        except Exception as error:  # a bug or a broken cache must not take the app down
-            reason = f"{type(error).__name__}: {error}"
-            self.post_message(
-                FetchFailed(reason, requested=requested, generation=generation, had_cached=False)
-            )
-        finally:
-            self.post_message(LoadFinished(requested=requested, generation=generation))
-
-    def _post_day(
-        self, day: Day, *, requested: date, generation: int, fetching: bool, note: str | None = None
-    ) -> None:
-        loaded = DayLoaded(
-            day, requested=requested, generation=generation, still_fetching=fetching, note=note
-        )
-        self.post_message(loaded)
-        # The rows can show before the index exists (unfiltered); counts follow with it. The
-        # index is built once they are on screen: built at the same time, it holds the GIL the
-        # first paint needs (a cached 5,000-paper day: rows ~100 ms later).
-        self._wait_until_shown(loaded)
-        # The profiles' matches (the sidebar's counts) are made here rather than on the UI.
-        index = DayIndex(day.papers, self.profiles)
-        self.post_message(DayIndexed(day, index, generation=generation))
-
-    def _wait_until_shown(self, loaded: DayLoaded) -> None:
-        """Until the UI has painted ``loaded``, the day is left or the screen closes."""
-        deadline = time.monotonic() + FIRST_PAINT_WAIT
-        while not loaded.shown.wait(0.02):
-            cancel = self._cancel
-            if (
-                loaded.generation != self._generation
-                or (cancel is not None and cancel.is_set())
-                or time.monotonic() > deadline
-            ):
-                return
-
-    def _load_day_steps(
-        self, requested: date, generation: int, cancel: threading.Event, first: bool
-    ) -> None:
-        days = self._days
-        if days.demo:
-            sample = load_sample_day()
-            if requested == sample.date:
-                self._post_day(sample, requested=requested, generation=generation, fetching=False)
-                return
-        with days.lock:
-            cache = days.cache()
-            cached = cache.load(requested, self.categories)
-        # A day kept as arXiv announced it never changes; one kept reconstructed is asked for
-        # again while an exact source still has it (the newest listing, or catchup's 90 days).
-        fetch = not days.demo and worth_fetching(cached, days.now())
-        if cached is not None:
-            self._post_day(cached, requested=requested, generation=generation, fetching=fetch)
-        if not fetch:
-            if cached is None:
-                reason = "nothing cached for this day (the demo never fetches)"
-                self.post_message(
-                    FetchFailed(
-                        reason, requested=requested, generation=generation, had_cached=False
-                    )
-                )
-            return
-
-        # Imported only now (arxiv, requests): a cached day opens without them.
-        from tui.adapters.sources.api import FetchCancelled, FetchError
-
-        # Starting offline with nothing cached: show something to read (the newest cached day or
-        # the sample) as soon as the first attempt fails, while the source keeps retrying.
-        fall_back_early = first and cached is None
-        fell_back = False
-
-        def progress(report: FetchProgress) -> None:
-            nonlocal fell_back
-            if cancel.is_set():
-                return
-            self.post_message(FetchProgressed(report, generation=generation))
-            failed_attempt = report.total is None and report.requests >= 1 and report.papers == 0
-            if fall_back_early and failed_attempt and not fell_back:
-                fell_back = True
-                self._fall_back(requested, generation, report.message, retrying=True)
-
-        def early(day: Day) -> None:
-            """The exact listing, before the API fills in versions and dates."""
-            if not cancel.is_set():
-                self._post_day(day, requested=requested, generation=generation, fetching=True)
-
-        try:
-            loader = days.day_loader()
-            loaded = _abandonable(
-                partial(
-                    loader.fetch,
-                    requested,
-                    self.categories,
-                    progress=progress,
-                    cancel=cancel,
-                    early=early,
-                ),
-                cancel,
-            )
-        except FetchCancelled:
-            return
-        except (FetchError, ValueError) as error:
-            if fall_back_early:
-                self._fall_back(requested, generation, str(error), retrying=False)
-                return
-            self.post_message(
-                FetchFailed(
-                    str(error),
-                    requested=requested,
-                    generation=generation,
-                    had_cached=cached is not None,
-                )
-            )
-            return
-        with days.lock:
-            days.cache().save(loaded.day)
-        self._post_day(loaded.day, requested=requested, generation=generation, fetching=False)
-        if loaded.warnings:
-            self.post_message(SourcesWarned("; ".join(loaded.warnings), generation=generation))
-
-    def _fall_back(self, requested: date, generation: int, reason: str, *, retrying: bool) -> None:
-        """First day not cached, arXiv unreachable: show the newest cached day, else the sample."""
-        still = " (still trying)" if retrying else ""
-        with self._days.lock:
-            cache = self._days.cache()
-            for cached_date in sorted(cache.dates(), reverse=True):
-                cached = cache.load(cached_date, self.categories)
-                if cached is not None:
-                    note = f"offline — arXiv unreachable: {reason}{still}"
-                    self._post_day(
-                        cached,
-                        requested=requested,
-                        generation=generation,
-                        fetching=retrying,
-                        note=note,
-                    )
-                    return
-        note = f"sample day — arXiv unreachable: {reason}{still}"
-        self._post_day(
-            load_sample_day(),
-            requested=requested,
-            generation=generation,
-            fetching=retrying,
-            note=note,
-        )
+    @work(thread=True, group="day", exclusive=True, description="load a listing day")
+    def _load_day(self, day: date, generation: int, cancel: threading.Event, first: bool) -> None:
+        self._feed.load(day, generation, cancel, first)
 
     def _is_stale(self, generation: int) -> bool:
         if generation != self._generation:
@@ -502,7 +310,10 @@ class TriageScreen(PowerTriage):
         self.shown_date = message.day.date
         self.day_loading = message.still_fetching
         self._seen.update((paper.id, paper) for paper in message.day.papers)
-        self._day_arrived(message.day)
+        self._fuzzy = None
+        if self.watch_marks.watch_list:
+            self._match_watch(message.day.papers)
+        self._restore_starred_view()
         self._list_message = ""
         if message.note:
             self._set_status(message.note, Status.WARNING)
@@ -578,12 +389,47 @@ class TriageScreen(PowerTriage):
         if message.generation != self._generation:
             self.stale_loads_finished += 1
             return
-        self._load_settled()
+        # The day's load is over: a paper to restore that is not in it is not coming.
+        self._restore_starred_view()
+        if not self.starred_only:
+            self.session.paper = None
         if self.day_loading:
             self.day_loading = False
             if self._status_kind is Status.BUSY:
                 self._set_status("", Status.QUIET)
             self._update_date_bar()
+
+    @on(DayIndexed)
+    def day_indexed(self, message: DayIndexed) -> None:
+        if message.generation != self._generation or message.day is not self.day:
+            return
+        self._index = message.index
+        # The fuzzy index is built behind it, once the screen shows the day (the build holds
+        # the interpreter for a moment: the rows come first).
+        self.call_after_refresh(self._build_fuzzy, message.day, message.generation, self._index)
+        # A day is tens of thousands of long-lived objects (papers, index strings). Moving them
+        # out of the collector's sight keeps full collections, and so key presses, short (a
+        # 5,000-paper day: worst key-to-screen ~70 ms → ~15 ms). Acyclic garbage is still freed.
+        gc.freeze()
+        if not self.starred_only:
+            self._refresh_view()
+
+    @work(thread=True, group="fuzzy", exclusive=True, description="fuzzy index of a day")
+    def _build_fuzzy(self, day: Day, generation: int, index: DayIndex | None) -> None:
+        # The filter index's folded texts are shared, not made again (a copy of every abstract).
+        texts = index.search_texts() if index is not None and index.papers == day.papers else None
+        fuzzy = FuzzyIndex(day.papers, texts=texts)
+        self.post_message(FuzzyIndexed(day, fuzzy, generation=generation))
+
+    @on(FuzzyIndexed)
+    def fuzzy_indexed(self, message: FuzzyIndexed) -> None:
+        if message.day is not self.day:
+            return
+        self._fuzzy = message.fuzzy
+        # Long-lived like the day itself: out of the collector's sight (see day_indexed).
+        gc.freeze()
+        if not self.starred_only and self.search_box.value.strip():
+            self._refresh_view()
 
     # ----------------------------------------------------------------- the view
 
@@ -616,6 +462,17 @@ class TriageScreen(PowerTriage):
         self._update_date_bar()
         self._update_list_message()
 
+    def _view_of(self, index: DayIndex) -> View:
+        """The view ``index`` gives for the current filters, search and watched-only switch."""
+        query = self._query()
+        fuzzy = self._starred_fuzzy if self.starred_only else self._fuzzy
+        ranked = None
+        if query.text.strip() and fuzzy is not None and len(fuzzy) == len(index):
+            ranked = fuzzy.ranked(query.text)
+            self.fuzzy_searches += 1
+        within = self.watch_marks.watched_in(index) if self.watch_marks.watched_only else None
+        return index.view(query, self.categories, self.profiles, ranked=ranked, within=within)
+
     def _view_before_index(self) -> View:
         """Every paper if nothing filters them, else none yet (the index is a moment away)."""
         papers = self.day.papers if self.day is not None else ()
@@ -624,18 +481,15 @@ class TriageScreen(PowerTriage):
         matches = tuple(Match(paper, ()) for paper in papers) if unfiltered else ()
         return View(matches=matches, category_counts={}, profile_counts={}, total=len(papers))
 
-    @on(DayIndexed)
-    def day_indexed(self, message: DayIndexed) -> None:
-        if message.generation != self._generation or message.day is not self.day:
-            return
-        self._index = message.index
-        self._day_indexed(message.day, message.generation)
-        # A day is tens of thousands of long-lived objects (papers, index strings). Moving them
-        # out of the collector's sight keeps full collections, and so key presses, short (a
-        # 5,000-paper day: worst key-to-screen ~70 ms → ~15 ms). Acyclic garbage is still freed.
-        gc.freeze()
-        if not self.starred_only:
-            self._refresh_view()
+    def _view_shown(self, view: View, *, counted: bool) -> None:
+        """The list shows ``view``: the sidebar's watched count, a pending restore, the session."""
+        watch = self.watch_marks
+        count = watch.count([match.paper for match in view.matches]) if counted else None
+        visible = bool(watch.watch_list)
+        self.sidebar.show_watched(count, active=watch.watched_only, visible=visible)
+        if self.session.paper is not None and self.papers.move_to(self.session.paper):
+            self.session.paper = None
+        self._session_changed()
 
     def _update_list_message(self) -> None:
         text = "" if self.starred_only else self._list_message
@@ -688,8 +542,8 @@ class TriageScreen(PowerTriage):
                 status=status,
                 status_kind=kind,
                 selected=len(self.selected),
-                watched_only=self.watched_only,
-                activity=self._pdf_activity,
+                watched_only=self.watch_marks.watched_only,
+                activity=self.pdfs.activity,
                 provenance=self._provenance_label(),
                 exact=self.day is None or self.day.provenance.exact,
             )
@@ -715,6 +569,9 @@ class TriageScreen(PowerTriage):
                 return
         self.papers.refresh()
 
+    def _row_marks(self, paper: Paper) -> RowMarks:
+        return self.watch_marks.marks(paper, paper.id in self.selected)
+
     # ----------------------------------------------------------------- sidebar and search
 
     @on(Sidebar.CategoriesChanged)
@@ -726,6 +583,10 @@ class TriageScreen(PowerTriage):
     def profile_chosen(self, message: Sidebar.ProfileChosen) -> None:
         self._active_profile = message.name
         self._refresh_view()
+
+    @on(Sidebar.WatchedToggled)
+    def sidebar_watched_toggled(self) -> None:
+        self.action_watched_only()
 
     def _search_typed(self, value: str) -> None:
         if value != self._view_text:
@@ -764,6 +625,10 @@ class TriageScreen(PowerTriage):
 
     # ----------------------------------------------------------------- the paper list
 
+    @on(PaperList.Highlighted)
+    def paper_highlighted(self) -> None:
+        self._session_changed()
+
     def _expanded(self, paper: Paper, expanded: bool) -> None:
         """Called by the list as it expands: the read mark shows in the same frame."""
         if self._expand_marks_read and expanded and not self.flags.get(paper.id).read:
@@ -774,6 +639,10 @@ class TriageScreen(PowerTriage):
         if paper is None:
             self.app.notify("No paper here.", severity="warning", timeout=2)
         return paper
+
+    def targets(self) -> list[Paper]:
+        """What a flag, copy or open key acts on: the selection, else the highlighted paper."""
+        return self.selected.targets(None if self.selected else self._highlighted())
 
     def _set_flag(
         self, field: FlagField, ids: Sequence[str], value: bool, *, undo_label: str | None = None
@@ -788,8 +657,7 @@ class TriageScreen(PowerTriage):
                     unread_change += -1 if value else 1
         written = self.flags.set(field, ids, value)
         if undo_label is not None:
-            self._undo.append(UndoStep(undo_label, field, previous, value, written))
-            del self._undo[:-50]
+            self._undo.push(UndoStep(undo_label, field, previous, value, written))
         self._repaint(ids)
         self._update_date_bar(unread_change=unread_change)
         if field == "starred":
@@ -842,19 +710,12 @@ class TriageScreen(PowerTriage):
         self.app.notify(f"Marked {count} read. u undoes it.", timeout=4)
 
     def action_undo(self) -> None:
-        if not self._undo:
+        step = self._undo.pop()
+        if step is None:
             self.app.notify("Nothing to undo.", timeout=3)
             return
-        step = self._undo.pop()
-        previous: dict[str, bool | str] = dict(step.previous)
-        if step.written is not None and step.written.done():
-            # What the store held when the step was written: a star another reader made just
-            # before it is not this step's to take back.
-            previous.update(step.written.result())
         # Back only where the step's value still stands: another reader's change meanwhile stays.
-        changes: dict[str, tuple[bool | str, bool | str]] = {
-            paper_id: (step.value, was) for paper_id, was in previous.items() if was != step.value
-        }
+        changes = step.changes()
         if changes:
             self.flags.set_unless_changed(step.field, changes)
         self._repaint(step.previous)
@@ -922,6 +783,36 @@ class TriageScreen(PowerTriage):
 
         self.app.push_screen(NoteScreen(paper.id, paper, self.flags.get(paper.id).note), saved)
 
+    # ----------------------------------------------------------------- selection
+
+    def action_toggle_select(self) -> None:
+        paper = self._highlighted()
+        if paper is None:
+            return
+        self.selected.toggle(paper)
+        self.papers.refresh_papers([paper.id])
+        self._update_date_bar()
+        self.papers.action_cursor_down()
+
+    def action_select_all(self) -> None:
+        shown = self.papers.shown_papers
+        if not shown:
+            self.app.notify("No paper here.", severity="warning", timeout=2)
+            return
+        self.selected.toggle_all(shown)
+        self.papers.refresh_marks([p.id for p in shown] if len(shown) <= 64 else None)
+        self._update_date_bar()
+
+    def _clear_selection(self, *, quiet: bool = False) -> None:
+        if not self.selected:
+            return
+        ids = self.selected.clear()
+        if self.is_mounted:
+            self.papers.refresh_marks(ids if len(ids) <= 64 else None)
+            self._update_date_bar()
+        if not quiet:
+            self.app.notify("Selection cleared.", timeout=2)
+
     # ----------------------------------------------------------------- export and library
 
     def action_export(self) -> None:
@@ -951,7 +842,7 @@ class TriageScreen(PowerTriage):
         if self.ranking and self._scores is not None and not self.starred_only:
             what += ", ranked by your stars"
         if self.selected:
-            matches, what, title, stem = self._selection_export(matches, title, stem)
+            matches, what, title, stem = self.selected.export(matches, title, stem)
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -961,7 +852,7 @@ class TriageScreen(PowerTriage):
 
     def action_library(self) -> None:
         days = self._days
-        fetch_ids = None if days.demo else partial(_fetch_ids, days.source)
+        fetch = None if days.demo else partial(fetch_ids, days.source)
 
         def closed(_: None) -> None:
             self.flags_changed()
@@ -974,8 +865,7 @@ class TriageScreen(PowerTriage):
             LibraryScreen(
                 flags=self.flags,
                 cache=days.cache,
-                cache_lock=days.lock,
-                fetch_ids=fetch_ids,
+                fetch_ids=fetch,
                 seen=self._seen,
                 open_page=self._open_page,
                 today=self.newest,
@@ -1013,32 +903,12 @@ class TriageScreen(PowerTriage):
         if day is None or not self.ranking:
             return
         self._rank_sequence += 1
-        days = self._days
-        self.run_worker(
-            partial(
-                self._rank_in_worker,
-                day,
-                dict(self._seen),
-                days.cache,
-                days.lock,
-                self._rank_sequence,
-            ),
-            name="rank",
-            group="rank",
-            description="rank the day by the starred papers",  # not repr() of the day
-            thread=True,
-        )
+        self._rank_in_worker(day, dict(self._seen), self._rank_sequence)
 
-    def _rank_in_worker(
-        self,
-        day: Day,
-        seen: dict[str, Paper],
-        cache: Callable[[], DayCache],
-        lock: threading.Lock,
-        sequence: int,
-    ) -> None:
+    @work(thread=True, group="rank", description="rank the day by the starred papers")
+    def _rank_in_worker(self, day: Day, seen: dict[str, Paper], sequence: int) -> None:
         self.flags.settle()  # the store open: it may be waiting for the first paint
-        ranked = self._ranker.rank(day, self.flags.starred_ids(), seen, cache, lock)
+        ranked = self._ranker.rank(day, self.flags.starred_ids(), seen, self._days.cache)
         self.post_message(DayRanked(ranked, sequence=sequence))
 
     @on(DayRanked)
@@ -1100,7 +970,7 @@ class TriageScreen(PowerTriage):
     # ----------------------------------------------------------------- starred view
 
     def action_starred_only(self) -> None:
-        self._leaving_list()
+        self._clear_selection(quiet=True)  # the selection belonged to the other list
         if self.starred_only:
             self.starred_only = False
             self._refresh_view(keep_position=False)
@@ -1108,25 +978,14 @@ class TriageScreen(PowerTriage):
         self.starred_only = True
         self._starred_index = None
         self._refresh_view(keep_position=False)
-        self.run_worker(
-            partial(self._find_starred, dict(self._seen)),
-            name="starred",
-            group="starred",
-            description="find the starred papers",  # repr() of every paper seen costs ~0.2 s
-            exclusive=True,
-            thread=True,
-        )
+        self._find_starred(dict(self._seen))
 
+    @work(thread=True, group="starred", exclusive=True, description="find the starred papers")
     def _find_starred(self, seen: dict[str, Paper]) -> None:
         self.flags.settle()  # the store may still be opening (a restored starred view at start)
-        ids = self.flags.starred_ids()
-        missing = [paper_id for paper_id in ids if paper_id not in seen]
-        found: dict[str, Paper] = {}
-        if missing:
-            with self._days.lock:
-                found = dict(self._days.cache().find(missing))
-        papers = [paper for paper_id in ids if (paper := seen.get(paper_id) or found.get(paper_id))]
-        hits = watch_hits(self.watch_list, papers)
+        found = starred_papers(self.flags.starred_ids(), seen, self._days.cache().find)
+        papers = list(found.values())
+        hits = watch_hits(self.watch_marks.watch_list, papers)
         index = DayIndex(papers)
         fuzzy = FuzzyIndex(papers, texts=index.search_texts())
         self.post_message(StarredFound(papers, index, fuzzy, hits))
@@ -1136,9 +995,208 @@ class TriageScreen(PowerTriage):
         if not self.starred_only:
             return
         self._starred_index = message.index
-        self._starred_settled(message.fuzzy, dict(message.watch_hits or {}))
+        self._starred_fuzzy = message.fuzzy
+        self.watch_marks.hits.update(message.watch_hits or {})
         self._refresh_view(keep_position=False)
-        self._after_starred_refresh()
+        self.session.paper = None
+
+    def _restore_starred_view(self) -> None:
+        """Once the first day is in (its starred papers among them), a restored starred view."""
+        if self.session.starred_view:
+            self.session.starred_view = False
+            if not self.starred_only:
+                self.action_starred_only()
+
+    # ----------------------------------------------------------------- watch list
+
+    def action_watched_only(self) -> None:
+        watch = self.watch_marks
+        if not watch.watch_list and not watch.watched_only:
+            self.app.notify(
+                "Nothing is watched yet: w watches an author of the highlighted paper "
+                "([watch] in the settings lists authors and phrases).",
+                timeout=5,
+            )
+            return
+        watch.watched_only = not watch.watched_only
+        self._refresh_view()
+
+    def action_watch_author(self) -> None:
+        paper = self._highlighted()
+        if paper is None:
+            return
+        names = [author_name(raw) for raw in paper.authors]
+        if not names:
+            self.app.notify(f"{paper.id} lists no authors.", severity="warning", timeout=3)
+            return
+        if len(names) == 1:
+            self._toggle_watch(names[0])
+            return
+        hit = self.watch_marks.hits.get(paper.id)
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._toggle_watch(name)
+
+        self.app.push_screen(PickAuthorScreen(names, hit.authors if hit else ()), chosen)
+
+    def _toggle_watch(self, name: str) -> None:
+        if self.watch_marks.watch_list.watched_author(name) is None:
+            self.watch_author(name)
+        else:
+            self.unwatch_author(name)
+
+    def watch_author(self, name: str) -> None:
+        """Watch ``name`` from now on, and keep it in the settings."""
+        job = self.watch_marks.add(name, self._watchable_papers())
+        if isinstance(job, str):
+            self.app.notify(job, timeout=3)
+            return
+        self._run_watch_job(job)
+        self.sidebar.show_watched(None, active=self.watch_marks.watched_only, visible=True)
+
+    def unwatch_author(self, name: str) -> None:
+        """Stop watching ``name`` (however the settings spell it), and take it out of them."""
+        job = self.watch_marks.remove(name, self._watchable_papers())
+        if isinstance(job, str):
+            self.app.notify(job, timeout=3)
+            return
+        self._run_watch_job(job)
+        if not self.watch_marks.watch_list and self.watch_marks.watched_only:
+            self.action_watched_only()  # nothing left to show in it
+
+    def _watchable_papers(self) -> list[Paper]:
+        """The papers whose watch marks a change of the list can move: the day's, the library's."""
+        papers = list(self.day.papers) if self.day is not None else []
+        if self._starred_index is not None:
+            papers += self._starred_index.papers
+        return papers
+
+    @work(thread=True, group="watch-save", description="change the watch list")
+    def _run_watch_job(self, job: WatchJob) -> None:
+        self.watch_marks.run(job)
+
+    def _match_watch(self, papers: Sequence[Paper]) -> None:
+        watch = self.watch_marks
+        self._match_in_worker(papers, watch.watch_list, watch.version)
+
+    @work(thread=True, group="watch", description="match the watch list")
+    def _match_in_worker(self, papers: Sequence[Paper], watch: WatchList, version: int) -> None:
+        self.watch_marks.match(papers, watch, version)
+
+    @on(WatchMatched)
+    def watch_matched(self, message: WatchMatched) -> None:
+        if self.watch_marks.matched(message):
+            self.papers.refresh_marks()
+            self._refresh_view()
+
+    @on(WatchAuthorSaved)
+    def watch_author_saved(self, message: WatchAuthorSaved) -> None:
+        name = message.name
+        if message.problem is None:
+            done = (
+                f"Watching {name} (added to the settings)."
+                if message.watching
+                else f"Stopped watching {name} (taken out of the settings)."
+            )
+            self.app.notify(done, timeout=4)
+            return
+        for_now = f"Watching {name} for now" if message.watching else f"Not watching {name} for now"
+        self.app.notify(
+            f"{for_now}; the settings were not changed: {message.problem}",
+            title="Watch list",
+            severity="warning",
+            timeout=10,
+        )
+
+    # ----------------------------------------------------------------- PDFs
+
+    def action_download_pdf(self) -> None:
+        self._pdf_job(self.targets(), then_open=False)
+
+    def action_open_pdf(self) -> None:
+        papers = self.targets()
+        if len(papers) > MAX_OPENED:
+            self.app.notify(
+                f"Opening the first {MAX_OPENED} of {len(papers)} selected PDFs.",
+                severity="warning",
+                timeout=4,
+            )
+            papers = papers[:MAX_OPENED]
+        self._pdf_job(papers, then_open=True)
+
+    def _pdf_job(self, papers: Sequence[Paper], *, then_open: bool) -> None:
+        if not papers:
+            return
+        fresh, notice = self.pdfs.take(papers)
+        if notice is not None:
+            self.app.notify(
+                notice, severity="warning" if self.pdfs.folder is None else "information", timeout=3
+            )
+        if fresh:
+            self._fetch_pdfs(fresh, then_open)
+
+    @work(thread=True, group="pdf", description="download PDFs")
+    def _fetch_pdfs(self, papers: Sequence[Paper], then_open: bool) -> None:
+        self.pdfs.fetch(papers, then_open)
+
+    @on(PdfProgressed)
+    def pdf_progressed(self, message: PdfProgressed) -> None:
+        if self.pdfs.progressed(message):
+            self._update_date_bar()
+
+    @on(PdfFinished)
+    def pdf_finished(self, message: PdfFinished) -> None:
+        if message.problem is not None:
+            self.app.notify(
+                message.problem,
+                title=f"Could not download the PDF of {message.paper_id}",
+                severity="error",
+                timeout=10,
+            )
+            return
+        path = message.path
+        assert path is not None
+        if message.then_open:
+            if self.extras.open_pdf is not None:
+                self.extras.open_pdf(path)
+        elif message.already_there:
+            self.app.notify(path.name, title="Already downloaded", timeout=4)
+        else:
+            self.app.notify(path.name, title=f"Saved in {path.parent}", timeout=5)
+
+    @on(PdfJobEnded)
+    def pdf_job_ended(self, message: PdfJobEnded) -> None:
+        self.pdfs.ended(message)
+        self._update_date_bar()
+
+    # ----------------------------------------------------------------- session
+
+    def current_session(self) -> Session:
+        paper = self.papers.highlighted_paper
+        paper_id = self.session.paper or (paper.id if paper is not None else None)
+        day = self.session.day
+        return Session(
+            day=None if day is None or day >= self.newest else day,
+            categories_off=tuple(c for c in self.categories if c not in self._enabled),
+            profile=self._active_profile,
+            search=self.search_box.value,
+            paper_id=paper_id,
+            starred_only=self.starred_only,
+        )
+
+    def _session_changed(self) -> None:
+        """Save the session once things have been quiet for a moment."""
+        if self.session.keep is None or not self.is_mounted:
+            return
+        self.session.changed(self.current_session())
+        if self._session_timer is not None:
+            self._session_timer.stop()
+        self._session_timer = self.set_timer(SESSION_DELAY, self.save_session)
+
+    def save_session(self) -> None:
+        """Hand the session as it last changed to the app's keeper (it writes behind)."""
+        self.session.save()
 
     # ----------------------------------------------------------------- app
 

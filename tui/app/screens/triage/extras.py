@@ -1,0 +1,29 @@
+"""What the triage screen's watch list, PDFs and session need from the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.adapters.session import Session
+from tui.core.watch import WatchList
+
+
+@dataclass(frozen=True)
+class TriageExtras:
+    """The defaults do nothing (tests, tools)."""
+
+    watch: WatchList = field(default_factory=WatchList)
+    pdf_folder: Path | None = None
+    """Where ``D`` saves PDFs; None: no downloads."""
+    open_pdf: Callable[[Path], None] | None = None
+    """Opens a PDF on disk (the app's viewer, or a notice where there is none)."""
+    save_watch_author: Callable[[str], None] | None = None
+    """Writes an author into the settings. Blocking: called on a worker thread."""
+    remove_watch_author: Callable[[str], None] | None = None
+    """Takes an author (as the settings have it) out of them. Blocking, as above."""
+    keep_session: Callable[[Session], None] | None = None
+    """Hands a session to the app's keeper (it writes behind)."""
+    restore: Session | None = None
+    """The session to pick up: filters at once, the paper once its day has loaded."""
