@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("arxiv", "requests", "urllib3", "lxml", "feedparser", "importlib.metadata")
+HEAVY = ("arxiv", "requests", "urllib3", "lxml", "feedparser", "importlib.metadata", "tomlkit")
 
 
 def test_the_reader_imports_no_network_library_until_it_fetches() -> None:
