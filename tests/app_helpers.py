@@ -20,7 +20,6 @@ from tui.options import Options
 
 FIXED_NOW = datetime(2025, 4, 9, 16, 0, tzinfo=UTC)
 """Noon in New York on Wed 2025-04-09: the newest listing is that day's."""
-SAMPLE_DATE = date(2025, 4, 9)
 CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
 
 
@@ -38,7 +37,7 @@ class RecordingApp(ArxivDailyApp):
 
     def notify(
         self, message: str, *, title: str = "", severity: Any = "information", **kw: Any
-    ) -> None:  # type: ignore[override]
+    ) -> None:
         self.notices.append((title, message, str(severity)))
         if kw.get("markup", False):
             self.markup_notices.append(message)

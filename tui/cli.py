@@ -19,9 +19,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
+from tui.adapters.sample import SAMPLE_DATE
 from tui.core.follow import DEFAULT_FOLLOW
 from tui.core.listing import parse_listing_date
 from tui.core.taxonomy import parse_categories
+from tui.core.words import count_papers
 from tui.options import Options
 from tui.paths import BadPathSetting
 
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 PROG = "arxiv-daily"
 EXPORT_FORMATS = ("markdown", "bibtex", "json")
 MAX_FETCH_DAYS = 60
-SAMPLE_DATE = date(2025, 4, 9)
-"""The listing day of the bundled sample (tui/data/sample-2025-04-09.json)."""
 
 
 class CommandError(Exception):
@@ -430,10 +430,6 @@ def _silence_stdout() -> None:
 # ---------------------------------------------------------------- fetch
 
 
-def _count_papers(count: int) -> str:
-    return f"{count:,} paper" if count == 1 else f"{count:,} papers"
-
-
 def fetch_days(newest: date, days: int) -> list[date]:
     """``newest`` and the ``days - 1`` listing days before it, newest first."""
     found = [newest]
@@ -473,7 +469,7 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
         cache.notices.clear()
         if not worth_fetching(cached, loader.now(), loader.calendar):
             assert cached is not None
-            line = f"{_count_papers(len(cached.papers))} (cached, {_how(cached)})"
+            line = f"{count_papers(len(cached.papers))} (cached, {_how(cached)})"
         else:
             try:
                 loaded = loader.fetch(day, categories)
@@ -484,14 +480,14 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
                 line = f"not fetched: {str(error) or 'fetching from arXiv failed'}"
             else:
                 fetched = loaded.day
-                line = f"{_count_papers(len(fetched.papers))} (fetched, {_how(fetched)})"
+                line = f"{count_papers(len(fetched.papers))} (fetched, {_how(fetched)})"
                 for warning in loaded.warnings:
                     _warn(f"{day.isoformat()}: {warning}")
                 try:
                     cache.save(fetched)
                 except OSError as error:
                     failed = True
-                    line = f"{_count_papers(len(fetched.papers))} fetched but not cached: {error}"
+                    line = f"{count_papers(len(fetched.papers))} fetched but not cached: {error}"
         if _write(f"{day.isoformat()}  {label}  {line}\n"):
             return 1
     return 1 if failed else 0
@@ -561,7 +557,7 @@ def _export_starred(options: Options, output_format: str) -> str:
     missing = [paper_id for paper_id in ids if paper_id not in found]
     if missing:
         shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-        _warn(f"{_count_papers(len(missing))} starred but not in the day cache, left out: {shown}")
+        _warn(f"{count_papers(len(missing))} starred but not in the day cache, left out: {shown}")
     wanted = set(options.categories) if options.categories else None
     matches: list[Match] = []
     for paper_id in ids:

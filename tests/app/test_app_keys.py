@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from app_helpers import (
-    SAMPLE_DATE,
     cache_days,
     demo_app,
     make_day,
@@ -17,9 +16,11 @@ from app_helpers import (
     stored,
     wait_until,
 )
+from textual.command import CommandList
+from textual.content import Content
 from textual.widgets import OptionList, SelectionList
 
-from tui.adapters.sample import load_sample_day
+from tui.adapters.sample import SAMPLE_DATE, load_sample_day
 from tui.app.commands import TRIAGE_COMMANDS, bindings, help_entries
 from tui.app.dialogs.date_picker import DatePickerScreen
 from tui.app.dialogs.help import HelpScreen
@@ -153,7 +154,7 @@ async def test_u_undoes_a_star() -> None:
         ("Y", "https://arxiv.org/pdf/{id}"),
     ],
 )
-async def test_c_y_shift_y_copy(key: str, expected: str) -> None:
+async def test_c_y_shift_y_copy(key: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -161,7 +162,12 @@ async def test_c_y_shift_y_copy(key: str, expected: str) -> None:
         driver = app._driver
         assert driver is not None
         original_write = driver.write
-        driver.write = lambda data: (written.append(data), original_write(data))[1]  # type: ignore[method-assign]
+
+        def write(data: str) -> None:
+            written.append(data)
+            original_write(data)
+
+        monkeypatch.setattr(driver, "write", write)
         paper = app.triage.papers.highlighted_paper
         assert paper is not None
         await pilot.press(key)
@@ -452,9 +458,9 @@ async def test_command_palette_runs_a_command() -> None:
         await wait_until(
             pilot,
             lambda: (
-                "Star" in str(app.screen.query("CommandList").first().get_option_at_index(0).prompt)
-                if app.screen.query("CommandList")
-                and app.screen.query("CommandList").first().option_count
+                "Star" in str(app.screen.query(CommandList).first().get_option_at_index(0).prompt)
+                if app.screen.query(CommandList)
+                and app.screen.query(CommandList).first().option_count
                 else False
             ),
             "the palette to offer Star",
@@ -573,10 +579,13 @@ async def test_a_category_turned_off_says_off_not_only_by_colour() -> None:
         await settle(pilot)
         await pilot.press("tab", "enter")  # the first category, cs.LG, off
         await settle(pilot)
-        categories = app.triage.sidebar.query_one("#categories")
+        categories = app.triage.sidebar.query_one("#categories", OptionList)
         first = categories.get_option_at_index(0).prompt
+        assert isinstance(first, Content)
         assert first.plain == "cs.LG off"
         assert any("strike" in str(span.style) for span in first.spans)
         await pilot.press("enter")  # on again: its count, no "off"
         await settle(pilot)
-        assert "off" not in categories.get_option_at_index(0).prompt.plain
+        again = categories.get_option_at_index(0).prompt
+        assert isinstance(again, Content)
+        assert "off" not in again.plain

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from tui.core.paper import Day, Provenance
 from tui.paths import sample_day_path
 
 SAMPLE_KEYWORDS = ("Diffusion", "DDPM", "DDIM")
+SAMPLE_DATE = date.fromisoformat(sample_day_path().stem.removeprefix("sample-"))
+"""The sample day's listing date, from the bundled file's name (no disk read needed)."""
 
 
 def load_sample_day() -> Day:

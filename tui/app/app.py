@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import gc
 import os
 import signal
 import sys
@@ -26,12 +25,14 @@ from textual.notifications import SeverityLevel
 
 from tui import paths
 from tui.adapters.day_cache import DayCache
+from tui.adapters.sample import SAMPLE_DATE
 from tui.adapters.session import SESSION_FILE, Session, load_session
 from tui.adapters.store import FlagStore
 from tui.app.commands import KeyOverrides, keymap
 from tui.app.messages import FlagsChangedElsewhere, FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.triage import DaySources, TriageExtras, TriageScreen
 from tui.app.services.flag_keeper import FlagKeeper
+from tui.app.services.memory import keep_long_lived
 from tui.app.services.session_keeper import SessionKeeper
 from tui.config import (
     Config,
@@ -46,7 +47,7 @@ from tui.core.listing import latest_listing_day
 from tui.core.watch import WatchList
 from tui.crash import RecentActions, report_and_exit_message, write_crash_report
 from tui.options import Options
-from tui.paths import flags_dir, sample_day_path, styles_path
+from tui.paths import flags_dir, styles_path
 
 if TYPE_CHECKING:
     from tui.adapters.sources.api import ArxivSource
@@ -176,7 +177,7 @@ class ArxivDailyApp(App[int]):
         options = self.options
         categories = options.categories or self.follow.categories
         profiles, active = profiles_for(options, self.follow)
-        newest = _sample_date() if options.demo else latest_listing_day(self.now())
+        newest = SAMPLE_DATE if options.demo else latest_listing_day(self.now())
         restored = self.restored
         start = options.date or newest
         if restored is not None and restored.day is not None and restored.day < newest:
@@ -285,7 +286,7 @@ class ArxivDailyApp(App[int]):
     def store_opened(self, message: StoreOpened) -> None:
         # The store's flags live as long as the app: out of the collector's sight, as the day's
         # papers are (100,000 flags: ~3-4 ms off every full collection, which lands on a key press).
-        gc.freeze()
+        keep_long_lived()
         for notice in message.notices:
             self.notify(notice, title="Flags", severity="warning", timeout=12)
         self.triage.flags_changed()
@@ -518,11 +519,6 @@ def _system_viewer(path: Path) -> None:
     open_with_system_viewer(path)
 
 
-def _sample_date() -> date:
-    """The sample day's date, from the bundled file's name (no disk on the UI thread)."""
-    return date.fromisoformat(sample_day_path().stem.removeprefix("sample-"))
-
-
 def run_app(options: Options, config: Config | None = None) -> int:
     """Run the reader; ``config`` is read from the settings file when not given."""
     warning = None
@@ -545,7 +541,7 @@ def run_app(options: Options, config: Config | None = None) -> int:
         app.startup_warnings.append(warning)
     # Everything imported so far lives as long as the process: out of the collector's sight, a
     # full collection during start-up no longer walks it (~20 ms before the first paint).
-    gc.freeze()
+    keep_long_lived()
     try:
         result = app.run(inline=dumb)
     except OSError as error:

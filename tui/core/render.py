@@ -15,6 +15,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from pylatexenc.macrospec import MacroSpec
 
 from tui.core.paper import Kind, Paper, Provenance, one_line
+from tui.core.words import count_papers
 
 if TYPE_CHECKING:
     from tui.core.filters import Match
@@ -304,7 +305,7 @@ def _paragraph_escape(text: str) -> str:
 
 
 def _count(n: int) -> str:
-    return f"{n} paper" if n == 1 else f"{n} papers"
+    return count_papers(n, grouped=False)
 
 
 def kind_label(paper: Paper) -> str:

@@ -207,11 +207,6 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 _BY_FOLDED = {code.casefold(): code for code in CATEGORIES}
 
 
-def category_name(code: str) -> str:
-    """The name of a category, or the code itself for one the taxonomy lacks (old archives)."""
-    return CATEGORIES.get(code, code)
-
-
 def canonical_category(text: str) -> str:
     """The taxonomy's spelling of a category typed in any case; ValueError with a suggestion."""
     code = text.strip()

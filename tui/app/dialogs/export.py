@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from tui.adapters.atomic import atomic_write_bytes, describe_error
 from tui.core.export import export_json, export_markdown, to_bibtex
 from tui.core.filters import Match, search_fold
+from tui.core.words import count_papers
 
 ExportFormat = Literal["markdown", "bibtex", "json"]
 
@@ -66,10 +67,6 @@ def export_text(matches: Sequence[Match], export_format: ExportFormat, title: st
     if export_format == "json":
         return export_json(matches, title)
     return export_markdown(title, matches)
-
-
-def count_papers(count: int) -> str:
-    return f"{count:,} paper" if count == 1 else f"{count:,} papers"
 
 
 def write_export(

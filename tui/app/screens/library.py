@@ -27,7 +27,6 @@ from tui.app.commands import LIBRARY_COMMANDS, LibraryCommands, bindings, help_e
 from tui.app.dialogs.export import (
     ExportRequest,
     ExportScreen,
-    count_papers,
     file_stem,
     write_export,
 )
@@ -40,6 +39,7 @@ from tui.core.export import to_bibtex
 from tui.core.filters import Match, search_fold
 from tui.core.paper import Paper
 from tui.core.starred import starred_papers
+from tui.core.words import count_papers
 from tui.paths import exports_dir
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]

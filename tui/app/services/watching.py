@@ -58,11 +58,6 @@ def without_author(watch: WatchList, written: str) -> WatchList:
     return WatchList((a for a in watch.authors if a != written), watch.phrases)
 
 
-def watched_names(paper: Paper, watch: WatchList) -> tuple[str, ...]:
-    """The paper's authors (readable) that the watch list covers."""
-    return tuple(author_name(a) for a in paper.authors if watch.watched_author(a) is not None)
-
-
 def positions(papers: Iterable[Paper], hits: WatchHits) -> frozenset[int]:
     """Where the watched papers are in ``papers``."""
     return frozenset(i for i, paper in enumerate(papers) if paper.id in hits)

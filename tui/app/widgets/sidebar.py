@@ -177,9 +177,6 @@ class Sidebar(VerticalScroll, can_focus=False):
                 ),
             )
 
-    def toggle_category(self, category: str) -> None:
-        self.query_one(CategoryList).toggle(category)
-
     def choose_profile(self, name: str | None) -> None:
         """Make ``name`` the active profile (None: no keyword filter)."""
         if name == self._active_profile:

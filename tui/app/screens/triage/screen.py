@@ -19,7 +19,6 @@ otherwise keep ``repr()`` of their arguments, and the repr of a day is that of i
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -42,7 +41,6 @@ from tui.app.dialogs.date_picker import DatePickerScreen
 from tui.app.dialogs.export import (
     ExportRequest,
     ExportScreen,
-    count_papers,
     file_stem,
     write_export,
 )
@@ -77,6 +75,7 @@ from tui.app.services.day_feed import DayFeed, fetch_ids
 from tui.app.services.day_ranking import RANK_DELAY, DayRanking
 from tui.app.services.day_sources import DaySources
 from tui.app.services.flag_keeper import FlagField, FlagKeeper
+from tui.app.services.memory import keep_long_lived
 from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
 from tui.app.widgets.paper_list import PaperList
@@ -92,6 +91,7 @@ from tui.core.paper import Day, Paper
 from tui.core.render import author_name
 from tui.core.starred import starred_papers
 from tui.core.watch import WatchList
+from tui.core.words import count_papers
 from tui.paths import exports_dir
 
 REPAINT_ROWS_ONE_BY_ONE = 64
@@ -410,7 +410,7 @@ class TriageScreen(Screen[None]):
         # A day is tens of thousands of long-lived objects (papers, index strings). Moving them
         # out of the collector's sight keeps full collections, and so key presses, short (a
         # 5,000-paper day: worst key-to-screen ~70 ms → ~15 ms). Acyclic garbage is still freed.
-        gc.freeze()
+        keep_long_lived()
         if not self.starred_only:
             self._refresh_view()
 
@@ -427,7 +427,7 @@ class TriageScreen(Screen[None]):
             return
         self._fuzzy = message.fuzzy
         # Long-lived like the day itself: out of the collector's sight (see day_indexed).
-        gc.freeze()
+        keep_long_lived()
         if not self.starred_only and self.search_box.value.strip():
             self._refresh_view()
 
@@ -684,7 +684,7 @@ class TriageScreen(Screen[None]):
         if len(ids) == 1 and not self.selected:
             self._set_flag(field, ids, value, undo_label=f"{verb} {ids[0]}")
             return
-        count = f"{len(ids)} paper" + ("" if len(ids) == 1 else "s")
+        count = count_papers(len(ids))
         self._set_flag(field, ids, value, undo_label=f"{verb} {count}")
         self.app.notify(f"{done[0] if value else done[1]} {count}. u undoes it.", timeout=4)
 
@@ -705,7 +705,7 @@ class TriageScreen(Screen[None]):
         if not ids:
             self.app.notify("Every paper shown is already read.", timeout=3)
             return
-        count = f"{len(ids)} paper" + ("" if len(ids) == 1 else "s")
+        count = count_papers(len(ids))
         self._set_flag("read", ids, True, undo_label=f"mark {count} read")
         self.app.notify(f"Marked {count} read. u undoes it.", timeout=4)
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from tui.core.filters import Match
 from tui.core.paper import Paper
+from tui.core.words import count_papers
 
 
 class Selection:
@@ -59,5 +60,5 @@ class Selection:
         keywords they matched where shown; (matches, what, title, file stem)."""
         keywords = {match.paper.id: match.keywords for match in shown}
         matches = [Match(paper, keywords.get(paper.id, ())) for paper in self._papers.values()]
-        what = f"the {len(matches):,} selected paper" + ("" if len(matches) == 1 else "s")
+        what = "the " + count_papers(len(matches)).replace(" paper", " selected paper", 1)
         return matches, what, f"{title}, selected", f"{stem}-selected"
