@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from tui.adapters.store import Flag
 from tui.app.widgets import paper_list as paper_list_module
+from tui.app.widgets.fast_render import FastRender
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import (
     RowLayout,
@@ -671,7 +672,7 @@ def screen_as_textual_draws_it(
     general line path, over lines not padded under the scrollbar, every cache empty."""
     with monkeypatch.context() as patch:
         patch.setattr(PaperList, "render_lines", Widget.render_lines)
-        patch.setattr(PaperList, "_pad", lambda self, strip, full: strip)
+        patch.setattr(FastRender, "pad", lambda self, strip, full: strip)
         return screen_segments(app)
 
 
@@ -706,7 +707,7 @@ async def test_the_lists_own_line_path_draws_what_textuals_would(
             papers_list._row_cache.clear()
             own = [list(strip) for strip in papers_list.render_lines(crop)]
             with monkeypatch.context() as patch:
-                patch.setattr(PaperList, "_pad", lambda self, strip, full: strip)
+                patch.setattr(FastRender, "pad", lambda self, strip, full: strip)
                 papers_list._row_cache.clear()
                 papers_list._styles_cache.clear()
                 textual = [list(strip) for strip in Widget.render_lines(papers_list, crop)]
@@ -729,5 +730,5 @@ async def test_a_styled_list_goes_through_textuals_line_path() -> None:
         app.papers.styles.padding = (0, 2)
         app.papers.styles.border = ("round", "red")
         await pilot.pause()
-        assert not app.papers._plainly_styled()
+        assert not FastRender(app.papers).plainly_styled()
         assert "╭" in screen_text(app) and "Paper number 1" in screen_text(app)

@@ -4,11 +4,14 @@ A line-rendered ScrollView rather than an OptionList: OptionList measures every 
 up front and clears all its caches whenever one prompt changes, so a star or an expand costs
 O(papers). Here a row is built only when it is painted; the line map is the row count plus the
 few expanded blocks, so moving, expanding and re-rendering a row cost O(visible lines).
+
+Which line shows which paper is ``LineMap``'s (pure, tested without a screen); the shortcut past
+Textual's general line path, which uses Textual internals, is ``FastRender``'s. This module
+draws rows and details and handles keys, clicks and scrolling with public Textual API only.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
@@ -25,6 +28,8 @@ from textual.style import Style
 from textual.timer import Timer
 
 from tui.adapters.store import Flag
+from tui.app.widgets.fast_render import FastRender
+from tui.app.widgets.line_map import LineMap
 from tui.app.widgets.paper_row import (
     NO_MARKS,
     SCORE_WIDTH,
@@ -171,13 +176,9 @@ class PaperList(ScrollView, can_focus=True):
         self._expanded: set[str] = set()
         self._id_width = 10
         self._category_width = 8
-        # Line map: sorted indices of expanded papers, their detail line counts and, per
-        # expanded paper, the line its row is on. Rebuilt when expansion or width changes.
-        self._layout_width = -1
-        self._expanded_indices: list[int] = []
-        self._expanded_heights: list[int] = []
-        self._expanded_row_lines: list[int] = []
-        self._total_lines = 0
+        self._map = LineMap()
+        """Which line shows which paper; laid out again when expansion or the width changes."""
+        self._fast = FastRender(self)
         self._row_layout: RowLayout | None = None
         self._row_styles: RowStyles | None = None
         self._title_cache: LRUCache[tuple[str, str, tuple[str, ...]], Content] = LRUCache(
@@ -225,7 +226,7 @@ class PaperList(ScrollView, can_focus=True):
         previous_index = self._cursor
         screen_offset = None
         if previous is not None and keep_position:
-            screen_offset = self._line_of(self._cursor or 0) - self.scroll_offset.y
+            screen_offset = self._map.line_of(self._cursor or 0) - self.scroll_offset.y
 
         self._papers = [match.paper for match in matches]
         self._scores = scores
@@ -239,7 +240,7 @@ class PaperList(ScrollView, can_focus=True):
         self._row_layout = None
         self._row_cache.clear()
         self._detail_cache.clear()
-        self._layout_width = -1
+        self._map.invalidate()
 
         cursor: int | None = None
         if self._papers:
@@ -256,7 +257,7 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False, force=True)
         else:
             self.scroll_to(
-                y=max(0, self._line_of(cursor) - screen_offset), animate=False, force=True
+                y=max(0, self._map.line_of(cursor) - screen_offset), animate=False, force=True
             )
         self._scroll_cursor_into_view()
         self.refresh()
@@ -271,7 +272,7 @@ class PaperList(ScrollView, can_focus=True):
         for paper_id in ids:
             index = self._index_of.get(paper_id)
             if index is not None:
-                self.refresh_line(self._line_of(index))
+                self.refresh_line(self._map.line_of(index))
 
     def refresh_marks(self, ids: Iterable[str] | None = None) -> None:
         """The watch list or the selection changed: repaint these rows (None: all of them,
@@ -280,7 +281,7 @@ class PaperList(ScrollView, can_focus=True):
             self._title_cache.clear()
             self._detail_cache.clear()
             self._row_cache.clear()
-            self._layout_width = -1
+            self._map.invalidate()
             self.refresh()
         else:
             self.refresh_papers(ids)
@@ -339,11 +340,11 @@ class PaperList(ScrollView, can_focus=True):
 
     def action_cursor_down(self) -> None:
         if self._cursor is not None:
-            self._move_cursor(min(self._cursor + 1, len(self._papers) - 1))
+            self._move_cursor(self._map.step(self._cursor, 1))
 
     def action_cursor_up(self) -> None:
         if self._cursor is not None:
-            self._move_cursor(max(self._cursor - 1, 0))
+            self._move_cursor(self._map.step(self._cursor, -1))
 
     def action_first(self) -> None:
         if self._papers:
@@ -395,104 +396,47 @@ class PaperList(ScrollView, can_focus=True):
         if self._cursor is None:
             return
         height = max(1, self.scrollable_content_region.height)
-        line = self._line_of(self._cursor) + direction * height
-        line = max(0, min(line, self._total_lines - 1))
-        target = self._locate(line)[0]
-        if target == self._cursor:
-            target = max(0, min(target + direction, len(self._papers) - 1))
+        target = self._map.page_target(self._cursor, direction, height)
         self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, force=True)
         self._move_cursor(target)
 
     def _scroll_cursor_into_view(self) -> None:
         if self._cursor is None:
             return
-        line = self._line_of(self._cursor)
-        top = self.scroll_offset.y
         height = self.scrollable_content_region.height
-        if height <= 0:
-            return
-        if line < top:
-            self.scroll_to(y=line, animate=False, force=True)
-        elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False, force=True)
+        self._show_from(self._map.scroll_to_row(self._cursor, self.scroll_offset.y, height))
 
     def _scroll_block_into_view(self, index: int) -> None:
         """Show as much of an expanded paper as fits, its row first."""
-        line = self._line_of(index)
-        end = line + self._block_height(index) - 1
-        top = self.scroll_offset.y
         height = self.scrollable_content_region.height
-        if height <= 0:
-            return
-        if end >= top + height:
-            self.scroll_to(y=min(line, end - height + 1), animate=False, force=True)
-        else:
-            self._scroll_cursor_into_view()
+        self._show_from(self._map.scroll_to_block(index, self.scroll_offset.y, height))
+
+    def _show_from(self, top: int | None) -> None:
+        if top is not None:
+            self.scroll_to(y=top, animate=False, force=True)
 
     def _refresh_block(self, index: int) -> None:
-        self.refresh_lines(self._line_of(index), self._block_height(index))
+        lines = self._map.lines_of(index)
+        self.refresh_lines(lines.start, len(lines))
 
     # ----------------------------------------------------------------- line map
 
     def _update_layout(self) -> None:
-        """Rebuild the line map for the expanded papers at the current width."""
+        """Lay out the line map for the expanded papers at the current width."""
         width = self.scrollable_content_region.width
-        self._layout_width = width
-        indices = sorted(
-            self._index_of[paper_id] for paper_id in self._expanded if paper_id in self._index_of
-        )
-        heights = [len(self._details(index, width)) if width > 0 else 0 for index in indices]
-        row_lines: list[int] = []
-        extra = 0
-        for index, height in zip(indices, heights, strict=True):
-            row_lines.append(index + extra)
-            extra += height
-        self._expanded_indices = indices
-        self._expanded_heights = heights
-        self._expanded_row_lines = row_lines
-        self._total_lines = len(self._papers) + extra
-        self._set_virtual_size(Size(width, self._total_lines))
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Resize the scrollable area. With a fixed height, only this widget and its scrollbar
-        repaint: assigning the reactive would lay out (and repaint) the whole screen."""
-        if size == self.virtual_size:
-            return
-        height = self.styles.height
-        if height is None or height.is_auto:
-            self.virtual_size = size
-        else:
-            self.set_reactive(PaperList.virtual_size, size)
-            self.refresh()
-        self._scroll_update(size)
+        index_of = self._index_of
+        expanded = (index_of[paper_id] for paper_id in self._expanded if paper_id in index_of)
+        self._map.layout(len(self._papers), expanded, width, self._detail_height)
+        self._fast.set_virtual_size(Size(width, self._map.total_lines))
 
     def _ensure_layout(self) -> None:
-        if self._layout_width != self.scrollable_content_region.width:
+        if not self._map.is_laid_out_at(self.scrollable_content_region.width):
             self._update_layout()
 
-    def _line_of(self, index: int) -> int:
-        """The line a paper's row is on."""
-        position = bisect_right(self._expanded_indices, index - 1)
-        return index + sum(self._expanded_heights[:position])
-
-    def _block_height(self, index: int) -> int:
-        position = bisect_right(self._expanded_indices, index) - 1
-        if position >= 0 and self._expanded_indices[position] == index:
-            return 1 + self._expanded_heights[position]
-        return 1
-
-    def _locate(self, line: int) -> tuple[int, int]:
-        """The paper on a line and the line's offset in its block (0 is the row)."""
-        position = bisect_right(self._expanded_row_lines, line) - 1
-        if position < 0:
-            return line, 0
-        row_line = self._expanded_row_lines[position]
-        height = self._expanded_heights[position]
-        if line <= row_line + height:
-            return self._expanded_indices[position], line - row_line
-        return self._expanded_indices[position] + (line - row_line - height), 0
-
     # ----------------------------------------------------------------- rendering
+
+    def _detail_height(self, index: int, width: int) -> int:
+        return len(self._details(index, width))
 
     def _details(self, index: int, width: int) -> list[Content]:
         paper = self._papers[index]
@@ -551,11 +495,11 @@ class PaperList(ScrollView, can_focus=True):
         self._row_cache.clear()
         self._title_cache.clear()
         self._detail_cache.clear()
-        self._layout_width = -1
+        self._map.invalidate()
         super().notify_style_update()
         self.refresh()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._row_layout = None
         self._update_layout()
         self._scroll_cursor_into_view()
@@ -566,60 +510,28 @@ class PaperList(ScrollView, can_focus=True):
         Textual's general path rebuilds every line it repaints (for borders, padding, tint,
         opacity), so a row that merely moved, as rows do below an expanded paper, costs as much
         as a new one. Lines from here are the cached strips themselves, full-width and styled:
-        their filtered, cut and rendered forms are cached on them too.
+        their filtered, cut and rendered forms are cached on them too (see ``FastRender``).
         """
-        if not self._plainly_styled():
+        if not self._fast.plainly_styled():
             return super().render_lines(crop)
         self._ensure_layout()
         width, full = self.scrollable_content_region.width, self.size.width
         top, focused = self.scroll_offset.y, self.has_focus
-        filters = self.get_line_filters()
-        background = self.background_colors[1]
-        strips = []
-        for y in crop.line_range:
-            strip = self._line(top + y, width, full, focused)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        if crop.column_span != (0, full):
-            x1, x2 = crop.column_span
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
-
-    def _plainly_styled(self) -> bool:
-        """Nothing for Textual's general line path to add: no border, padding, outline, tint,
-        hatch, border title or partial opacity."""
-        styles = self.styles
-        return (
-            not self.BLANK
-            and not any(edge for edge, _color in styles.border)
-            and not any(edge for edge, _color in styles.outline)
-            and styles.padding == (0, 0, 0, 0)
-            and not styles.tint.a
-            and self.opacity == 1.0
-            and styles.text_opacity == 1.0
-            and (not styles.has_rule("hatch") or styles.hatch == "none")
-            and self._border_title is None
-            and self._border_subtitle is None
-        )
+        return self._fast.render_lines(crop, lambda y: self._line(top + y, width, full, focused))
 
     def render_line(self, y: int) -> Strip:
+        """Line ``y`` for Textual's general path, which pads it to the widget's width itself."""
         self._ensure_layout()
-        return self._line(
-            self.scroll_offset.y + y,
-            self.scrollable_content_region.width,
-            self.size.width,
-            self.has_focus,
-        )
+        width = self.scrollable_content_region.width
+        return self._line(self.scroll_offset.y + y, width, width, self.has_focus)
 
     def _line(self, line: int, width: int, full: int, focused: bool) -> Strip:
-        """Line ``line`` of the list, as wide as the widget (``full``): laid out in the
-        ``width`` left of the scrollbar, then padded with the background under it, as Textual's
-        own path pads it."""
-        if line >= self._total_lines or width <= 0:
+        """Line ``line`` of the list, ``full`` cells wide: laid out in the ``width`` left of
+        the scrollbar, then padded with the background under it, as Textual's own path pads it."""
+        if line >= self._map.total_lines or width <= 0:
             blank = Strip.blank(width, self.get_visual_style("paper-list--row").rich_style)
-            return self._pad(blank, full)
-        index, offset = self._locate(line)
+            return self._fast.pad(blank, full)
+        index, offset = self._map.locate(line)
         is_cursor = index == self._cursor
         if offset == 0:
             return self._row_strip(index, width, full, is_cursor, focused)
@@ -666,35 +578,25 @@ class PaperList(ScrollView, can_focus=True):
     def _strip(self, content: Content, base: Style, width: int, full: int) -> Strip:
         segments = [Segment(text, style.rich_style) for text, style in content.render(base, end="")]
         strip = Strip(segments, content.cell_length).extend_cell_length(width, base.rich_style)
-        return self._pad(strip.crop(0, width), full)
-
-    def _pad(self, strip: Strip, full: int) -> Strip:
-        """``strip`` made ``full`` cells wide with the widget's background (the scrollbar's
-        column)."""
-        missing = full - strip.cell_length
-        if missing <= 0:
-            return strip
-        base_background, background = self.background_colors
-        style = Style(background=base_background + background).rich_style
-        return Strip([*strip, Segment(" " * missing, style)], full)
+        return self._fast.pad(strip.crop(0, width), full)
 
     # ----------------------------------------------------------------- mouse and focus
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        line = self.scroll_offset.y + offset.y
-        if not 0 <= line < self._total_lines:
+        hit = self._map.hit(self.scroll_offset.y + offset.y)
+        if hit is None:
             return
-        index, block_offset = self._locate(line)
+        index, block_offset = hit
         if index == self._cursor and block_offset == 0:
             self.toggle_expand()
         else:
             self._move_cursor(index)
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         self.refresh()
