@@ -7,7 +7,8 @@ a thread of this process, or in a child process). Before each write it prints
 printed ``ok`` was acknowledged, and must survive any kill.
 
 Count mode (``--prefix P --count N``): stars ``P.00000`` … ``P.{N-1}`` one by one, sets the shared
-papers ``2500.00000`` … ``2500.00049`` to read along the way, closes the store and exits 0.
+papers ``2500.00000`` … ``2500.00049`` to read along the way, closes the store and exits 0
+(``--no-close``: exits without closing it, leaving any checkpoint child to fold on alone).
 """
 
 from __future__ import annotations
@@ -67,13 +68,15 @@ def main() -> None:
     parser.add_argument("--prefix")
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--mode", choices=["thread", "process"], default="process")
+    parser.add_argument("--no-close", action="store_true")
     args = parser.parse_args()
     store = FlagStore(
         args.directory, checkpoint_every=args.checkpoint_every, checkpoint_in=args.mode
     )
     if args.prefix:
         count_mode(store, args.prefix, args.count)
-        store.close()
+        if not args.no_close:
+            store.close()
     else:
         crash_mode(store, args.seed)
 

@@ -12,7 +12,7 @@ from app_helpers import make_paper
 from arxiv_double import ArxivDouble, Response
 
 from tui.adapters.sources.day_loader import DayLoader
-from tui.adapters.sources.web import FetchError
+from tui.adapters.sources.web import FetchError, HostPacer
 from tui.core.calendar import NoListing, default_calendar
 from tui.core.paper import Day, Kind, Paper
 
@@ -172,7 +172,8 @@ def test_page_requests_keep_arxivs_spacing_and_share_it_with_the_api(
     )
     now = eastern(2026, 9, 28, 12)
     arxiv_double.now = now
-    time.sleep(0.5)  # whatever this host was last asked in the process is long past
+    # Pacers of their own: whatever this host was asked earlier in the process does not count.
+    monkeypatch.setattr(HostPacer, "_by_host", {})
     shown: list[Day] = []
     loaded = at(now).fetch(THURSDAY, ("cs.LG", "math.AP"), early=shown.append)
     assert len(loaded.day.papers) == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from arxiv_double import ArxivDouble
+from timing import poll_until
 
 from tui.adapters.pdf import (
     MAX_NAME_BYTES,
@@ -365,8 +366,7 @@ def test_a_viewer_that_keeps_running_is_left_alone(tmp_path: Path) -> None:
     started = time.monotonic()
     open_with_system_viewer(tmp_path / "x.pdf", command=[sys.executable, "-c", script], wait=0.5)
     assert time.monotonic() - started < 2
-    while not pid_file.exists() or not pid_file.read_text():
-        time.sleep(0.02)
+    poll_until(lambda: pid_file.exists() and pid_file.read_text(), "the viewer's pid")
     pid = int(pid_file.read_text())
     assert os.getsid(pid) == pid  # its own session: the reader's Ctrl+C does not reach it
     os.kill(pid, 15)

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import arxiv
 import pytest
 import requests
-from arxiv_double import ArxivDouble, Response, error_feed, feed_xml, parse_query
+from arxiv_double import ArxivDouble, Request, Response, error_feed, feed_xml, parse_query
+from timing import FakeClock
 
 from tui.adapters.sources.api import (
     ArxivSource,
@@ -25,6 +26,7 @@ from tui.adapters.sources.api import (
     day_query,
     paper_from_result,
 )
+from tui.adapters.sources.web import REAL_CLOCK, HostPacer
 from tui.core.listing import listing_window
 from tui.core.paper import Kind, Paper
 
@@ -33,12 +35,16 @@ WEDNESDAY = date(2025, 4, 9)  # window Mon 2025-04-07 18:00 UTC .. Tue 2025-04-0
 FAST = FetchPolicy(min_interval=0.01, backoff=0.01, timeout=2.0)
 
 
-def eastern(*args: int) -> datetime:
-    return datetime(*args, tzinfo=EASTERN).astimezone(UTC)
+def eastern(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=EASTERN).astimezone(UTC)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def make_paper(
@@ -305,11 +311,34 @@ def test_requests_are_spaced_by_the_minimum_interval(arxiv_double: ArxivDouble) 
     assert min(gaps(arxiv_double)) >= 0.3
 
 
-def test_the_default_interval_is_three_seconds(arxiv_double: ArxivDouble) -> None:
+def test_the_default_interval_is_three_seconds(
+    arxiv_double: ArxivDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # arXiv's terms, as the real source has them: 3 s, on the real clock.
+    monkeypatch.delenv("ARXIV_DAILY_API_MIN_INTERVAL", raising=False)
+    assert FetchPolicy().min_interval == FetchPolicy.from_env().min_interval == 3.0
+    assert HostPacer.for_url(arxiv_double.url).clock is REAL_CLOCK
+    # Two pages on a fake clock (its waits take no time); each answer takes it half a second.
+    clock = FakeClock()
+    answer = arxiv_double.routes["/api/query"]
+
+    def half_a_second_to_answer(request: Request) -> Response:
+        clock.advance(0.5)
+        return answer(request)
+
+    arxiv_double.route("/api/query", half_a_second_to_answer)
     arxiv_double.add_many(many_papers(60, utc(2025, 4, 7, 18, 30), timedelta(hours=20)))
-    source_for(arxiv_double, FetchPolicy(page_size=50)).fetch_day(WEDNESDAY, ["cs.LG"])
+    source = ArxivSource(
+        api_url=arxiv_double.url, policy=FetchPolicy(page_size=50), pacer=HostPacer(clock)
+    )
+    began = time.monotonic()
+    fetched = source.fetch_day(WEDNESDAY, ["cs.LG"])
+    assert len(fetched.papers) == 60
     assert len(arxiv_double.query_requests) == 2
-    assert gaps(arxiv_double)[0] >= 3.0
+    first, second = clock.waits  # the two requests' bookings, in the clock's seconds
+    assert second == first + 0.5 + 3.0  # 3 s from the end of the first answer
+    assert clock.now == second + 0.5
+    assert time.monotonic() - began < 3.0  # and not waited for real
 
 
 def test_progress_is_reported_after_each_request(arxiv_double: ArxivDouble) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import random
@@ -21,6 +22,7 @@ from tinydb import TinyDB
 
 from tui import paths
 from tui.adapters.store import (
+    CHECKPOINT_LOCK_FILE,
     FLAGS_FILE,
     FOLDING_FILE,
     JOURNAL_FILE,
@@ -268,6 +270,134 @@ def test_a_failed_background_checkpoint_is_a_notice_and_loses_nothing(flags_dir:
         (flags_dir / FLAGS_FILE).rmdir()
     with FlagStore(flags_dir) as reopened:
         assert len(reopened.starred()) == 8
+
+
+def test_a_failed_checkpoint_child_says_why(flags_dir: Path) -> None:
+    with FlagStore(flags_dir, checkpoint_every=5) as store:
+        (flags_dir / FLAGS_FILE).mkdir()
+        store.set_starred([f"2504.{n:05d}" for n in range(6)], True)
+        store.wait_for_background_checkpoint()
+        (flags_dir / FLAGS_FILE).rmdir()
+    assert len(store.notices) == 1
+    assert store.notices[0].startswith(
+        "background checkpoint of flags.json failed (IsADirectoryError: [Errno 21] Is a directory"
+    )
+
+
+def _checkpoint_child_pid() -> int:
+    """The pid of this process's checkpoint child, once it has started (Linux /proc)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except (OSError, ValueError):
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid() and b"spawn_main" in command:
+                return int(entry.name)
+        time.sleep(0.02)
+    raise AssertionError("no checkpoint child started")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_checkpoint_child_leaves_the_terminal(flags_dir: Path) -> None:
+    """In a session of its own, a Ctrl-C or hang-up meant for the app does not cut the fold short;
+    with its output on /dev/null, nothing it says lands on the app's screen."""
+    with FlagStore(flags_dir, checkpoint_every=3) as store:
+        lock = os.open(flags_dir / CHECKPOINT_LOCK_FILE, os.O_RDWR)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the child waits on it while it is looked at
+        try:
+            store.set_starred(["2504.00001", "2504.00002", "2504.00003"], True)
+            pid = _checkpoint_child_pid()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                outputs = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in (1, 2)}
+                if os.getsid(pid) != os.getsid(0) and outputs == {os.devnull}:
+                    break
+                time.sleep(0.02)
+            assert os.getsid(pid) == pid  # a session of its own, which it leads
+            assert outputs == {os.devnull}
+        finally:
+            os.close(lock)
+        store.wait_for_background_checkpoint()
+        assert store.notices == []
+        assert len(journal_lines(flags_dir)) == 1
+
+
+def test_a_parent_that_exits_without_closing_leaves_its_checkpoint_child_to_fold(
+    flags_dir: Path, tmp_path: Path
+) -> None:
+    """The parent does not wait for the child when it exits (only ``close`` and
+    ``wait_for_background_checkpoint`` do), and the child folds on without it."""
+    FlagStore(flags_dir).close()
+    lock = os.open(flags_dir / CHECKPOINT_LOCK_FILE, os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # the child cannot fold until its parent has gone
+    errors = tmp_path / "stderr"
+    command = [sys.executable, str(WORKER), str(flags_dir), "--prefix", "2501", "--count", "20"]
+    command += ["--checkpoint-every", "5", "--no-close"]
+    try:
+        with errors.open("wb") as stderr:
+            worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            assert worker.wait(timeout=30) == 0, errors.read_text()
+        finally:
+            worker.kill()
+    finally:
+        os.close(lock)
+    deadline = time.monotonic() + 30
+    while len(journal_lines(flags_dir)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(journal_lines(flags_dir)) == 1 and not (flags_dir / FOLDING_FILE).exists()
+    documents = json.loads((flags_dir / FLAGS_FILE).read_text())["flags"].values()
+    starred = {document["id"] for document in documents if document["starred"]}
+    assert starred == {f"2501.{n:05d}" for n in range(20)}
+
+
+CONSOLE_SCRIPT = """\
+import sys
+from tui.__main__ import main
+if __name__ == "__main__":
+    import os
+    from pathlib import Path
+
+    import textual.app  # as in the app: the parent has Textual loaded
+
+    from tui.adapters.store import FlagStore
+
+    with FlagStore(Path(sys.argv[1]), checkpoint_every=3) as store:
+        store.set_starred(["2504.00001", "2504.00002", "2504.00003"], True)
+        store.wait_for_background_checkpoint()  # the first child: multiprocessing set up
+        os.dup2(os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT, 0o644), 2)
+        store.set_starred(["2504.00004", "2504.00005", "2504.00006"], True)
+        store.wait_for_background_checkpoint()  # the second: its imports in the log
+        assert store.notices == [], store.notices
+"""
+
+
+def test_the_checkpoint_child_of_the_console_script_imports_no_textual(tmp_path: Path) -> None:
+    """Spawn runs the parent's main script again in the child: for ``arxiv-daily`` (what pip
+    writes, copied here), that imports ``tui.cli``, which must stay free of Textual. With
+    ``-X importtime`` the child lists its imports on its stderr, here a log of its own."""
+    script = tmp_path / "arxiv-daily"
+    script.write_text(CONSOLE_SCRIPT)
+    log = tmp_path / "child-imports.log"
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(script), str(tmp_path / "flags"), str(log)],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": root},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in log.read_text().splitlines()
+        if line.startswith("import time:") and not line.endswith("imported package")
+    }
+    assert {"tui.cli", "tui.adapters.store.checkpoint"} <= imported  # the child's, rerun main
+    assert not {name.split(".")[0] for name in imported} & {"textual", "rich"}
 
 
 def test_torn_last_journal_line_is_ignored(flags_dir: Path) -> None:
@@ -561,6 +691,29 @@ def _first_output(worker: subprocess.Popen[bytes]) -> bytes:
     return seen
 
 
+def _output_after_kill(worker: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
+    """What a killed worker wrote. Not ``communicate``, which waits for the pipes to close: the
+    checkpoint child it may leave (and multiprocessing's resource tracker, there as long as such
+    children) can hold them, and the check must run while that child still folds."""
+    worker.wait()
+    output: list[bytes] = []
+    for pipe in (worker.stdout, worker.stderr):
+        assert pipe is not None
+        os.set_blocking(pipe.fileno(), False)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(pipe.fileno(), 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        pipe.close()
+        output.append(b"".join(chunks))
+    return output[0], output[1]
+
+
 def _outcome(output: str) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], bool]]:
     """From a killed worker's output: the last acknowledged value per (paper, field), and the
     write that was under way when the kill came (it may or may not have reached the disk)."""
@@ -599,7 +752,7 @@ def _kill_lane(flags_dir: Path, lane: int, kills: int) -> int:
         first = _first_output(worker)
         time.sleep(rng.uniform(0.005, 0.06))
         worker.send_signal(signal.SIGKILL)
-        rest, errors = worker.communicate()
+        rest, errors = _output_after_kill(worker)
         assert worker.returncode == -signal.SIGKILL, errors
         acknowledged, in_flight = _outcome((first + rest).decode())
         expected.update(acknowledged)
@@ -738,7 +891,12 @@ def test_a_read_only_store_of_flags_json_alone_rereads_only_a_replaced_file(
     try:
         reloads: list[bool] = []
         real = reader._reload
-        monkeypatch.setattr(reader, "_reload", lambda **kw: reloads.append(True) or real(**kw))
+
+        def counting(**kw: Any) -> bool:
+            reloads.append(True)
+            return real(**kw)
+
+        monkeypatch.setattr(reader, "_reload", counting)
         assert reader.refresh() is False
         assert reader.refresh() is False
         assert reloads == []  # nothing replaced: nothing parsed again

@@ -7,7 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from tui.adapters.store import FlagStore
+import pytest
+
+from tui.adapters.store import Flag, FlagStore
 from tui.app.services.flag_keeper import FlagKeeper
 
 IDS = [f"2504.{n:05d}" for n in range(1, 6)]
@@ -57,7 +59,9 @@ def test_undo_of_a_bulk_star_keeps_the_stars_another_reader_made(tmp_path: Path)
         written = b.keeper.set("starred", IDS, True)
         held = written.result(5)  # what the store held under B's write: A's two stars
         assert held == {IDS[0]: True, IDS[1]: True, IDS[2]: False, IDS[3]: False, IDS[4]: False}
-        undo = {i: (True, was) for i, was in held.items() if was is not True}
+        undo: dict[str, tuple[bool | str, bool | str]] = {
+            i: (True, was) for i, was in held.items() if was is not True
+        }
         b.keeper.set_unless_changed("starred", undo)
         b.keeper.flush().result(5)
     finally:
@@ -164,7 +168,9 @@ def test_undo_of_a_write_that_failed_blames_no_one(tmp_path: Path) -> None:
         keeper.close()
 
 
-def test_a_lookup_racing_a_refresh_does_not_keep_the_stale_value(tmp_path: Path) -> None:
+def test_a_lookup_racing_a_refresh_does_not_keep_the_stale_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The screen reads X from the store just before the watcher takes in the other reader's
     # star of X: the value it got may be old, but it must not be kept as the memo.
     a, b = Reader(tmp_path), Reader(tmp_path)
@@ -173,7 +179,7 @@ def test_a_lookup_racing_a_refresh_does_not_keep_the_stale_value(tmp_path: Path)
         assert store is not None
         real_get = store.get
 
-        def get_then_refresh(key: str):  # type: ignore[no-untyped-def]
+        def get_then_refresh(key: str) -> Flag:
             flag = real_get(key)  # the old value...
             a.keeper.set("starred", [IDS[0]], True).result(5)
             b.changed.clear()
@@ -181,9 +187,9 @@ def test_a_lookup_racing_a_refresh_does_not_keep_the_stale_value(tmp_path: Path)
             assert b.changed.is_set()
             return flag
 
-        store.get = get_then_refresh  # type: ignore[method-assign]
+        monkeypatch.setattr(store, "get", get_then_refresh)
         assert not b.keeper.get(IDS[0]).starred  # the old value, returned once
-        store.get = real_get  # type: ignore[method-assign]
+        monkeypatch.setattr(store, "get", real_get)
         assert b.keeper.get(IDS[0]).starred  # and not kept
     finally:
         a.keeper.close()

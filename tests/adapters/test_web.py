@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from arxiv_double import ArxivDouble
+from timing import FakeClock
 
 from tui.adapters.sources.web import (
+    REAL_CLOCK,
     FetchCancelled,
     HostPacer,
     HostUnreachable,
@@ -67,16 +69,42 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(trickling: str) -> 
 
 
 def test_a_cancelled_wait_gives_its_turn_back() -> None:
-    pacer = HostPacer()
-    first = pacer.reserve(15.0, time.monotonic())
+    clock = FakeClock()
+    pacer = HostPacer(clock)
+    first = pacer.reserve(15.0, clock.monotonic())
     pacer.finished(first)
     cancel = threading.Event()
     cancel.set()
     for _ in range(5):  # five day changes in a row, each cancelled while waiting its turn
         with pytest.raises(FetchCancelled):
-            pacer.wait_for_turn(15.0, time.monotonic(), cancel)
-    nxt = pacer.reserve(15.0, time.monotonic())
-    assert nxt - first == pytest.approx(15.0, abs=0.1)  # not 5 x 15 s further on
+            pacer.wait_for_turn(15.0, clock.monotonic(), cancel)
+    assert clock.now == first  # none of them waited
+    nxt = pacer.reserve(15.0, clock.monotonic())
+    assert nxt - first == 15.0  # not 5 x 15 s further on
+
+
+def test_the_interval_counts_from_the_end_of_the_last_request() -> None:
+    clock = FakeClock()
+    pacer = HostPacer(clock)
+    start = clock.monotonic()
+    pacer.wait_for_turn(3.0, start, None)  # the first request: at once
+    clock.advance(2.0)  # its answer takes 2 s
+    pacer.finished(clock.monotonic())
+    pacer.wait_for_turn(3.0, clock.monotonic(), None)  # 3 s after that answer ended
+    pacer.finished(clock.monotonic())
+    pacer.wait_for_turn(3.0, clock.monotonic() + 10.0, None)  # a backoff past the interval wins
+    assert clock.waits == [start, start + 5.0, start + 15.0]
+
+
+def test_the_real_clock_waits_for_real_and_stops_when_cancelled() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    REAL_CLOCK.sleep_until(REAL_CLOCK.monotonic() - 1.0, cancel)  # past: no wait, no cancel
+    began = time.monotonic()
+    with pytest.raises(FetchCancelled):
+        REAL_CLOCK.sleep_until(REAL_CLOCK.monotonic() + 60.0, cancel)
+    REAL_CLOCK.sleep_until(REAL_CLOCK.monotonic() + 0.05, None)
+    assert 0.05 <= time.monotonic() - began < 5.0
 
 
 def test_retry_after_is_waited_and_said(arxiv_double: ArxivDouble) -> None:

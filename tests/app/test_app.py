@@ -377,6 +377,7 @@ async def test_a_store_that_cannot_be_written_shows_its_flags_and_says_so() -> N
         await settle(pilot)
         errors = [m for _, m, severity in app.notices if severity == "error"]
         assert errors and "read-only: the change was not saved" in errors[0]
+        assert app.flags is not None
         assert not app.flags.get("2504.00002").starred  # the screen does not pretend
 
 

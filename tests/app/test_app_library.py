@@ -22,6 +22,7 @@ from app_helpers import (
     wait_until,
 )
 from arxiv_double import ArxivDouble
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -243,7 +244,7 @@ async def test_help_and_palette_know_the_library() -> None:
         await wait_until(
             pilot,
             lambda: bool(
-                app.screen.query("CommandList") and app.screen.query_one("CommandList").option_count
+                app.screen.query(CommandList) and app.screen.query_one(CommandList).option_count
             ),
             "the palette to offer the library",
         )

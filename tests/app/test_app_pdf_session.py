@@ -286,8 +286,12 @@ async def test_the_starred_view_is_restored_when_the_flag_store_opens_late() -> 
     again = demo_app(app_options={"store": slow_store})
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.pause(0.8)
         triage = again.triage
+        await wait_until(
+            pilot,
+            lambda: [p.id for p in triage.papers.shown_papers] == [SAMPLE.papers[0].id],
+            "the starred paper, once the slow store has opened",
+        )
         assert triage.starred_only
         assert [p.id for p in triage.papers.shown_papers] == [SAMPLE.papers[0].id]
 

@@ -204,7 +204,7 @@ async def test_a_settings_file_that_cannot_be_edited_still_watches_for_the_sessi
 def test_the_row_highlights_a_watched_author_it_shows() -> None:
     paper = load_sample_day().papers[1]  # DMol: Peizhi Niu, Yu-Hsiang Wang, …
     watch, plain = Style(bold=True), Style()
-    styles = RowStyles(*([plain] * 12), watch=watch)
+    styles = RowStyles(*((plain,) * 12), watch=watch)
     marks = RowMarks(watched=True, watched_authors=("Yu-Hsiang Wang",))
     row = row_content(
         paper,

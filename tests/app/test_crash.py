@@ -19,9 +19,10 @@ from tui.crash import (
 
 
 def raised() -> BaseException:
+    empty: dict[str, int] = {}
     try:
         try:
-            {}["missing"]
+            empty["missing"]
         except KeyError as inner:
             raise RuntimeError("the day could not be shown") from inner
     except RuntimeError as error:

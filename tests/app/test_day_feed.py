@@ -11,6 +11,7 @@ from pathlib import Path
 from app_helpers import CATEGORIES, FIXED_NOW, make_day, serve_day
 from arxiv_double import ArxivDouble
 from textual.message import Message
+from timing import poll_until
 
 from tui.adapters.day_cache import DayCache
 from tui.adapters.sample import load_sample_day
@@ -101,7 +102,7 @@ def test_a_day_left_while_it_loads_ends_at_once(tmp_path: Path, arxiv_double: Ar
     cancel = threading.Event()
     worker = threading.Thread(target=day_feed.load, args=(DAY, 3, cancel, False))
     worker.start()
-    time.sleep(0.3)
+    poll_until(lambda: len(arxiv_double.requests) >= 1, "the load's first (stalled) request")
     left = time.monotonic()
     cancel.set()
     worker.join(5)

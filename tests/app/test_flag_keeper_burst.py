@@ -7,9 +7,8 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from tui.adapters.store import FlagStore
+from tui.adapters.store import Field, FlagStore
 from tui.app.services.flag_keeper import FlagKeeper
 
 
@@ -18,9 +17,11 @@ class CountingStore(FlagStore):
 
     appends = 0
 
-    def set_many(self, writes: Sequence[tuple[str, Sequence[str], bool | str]]) -> Any:  # type: ignore[override]
+    def set_many(
+        self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]
+    ) -> list[dict[str, bool | str]]:
         CountingStore.appends += 1
-        return super().set_many(writes)  # type: ignore[arg-type]
+        return super().set_many(writes)
 
 
 def test_a_burst_of_450_changes_is_a_few_group_commits_and_loses_nothing(tmp_path: Path) -> None:

@@ -307,9 +307,9 @@ async def test_enter_expands_in_place_and_collapses() -> None:
 def built_details(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the papers whose expanded details the list lays out, in order."""
     import tui.app.widgets.paper_list as paper_list_module
+    from tui.app.widgets.paper_row import detail_lines as real_detail_lines
 
     built: list[str] = []
-    real_detail_lines = paper_list_module.detail_lines
 
     def counting_detail_lines(paper: Paper, *args: Any, **kwargs: Any) -> Any:
         built.append(paper.id)

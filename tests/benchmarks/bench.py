@@ -50,7 +50,7 @@ import tempfile
 import termios
 import textwrap
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -71,7 +71,7 @@ from arxiv_double import ArxivDouble  # noqa: E402
 from tui.adapters.day_cache import DayCache  # noqa: E402
 from tui.adapters.sources.api import ArxivSource, FetchPolicy  # noqa: E402
 from tui.adapters.store import FlagStore  # noqa: E402
-from tui.app.services.flag_keeper import FlagKeeper  # noqa: E402
+from tui.app.services.flag_keeper import FlagField, FlagKeeper  # noqa: E402
 from tui.core.paper import Day  # noqa: E402
 
 COLUMNS, LINES = 120, 40
@@ -783,7 +783,7 @@ def bench_burst(fixtures: Fixtures, count: int, runs: int = 7) -> None:
         most_ahead = 0
         for n in range(BURST):
             paper_id = targets[n // 3]
-            field = "read" if n % 3 == 1 else "starred"
+            field: FlagField = "read" if n % 3 == 1 else "starred"
             written.append(keeper.set(field, [paper_id], (n + run) % 2 == 0))
             most_ahead = max(most_ahead, sum(1 for future in written if not future.done()))
         last_key = time.perf_counter()
@@ -868,6 +868,9 @@ def bench_days() -> None:
     from tui.core.calendar import EASTERN
     from tui.core.paper import Kind
 
+    def at(moment: datetime) -> Callable[[], datetime]:
+        return lambda: moment
+
     if not RSS_DAY.is_file():
         print(f"\n(listing days: {RSS_DAY} is absent)")
         return
@@ -920,7 +923,7 @@ def bench_days() -> None:
                     ARXIV_DAILY_OAI_URL=double.base_url + "/oai",
                 )
                 began = time.perf_counter()
-                loaded = DayLoader(now=lambda moment=now: moment).fetch(listed, followed)
+                loaded = DayLoader(now=at(now)).fetch(listed, followed)
                 elapsed = time.perf_counter() - began
                 pages = len(double.page_requests)
                 api = len(double.query_requests)

@@ -24,12 +24,16 @@ from tui.core.listing import NotAListingDay, check_listing_day, listing_window
 ONE_DAY = timedelta(days=1)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
-def eastern(*args: int) -> datetime:
-    return datetime(*args, tzinfo=EASTERN)
+def eastern(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=EASTERN)
 
 
 def cal_window(calendar: Calendar, day: date) -> tuple[datetime, datetime]:

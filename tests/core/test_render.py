@@ -25,7 +25,8 @@ DAY = date(2025, 4, 9)
 
 def seed_abstract(paper_id: str) -> str:
     papers: list[dict[str, Any]] = json.loads(SEED_DIGEST.read_text(encoding="utf-8"))["papers"]
-    return next(p["abstract"] for p in papers if p["id"] == paper_id)
+    abstract: str = next(p["abstract"] for p in papers if p["id"] == paper_id)
+    return abstract
 
 
 # ---------------------------------------------------------------- LaTeX

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from timing import poll_until
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
 from tui.adapters.sample import load_sample_day
@@ -21,11 +22,18 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def starred_on_disk(flags: Path, ids: list[str]) -> set[str]:
+    """The papers starred as a third reader of the store sees them (reading only)."""
+    with FlagStore(flags, read_only=True) as store:
+        return {paper_id for paper_id in ids if store.get(paper_id).starred}
+
+
 def test_two_readers_see_and_keep_each_others_stars(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
     command = [sys.executable, "-m", "tui", "--demo"]
     papers = load_sample_day().papers
+    ids = [p.id for p in papers]
     with (
         TmuxTerminal(command, env=env, cwd=ROOT) as a,
         TmuxTerminal(command, env=env, cwd=ROOT) as b,
@@ -38,10 +46,18 @@ def test_two_readers_see_and_keep_each_others_stars(tmp_path: Path) -> None:
         seen_after = time.monotonic() - began
         b.send("V", "s")  # B selects all and stars them...
         b.wait_for("16 selected")
-        time.sleep(0.5)
+        poll_until(
+            lambda: starred_on_disk(data / "flags", ids) == set(ids),
+            "B's star of all 16 papers on disk",
+            timeout=10,
+        )
         b.send("u")  # ...and takes it back
         b.wait_for("Undone")
-        time.sleep(0.5)
+        poll_until(
+            lambda: starred_on_disk(data / "flags", ids) != set(ids),
+            "B's undo on disk",
+            timeout=10,
+        )
         a.send("q")
         b.send("q")
         a.wait_until_gone("16 papers")

@@ -31,6 +31,8 @@ import urllib3
 from tui.adapters.sources.web import (
     ACCEPT_ENCODING,
     DEADLINE,
+    REAL_CLOCK,
+    Clock,
     CutShort,
     FetchCancelled,
     FetchError,
@@ -127,12 +129,16 @@ class _PageBoundary(Exception):
 
 
 class _GuardedSession(requests.Session):
-    """Sets a default timeout, allows one request per ``arm()``, and keeps the last answer."""
+    """Sets a default timeout, allows one request per ``arm()``, and keeps the last answer
+    (and when it ended, on ``clock``: the pacer's)."""
 
-    def __init__(self, timeout: float, deadline: float = DEADLINE) -> None:
+    def __init__(
+        self, timeout: float, deadline: float = DEADLINE, clock: Clock = REAL_CLOCK
+    ) -> None:
         super().__init__()
         self.timeout = timeout
         self.deadline = deadline
+        self.clock = clock
         self.last: _Answer | None = None
         self.finished_at: float | None = None
         self._allowance = 0
@@ -164,7 +170,7 @@ class _GuardedSession(requests.Session):
             response._content_consumed = True
             self.last = _Answer(response.status_code, dict(response.headers), body)
         finally:
-            self.finished_at = time.monotonic()
+            self.finished_at = self.clock.monotonic()
         return response
 
 
@@ -296,18 +302,27 @@ def classify(
 class ArxivSource:
     """Fetches from the arXiv API (or ARXIV_DAILY_API_URL) politely; says clearly when it can't."""
 
-    def __init__(self, api_url: str | None = None, policy: FetchPolicy | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str | None = None,
+        policy: FetchPolicy | None = None,
+        *,
+        pacer: HostPacer | None = None,
+    ) -> None:
+        """``pacer``: where the requests are booked (by default the one every source of this
+        API's host shares, on the real clock; a test passes one on a fake clock)."""
         self.api_url = api_url or os.environ.get("ARXIV_DAILY_API_URL") or API_URL
         self.policy = policy or FetchPolicy.from_env()
         self.requests_made = 0
+        self._pacer = pacer if pacer is not None else HostPacer.for_url(self.api_url)
+        self._clock = self._pacer.clock
         self._page_size = max(1, min(self.policy.page_size, MAX_PAGE_SIZE))
-        self._session = _GuardedSession(self.policy.timeout, self.policy.deadline)
+        self._session = _GuardedSession(self.policy.timeout, self.policy.deadline, self._clock)
         self._client = arxiv.Client(page_size=self._page_size, delay_seconds=0, num_retries=0)
         self._client._session = self._session
         template = self.api_url.replace("{", "{{").replace("}", "}}")
         self._client.query_url_format = template + ("&" if "?" in template else "?") + "{}"
         self._last_request_end: float | None = None
-        self._pacer = HostPacer.for_url(self.api_url)
 
     @property
     def host(self) -> str:
@@ -477,7 +492,7 @@ class ArxivSource:
         ``extra`` (a backoff) after this source's last request."""
         if cancel is not None and cancel.is_set():
             raise FetchCancelled("fetch cancelled")
-        own_ready = (self._last_request_end or time.monotonic()) + extra
+        own_ready = (self._last_request_end or self._clock.monotonic()) + extra
         self._pacer.wait_for_turn(self.policy.min_interval, own_ready, cancel)
 
     def _request_page(self, search: arxiv.Search, offset: int) -> _Page | _Failure:
@@ -513,7 +528,7 @@ class ArxivSource:
             logger.warning("unreadable arXiv answer: %r", err)
             return _Failure("arXiv sent an answer that could not be read")
         finally:
-            self._last_request_end = self._session.finished_at or time.monotonic()
+            self._last_request_end = self._session.finished_at or self._clock.monotonic()
             self._pacer.finished(self._last_request_end)
         answer = self._session.last
         if answer is None:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -201,13 +201,46 @@ DEADLINE = 60.0
 """Seconds one answer may take in all, by default (``ARXIV_DAILY_DEADLINE``)."""
 
 
+class Clock(Protocol):
+    """The time the spacing of requests is counted in (a test drives a fake one)."""
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back (``time.monotonic``)."""
+        ...
+
+    def sleep_until(self, moment: float, cancel: threading.Event | None) -> None:
+        """Return once ``monotonic()`` reaches ``moment``; FetchCancelled as soon as ``cancel``
+        is set meanwhile."""
+        ...
+
+
+class RealClock:
+    """The process's monotonic clock, and real waits on it."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep_until(self, moment: float, cancel: threading.Event | None) -> None:
+        while (remaining := moment - time.monotonic()) > 0:
+            if cancel is None:
+                time.sleep(remaining)
+            elif cancel.wait(remaining):
+                raise FetchCancelled("fetch cancelled")
+
+
+REAL_CLOCK: Clock = RealClock()
+
+
 class HostPacer:
-    """When the next request to one host may start; shared by every source in the process."""
+    """When the next request to one host may start; shared by every source in the process.
+
+    Its times are ``clock``'s (the real one for the shared pacers of ``for_url``)."""
 
     _by_host: ClassVar[dict[str, HostPacer]] = {}
     _registry_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = REAL_CLOCK) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._last_start: float | None = None
         self._before_last: float | None = None
@@ -221,7 +254,7 @@ class HostPacer:
     def reserve(self, interval: float, not_before: float) -> float:
         """The monotonic time at which the caller may send its request; booked for it."""
         with self._lock:
-            ready = max(time.monotonic(), not_before)
+            ready = max(self.clock.monotonic(), not_before)
             for previous in (self._last_start, self._last_end):
                 if previous is not None:
                     ready = max(ready, previous + interval)
@@ -242,7 +275,7 @@ class HostPacer:
         booking is given back if ``cancel`` is set meanwhile (FetchCancelled)."""
         booked = self.reserve(interval, not_before)
         try:
-            wait_until(booked, cancel)
+            wait_until(booked, cancel, self.clock)
         except FetchCancelled:
             self.release(booked)
             raise
@@ -252,12 +285,9 @@ class HostPacer:
             self._last_end = max(self._last_end or at, at)
 
 
-def wait_until(ready_at: float, cancel: threading.Event | None) -> None:
-    while (remaining := ready_at - time.monotonic()) > 0:
-        if cancel is None:
-            time.sleep(remaining)
-        elif cancel.wait(remaining):
-            raise FetchCancelled("fetch cancelled")
+def wait_until(ready_at: float, cancel: threading.Event | None, clock: Clock = REAL_CLOCK) -> None:
+    """Wait until ``clock`` reaches ``ready_at``; FetchCancelled once ``cancel`` is set."""
+    clock.sleep_until(ready_at, cancel)
 
 
 @dataclass(frozen=True)
