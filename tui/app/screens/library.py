@@ -23,24 +23,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 
 from tui.adapters.day_cache import DayCache
-from tui.app.commands import LIBRARY_COMMANDS, LibraryCommands, bindings, help_entries
+from tui.app.commands import LIBRARY_COMMANDS, LibraryCommands, bindings
 from tui.app.dialogs.export import (
-    ExportRequest,
-    ExportScreen,
     file_stem,
-    write_export,
 )
-from tui.app.dialogs.help import HelpScreen
-from tui.app.dialogs.note import NoteScreen
-from tui.app.services.clipboard import Clipboard
+from tui.app.screens.paper_actions import PaperActions
 from tui.app.services.flag_keeper import FlagKeeper
 from tui.app.widgets.library_list import LibraryEntry, LibraryList
-from tui.core.export import to_bibtex
 from tui.core.filters import Match, search_fold
 from tui.core.paper import Paper
 from tui.core.starred import starred_papers
 from tui.core.words import count_papers
-from tui.paths import exports_dir
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
 """Papers by id from arXiv, giving up when the event is set (FetchCancelled)."""
@@ -159,6 +152,11 @@ class LibraryScreen(Screen[None]):
     @property
     def search_box(self) -> LibrarySearch:
         return self.query_one(LibrarySearch)
+
+    @property
+    def actions(self) -> PaperActions:
+        """Copy, open, note, export and help: the same as the triage screen's."""
+        return PaperActions(self.app, self.flags, self._open_page)
 
     @property
     def bar_text(self) -> str:
@@ -361,50 +359,34 @@ class LibraryScreen(Screen[None]):
 
     def action_edit_note(self) -> None:
         entry = self._highlighted()
-        if entry is None:
-            return
-        paper = entry.paper
-
-        was = self.flags.get(entry.id).note
-
-        def saved(note: str | None) -> None:
-            if note is not None and note != self.flags.get(entry.id).note:
-                self.flags.set_note(entry.id, note, was=was)
-                self.papers.repaint([entry.id])
-                self.app.notify(
-                    f"Note on {entry.id} saved." if note else f"Note on {entry.id} removed.",
-                    timeout=3,
-                )
-
-        self.app.push_screen(NoteScreen(entry.id, paper, self.flags.get(entry.id).note), saved)
-
-    def _copy(self, text: str, what: str) -> None:
-        Clipboard(self.app).copy(text, what)
+        if entry is not None:
+            self.actions.edit_note(
+                entry.id, entry.paper, lambda paper_id: self.papers.repaint([paper_id])
+            )
 
     def action_copy_id(self) -> None:
-        entry = self._highlighted()
-        if entry is not None:
-            self._copy(entry.id, entry.id)
+        self.actions.copy(self._targets(), "id")
 
     def action_copy_abs(self) -> None:
-        entry = self._highlighted()
-        if entry is not None:
-            self._copy(entry.abs_url, "link " + entry.abs_url)
+        self.actions.copy(self._targets(), "abs")
 
     def action_copy_pdf(self) -> None:
-        entry = self._highlighted()
-        if entry is not None:
-            self._copy(entry.pdf_url, "PDF link " + entry.pdf_url)
+        self.actions.copy(self._targets(), "pdf")
 
     def action_copy_bibtex(self) -> None:
         paper = self._with_paper()
         if paper is not None:
-            self._copy(to_bibtex([paper]), "BibTeX of " + paper.id)
+            self.actions.copy_bibtex([paper])
 
     def action_open_abs(self) -> None:
+        self.actions.open_pages(self._targets())
+
+    def _repaint_one(self, paper_id: str) -> None:
+        self.papers.repaint([paper_id])
+
+    def _targets(self) -> list[LibraryEntry]:
         entry = self._highlighted()
-        if entry is not None:
-            self._open_page(entry.abs_url)
+        return [] if entry is None else [entry]
 
     def action_export(self) -> None:
         shown = self.papers.entries
@@ -423,17 +405,11 @@ class LibraryScreen(Screen[None]):
             what += f", matching “{query}”"
         title = "Starred arXiv papers" + (f" matching {query}" if query else "")
         matches = [Match(paper, ()) for paper in papers]
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                write_export(self.app, request, matches, title)
-
         stem = file_stem("starred", self._today.isoformat(), query)
-        self.app.push_screen(ExportScreen(what, directory=exports_dir(), stem=stem), chosen)
+        self.actions.export(matches, what=what, title=title, stem=stem)
 
     def action_help(self) -> None:
-        overrides = getattr(self.app, "key_overrides", None)
-        self.app.push_screen(HelpScreen(help_entries(overrides, LIBRARY_COMMANDS)))
+        self.actions.help(LIBRARY_COMMANDS)
 
     async def action_quit(self) -> None:
         await self.app.action_quit()

@@ -13,8 +13,6 @@ from textual.message import Message
 from tui.app.messages import PdfFinished, PdfJobEnded, PdfProgressed
 from tui.core.paper import Paper
 
-MAX_OPENED = 10
-"""Pages or PDFs opened at once for a selection; more is almost always a slip."""
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress reports of a download."""
 

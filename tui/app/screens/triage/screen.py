@@ -36,16 +36,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui.adapters.session import Session
-from tui.app.commands import TriageCommands, bindings, help_entries
+from tui.app.commands import TriageCommands, bindings
 from tui.app.dialogs.date_picker import DatePickerScreen
 from tui.app.dialogs.export import (
-    ExportRequest,
-    ExportScreen,
     file_stem,
-    write_export,
 )
-from tui.app.dialogs.help import HelpScreen
-from tui.app.dialogs.note import NoteScreen
 from tui.app.dialogs.pick_author import PickAuthorScreen
 from tui.app.messages import (
     DayIndexed,
@@ -64,13 +59,13 @@ from tui.app.messages import (
     WatchMatched,
 )
 from tui.app.screens.library import LibraryScreen
+from tui.app.screens.paper_actions import MAX_OPENED, PaperActions
 from tui.app.screens.triage.extras import TriageExtras
-from tui.app.screens.triage.pdf_jobs import MAX_OPENED, PdfJobs
+from tui.app.screens.triage.pdf_jobs import PdfJobs
 from tui.app.screens.triage.selection import Selection
 from tui.app.screens.triage.session_saver import SESSION_DELAY, SessionSaver
 from tui.app.screens.triage.undo import UndoHistory, UndoStep
 from tui.app.screens.triage.watch_marks import WatchJob, WatchMarks
-from tui.app.services.clipboard import Clipboard
 from tui.app.services.day_feed import DayFeed, fetch_ids
 from tui.app.services.day_ranking import RANK_DELAY, DayRanking
 from tui.app.services.day_sources import DaySources
@@ -82,7 +77,6 @@ from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import RowMarks
 from tui.app.widgets.search_box import SearchBox
 from tui.app.widgets.sidebar import Sidebar
-from tui.core.export import to_bibtex
 from tui.core.filters import DayIndex, Match, Query, View
 from tui.core.follow import KeywordProfile
 from tui.core.fuzzy import FuzzyIndex
@@ -92,7 +86,6 @@ from tui.core.render import author_name
 from tui.core.starred import starred_papers
 from tui.core.watch import WatchList
 from tui.core.words import count_papers
-from tui.paths import exports_dir
 
 REPAINT_ROWS_ONE_BY_ONE = 64
 
@@ -196,6 +189,11 @@ class TriageScreen(Screen[None]):
         self._rank_timer: Timer | None = None
         self.rank_seconds: float | None = None
         """How long the last ranking took on its worker."""
+
+    @property
+    def actions(self) -> PaperActions:
+        """Copy, open, note, export and help: the same as the library's."""
+        return PaperActions(self.app, self.flags, self._open_page)
 
     @property
     def watched_only(self) -> bool:
@@ -724,64 +722,27 @@ class TriageScreen(Screen[None]):
             self._stars_changed()
         self.app.notify(f"Undone: {step.label}.", timeout=3)
 
-    def _copy(
-        self,
-        text_of: Callable[[Paper], str],
-        what: Callable[[Paper], str],
-        many: str,
-        joined: Callable[[list[Paper]], str] | None = None,
-    ) -> None:
-        """Copy the highlighted paper's text, or the selection's (one per line unless
-        ``joined`` says how)."""
-        papers = self.targets()
-        if len(papers) == 1 and not self.selected:
-            Clipboard(self.app).copy(text_of(papers[0]), what(papers[0]))
-        elif papers:
-            text = joined(papers) if joined else "\n".join(text_of(paper) for paper in papers)
-            Clipboard(self.app).copy(text, f"{len(papers)} {many}")
-
     def action_copy_id(self) -> None:
-        self._copy(lambda p: p.id, lambda p: p.id, "IDs")
+        self.actions.copy(self.targets(), "id", as_list=bool(self.selected))
 
     def action_copy_abs(self) -> None:
-        self._copy(lambda p: p.abs_url, lambda p: "link " + p.abs_url, "links")
+        self.actions.copy(self.targets(), "abs", as_list=bool(self.selected))
 
     def action_copy_pdf(self) -> None:
-        self._copy(lambda p: p.pdf_url, lambda p: "PDF link " + p.pdf_url, "PDF links")
-
-    def action_open_abs(self) -> None:
-        papers = self.targets()
-        if len(papers) > MAX_OPENED:
-            self.app.notify(
-                f"Opening the first {MAX_OPENED} of {len(papers)} selected pages.",
-                severity="warning",
-                timeout=4,
-            )
-        for paper in papers[:MAX_OPENED]:
-            self._open_page(paper.abs_url)
+        self.actions.copy(self.targets(), "pdf", as_list=bool(self.selected))
 
     def action_copy_bibtex(self) -> None:
-        self._copy(
-            lambda p: to_bibtex([p]), lambda p: "BibTeX of " + p.id, "BibTeX entries", to_bibtex
-        )
+        self.actions.copy_bibtex(self.targets(), as_list=bool(self.selected))
+
+    def action_open_abs(self) -> None:
+        self.actions.open_pages(self.targets())
 
     def action_edit_note(self) -> None:
         paper = self._highlighted()
-        if paper is None:
-            return
-
-        was = self.flags.get(paper.id).note
-
-        def saved(note: str | None) -> None:
-            if note is not None and note != self.flags.get(paper.id).note:
-                self.flags.set_note(paper.id, note, was=was)
-                self.papers.notes_changed([paper.id])
-                self.app.notify(
-                    f"Note on {paper.id} saved." if note else f"Note on {paper.id} removed.",
-                    timeout=3,
-                )
-
-        self.app.push_screen(NoteScreen(paper.id, paper, self.flags.get(paper.id).note), saved)
+        if paper is not None:
+            self.actions.edit_note(
+                paper.id, paper, lambda paper_id: self.papers.notes_changed([paper_id])
+            )
 
     # ----------------------------------------------------------------- selection
 
@@ -843,12 +804,7 @@ class TriageScreen(Screen[None]):
             what += ", ranked by your stars"
         if self.selected:
             matches, what, title, stem = self.selected.export(matches, title, stem)
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                write_export(self.app, request, matches, title)
-
-        self.app.push_screen(ExportScreen(what, directory=exports_dir(), stem=stem), chosen)
+        self.actions.export(matches, what=what, title=title, stem=stem)
 
     def action_library(self) -> None:
         days = self._days
@@ -1201,8 +1157,7 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- app
 
     def action_help(self) -> None:
-        overrides = getattr(self.app, "key_overrides", None)
-        self.app.push_screen(HelpScreen(help_entries(overrides)))
+        self.actions.help()
 
     async def action_quit(self) -> None:
         await self.app.action_quit()
