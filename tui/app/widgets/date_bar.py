@@ -7,6 +7,7 @@ from datetime import date
 from enum import Enum
 
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widget import Widget
 
 
@@ -95,23 +96,15 @@ class DateBar(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._state = DateBarState()
-
-    @property
-    def state(self) -> DateBarState:
-        return self._state
+    state: reactive[DateBarState] = reactive(DateBarState, repaint=False)
+    """What the bar shows; the triage screen binds its ``date_state`` to it (``data_bind``)."""
 
     @property
     def text(self) -> str:
         """What the bar says, as plain text."""
-        return date_bar_content(self._state).plain
+        return date_bar_content(self.state).plain
 
-    def show(self, state: DateBarState) -> None:
-        if state == self._state:
-            return
-        previous, self._state = self._state, state
+    def watch_state(self, previous: DateBarState, state: DateBarState) -> None:
         # A layout of the whole screen costs tens of ms (a key press would miss its frame): only
         # when the bar needs another number of lines; else a repaint of the bar will do.
         width = self.content_size.width
@@ -125,4 +118,4 @@ class DateBar(Widget):
         return date_bar_content(state).get_height(self.styles, width)  # type: ignore[arg-type]
 
     def render(self) -> Content:
-        return date_bar_content(self._state)
+        return date_bar_content(self.state)

@@ -31,6 +31,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -98,6 +99,15 @@ class TriageScreen(Screen[None]):
     COMMANDS: ClassVar = {TriageCommands}
     AUTO_FOCUS = "#papers"
 
+    date_state: var[DateBarState] = var(DateBarState)
+    """What the date bar shows (bound to it): the day, counts, status, selection, activity."""
+    status: var[tuple[str, Status]] = var(("", Status.QUIET), init=False)
+    """The load's progress, an offline mark or a failure, and how to show it."""
+    enabled: var[frozenset[str]] = var(frozenset, init=False)
+    """The categories turned on in the sidebar."""
+    active_profile: var[str | None] = var(None, init=False)
+    """The keyword profile chosen in the sidebar (None: no keyword filter)."""
+
     def __init__(
         self,
         *,
@@ -117,8 +127,8 @@ class TriageScreen(Screen[None]):
         self.extras = extras
         self.categories = tuple(categories)
         self.profiles = tuple(profiles)
-        self._active_profile = active_profile
-        self._enabled = frozenset(self.categories)
+        self.set_reactive(TriageScreen.active_profile, active_profile)
+        self.set_reactive(TriageScreen.enabled, frozenset(self.categories))
         self._start = start
         self.newest = newest
         self.flags = flags
@@ -146,8 +156,6 @@ class TriageScreen(Screen[None]):
         self._generation = 0
         self._cancel: threading.Event | None = None
         self.day_loading = False
-        self._status = ""
-        self._status_kind = Status.QUIET
         self._list_message = ""
         self._list_message_shown: str | None = None
         self._shown_ids: frozenset[str] = frozenset()
@@ -175,9 +183,10 @@ class TriageScreen(Screen[None]):
         self._session_timer: Timer | None = None
         restore = extras.restore
         if restore is not None:
-            self._enabled = frozenset(self.categories) - frozenset(restore.categories_off)
+            enabled = frozenset(self.categories) - frozenset(restore.categories_off)
+            self.set_reactive(TriageScreen.enabled, enabled)
             if restore.profile is None or any(p.name == restore.profile for p in self.profiles):
-                self._active_profile = restore.profile
+                self.set_reactive(TriageScreen.active_profile, restore.profile)
 
         self.ranking = False
         """The day is ordered by likeness to the starred papers (R)."""
@@ -202,13 +211,13 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield DateBar(id="date-bar")
+        yield DateBar(id="date-bar").data_bind(state=TriageScreen.date_state)
         with Horizontal(id="body"):
             yield Sidebar(
                 self.categories,
                 self.profiles,
-                active_profile=self._active_profile,
-                enabled=self._enabled,
+                active_profile=self.active_profile,
+                enabled=self.enabled,
                 id="sidebar",
             )
             with Vertical(id="main"):
@@ -347,7 +356,6 @@ class TriageScreen(Screen[None]):
         """Quiet: the day is shown; the date bar says which of arXiv's sources did not help."""
         if message.generation == self._generation:
             self._set_status(message.reason, Status.QUIET)
-            self._update_date_bar()
 
     @on(FetchProgressed)
     def fetch_progressed(self, message: FetchProgressed) -> None:
@@ -363,7 +371,6 @@ class TriageScreen(Screen[None]):
         else:
             prefix = "cached · " if self.day is not None else ""
             self._set_status(prefix + text, Status.BUSY)
-        self._update_date_bar()
 
     @on(FetchFailed)
     def fetch_failed(self, message: FetchFailed) -> None:
@@ -393,9 +400,8 @@ class TriageScreen(Screen[None]):
             self.session.paper = None
         if self.day_loading:
             self.day_loading = False
-            if self._status_kind is Status.BUSY:
-                self._set_status("", Status.QUIET)
-            self._update_date_bar()
+            if self.status[1] is Status.BUSY:
+                self._set_status("", Status.QUIET)  # the date bar follows (watch_status)
 
     @on(DayIndexed)
     def day_indexed(self, message: DayIndexed) -> None:
@@ -432,8 +438,8 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- the view
 
     def _query(self) -> Query:
-        enabled = None if self._enabled == frozenset(self.categories) else self._enabled
-        profile = next((p for p in self.profiles if p.name == self._active_profile), None)
+        enabled = None if self.enabled == frozenset(self.categories) else self.enabled
+        profile = next((p for p in self.profiles if p.name == self.active_profile), None)
         return Query(categories=enabled, profile=profile, text=self.search_box.value)
 
     def _refresh_view(self, *, keep_position: bool = True) -> None:
@@ -510,8 +516,10 @@ class TriageScreen(Screen[None]):
         message.display = bool(text)
 
     def _set_status(self, text: str, kind: Status) -> None:
-        self._status = text
-        self._status_kind = kind
+        self.status = (text, kind)
+
+    def watch_status(self) -> None:
+        self._update_date_bar()
 
     def _update_date_bar(self, *, unread_change: int | None = None) -> None:
         """``unread_change``: how a flag change moved the unread count, when the caller knows;
@@ -522,7 +530,7 @@ class TriageScreen(Screen[None]):
             self._unread = self.flags.count_unread([match.paper.id for match in matches])
         else:
             self._unread += unread_change
-        status, kind = self._status, self._status_kind
+        status, kind = self.status
         if not status and self.ranking and not self.starred_only:
             status = (
                 f"ranked by likeness to {self._ranked_by} starred"
@@ -530,21 +538,19 @@ class TriageScreen(Screen[None]):
                 if self._scores is not None
                 else "ranking…"
             )
-        self.date_bar.show(
-            DateBarState(
-                day=self.shown_date,
-                shown=len(matches),
-                total=view.total if view is not None else 0,
-                unread=self._unread,
-                starred_only=self.starred_only,
-                status=status,
-                status_kind=kind,
-                selected=len(self.selected),
-                watched_only=self.watch_marks.watched_only,
-                activity=self.pdfs.activity,
-                provenance=self._provenance_label(),
-                exact=self.day is None or self.day.provenance.exact,
-            )
+        self.date_state = DateBarState(
+            day=self.shown_date,
+            shown=len(matches),
+            total=view.total if view is not None else 0,
+            unread=self._unread,
+            starred_only=self.starred_only,
+            status=status,
+            status_kind=kind,
+            selected=len(self.selected),
+            watched_only=self.watch_marks.watched_only,
+            activity=self.pdfs.activity,
+            provenance=self._provenance_label(),
+            exact=self.day is None or self.day.provenance.exact,
         )
 
     def _provenance_label(self) -> str:
@@ -574,12 +580,16 @@ class TriageScreen(Screen[None]):
 
     @on(Sidebar.CategoriesChanged)
     def categories_changed(self, message: Sidebar.CategoriesChanged) -> None:
-        self._enabled = message.enabled
-        self._refresh_view()
+        self.enabled = message.enabled  # the view follows (watch_enabled)
 
     @on(Sidebar.ProfileChosen)
     def profile_chosen(self, message: Sidebar.ProfileChosen) -> None:
-        self._active_profile = message.name
+        self.active_profile = message.name  # the view follows (watch_active_profile)
+
+    def watch_enabled(self) -> None:
+        self._refresh_view()
+
+    def watch_active_profile(self) -> None:
         self._refresh_view()
 
     @on(Sidebar.WatchedToggled)
@@ -1134,8 +1144,8 @@ class TriageScreen(Screen[None]):
         day = self.session.day
         return Session(
             day=None if day is None or day >= self.newest else day,
-            categories_off=tuple(c for c in self.categories if c not in self._enabled),
-            profile=self._active_profile,
+            categories_off=tuple(c for c in self.categories if c not in self.enabled),
+            profile=self.active_profile,
             search=self.search_box.value,
             paper_id=paper_id,
             starred_only=self.starred_only,
