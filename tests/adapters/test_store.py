@@ -326,6 +326,17 @@ def test_the_checkpoint_child_leaves_the_terminal(flags_dir: Path) -> None:
         assert len(journal_lines(flags_dir)) == 1
 
 
+def _folded(flags_dir: Path) -> bool:
+    """Whether the journal has been folded, looked at under the store's lock (a checkpoint
+    renames and replaces files under it)."""
+    lock = os.open(flags_dir / LOCK_FILE, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        return len(journal_lines(flags_dir)) == 1 and not (flags_dir / FOLDING_FILE).exists()
+    finally:
+        os.close(lock)
+
+
 def test_a_parent_that_exits_without_closing_leaves_its_checkpoint_child_to_fold(
     flags_dir: Path, tmp_path: Path
 ) -> None:
@@ -347,9 +358,9 @@ def test_a_parent_that_exits_without_closing_leaves_its_checkpoint_child_to_fold
     finally:
         os.close(lock)
     deadline = time.monotonic() + 30
-    while len(journal_lines(flags_dir)) > 1 and time.monotonic() < deadline:
+    while not _folded(flags_dir) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(journal_lines(flags_dir)) == 1 and not (flags_dir / FOLDING_FILE).exists()
+    assert _folded(flags_dir)
     documents = json.loads((flags_dir / FLAGS_FILE).read_text())["flags"].values()
     starred = {document["id"] for document in documents if document["starred"]}
     assert starred == {f"2501.{n:05d}" for n in range(20)}

@@ -27,8 +27,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tui.adapters import store as store_module
 from tui.adapters.store import FlagStore
+from tui.adapters.store import rows as store_module
 from tui.config import Config
 from tui.core.follow import DEFAULT_FOLLOW
 from tui.options import Options
