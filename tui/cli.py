@@ -307,21 +307,16 @@ def select(
     keywords: Sequence[str] | None,
     exclude: Sequence[str] = (),
 ) -> list[Match]:
-    """The day's papers in any of ``categories`` that match any keyword (all, without keywords)."""
-    from tui.core.filters import Match, matched_keywords
+    """The day's papers in any of ``categories`` that match any keyword (all, without keywords),
+    chosen as the reader's list chooses them (DayIndex)."""
+    from tui.core.filters import DayIndex, Query
+    from tui.core.follow import KeywordProfile
 
-    wanted = set(categories)
-    chosen: list[Match] = []
-    for paper in day.papers:
-        if wanted.isdisjoint(paper.categories):
-            continue
-        if keywords is None:
-            chosen.append(Match(paper, ()))
-            continue
-        hits = matched_keywords(paper, keywords, exclude)
-        if hits:
-            chosen.append(Match(paper, hits))
-    return chosen
+    profile = (
+        None if keywords is None else KeywordProfile("digest", tuple(keywords), tuple(exclude))
+    )
+    query = Query(categories=frozenset(categories), profile=profile, text="")
+    return list(DayIndex(day.papers).view(query, (), ()).matches)
 
 
 def digest_profile(options: Options, config: Config | None) -> KeywordProfile | None:
