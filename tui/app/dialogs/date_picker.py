@@ -10,14 +10,13 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tui.app.dialogs.dialog import Dialog
 from tui.core.listing import (
     NotAListingDay,
     check_listing_day,
@@ -211,54 +210,38 @@ class MonthCalendar(Widget, can_focus=True):
             self.cursor = day
 
 
-class DatePickerScreen(ModalScreen[date | None]):
+class DatePickerScreen(Dialog[date]):
     """Choose the listing day to open; dismisses with the date, or ``None`` on Escape."""
 
     DEFAULT_CSS = """
     DatePickerScreen {
-        align: center middle;
-        & > #date-picker {
-            width: 36;
-            height: auto;
-            max-height: 100%;
-            overflow-y: auto;
-            padding: 0 1;
-            border: round $accent;
-            border-title-color: $text-accent;
-            background: $surface;
-        }
+        & > #date-picker { width: 36; }
         & MonthCalendar { margin: 1 0 0 3; }
         & #date-picker-input { margin: 1 0 0 0; }
         & #date-picker-message { color: $text-error; height: auto; }
         & #date-picker-message.-empty { display: none; }
-        & #date-picker-hint { color: $text-muted; margin: 1 0 0 0; }
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
-    HINT = "←→ day  ↑↓ week  PgUp/PgDn month\nt latest  Enter open  Esc cancel"
+    FRAME_ID = "date-picker"
+    DIALOG_TITLE = "Go to listing day"
+    DIALOG_HINT = "←→ day  ↑↓ week  PgUp/PgDn month\nt latest  Enter open  Esc cancel"
 
     def __init__(self, initial: date, today: date) -> None:
         super().__init__()
         self.initial = initial
         self.today = today
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="date-picker") as dialog:
-            dialog.border_title = "Go to listing day"
-            yield MonthCalendar(self.initial, self.today, id="date-picker-calendar")
-            yield Input(
-                placeholder="YYYY-MM-DD",
-                max_length=10,
-                restrict=r"[0-9-]*",
-                select_on_focus=False,
-                id="date-picker-input",
-            )
-            yield Static("", id="date-picker-message", classes="-empty")
-            yield Static(Content(self.HINT), id="date-picker-hint")
+    def compose_content(self) -> ComposeResult:
+        yield MonthCalendar(self.initial, self.today, id="date-picker-calendar")
+        yield Input(
+            placeholder="YYYY-MM-DD",
+            max_length=10,
+            restrict=r"[0-9-]*",
+            select_on_focus=False,
+            id="date-picker-input",
+        )
+        yield Static("", id="date-picker-message", classes="-empty")
 
     def on_mount(self) -> None:
         month = self.query_one(MonthCalendar)
@@ -349,6 +332,3 @@ class DatePickerScreen(ModalScreen[date | None]):
             self.dismiss(day)
         else:
             self.show_message(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,18 +10,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.adapters.atomic import atomic_write_bytes, describe_error
+from tui.app.dialogs.dialog import Dialog
 from tui.core.export import export_json, export_markdown, to_bibtex
 from tui.core.filters import Match, search_fold
 from tui.core.words import count_papers
@@ -99,29 +97,19 @@ def write_export(
     app.run_worker(work, name="export", group="export", thread=True, exit_on_error=False)
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
+class ExportScreen(Dialog[ExportRequest]):
     """Pick a format (the list) and the file (the field); Enter writes, Escape cancels."""
 
     DEFAULT_CSS = """
     ExportScreen {
-        align: center middle;
-        & > #export {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            padding: 0 1;
-            border: round $accent;
-            border-title-color: $text-accent;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-        }
         & #export-what { margin-bottom: 1; }
-        & #export-format { height: auto; border: none; padding: 0; margin-bottom: 1; }
-        & #export-path { margin-bottom: 0; }
+        & #export-format { margin-bottom: 1; }
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    FRAME_ID = "export"
+    DIALOG_TITLE = "Export"
+    DIALOG_HINT = "Enter writes · Tab: the file · Esc cancels"
 
     def __init__(
         self,
@@ -137,19 +125,16 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.stem = stem
         self.choice = next(c for c in FORMATS if c.format == initial)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="export") as dialog:
-            dialog.border_title = "Export"
-            dialog.border_subtitle = "Enter writes · Tab: the file · Esc cancels"
-            yield Static(Content(self.what), id="export-what")
-            yield OptionList(
-                *(
-                    Option(Content(f"{choice.label}  ({choice.extension})"), id=choice.format)
-                    for choice in FORMATS
-                ),
-                id="export-format",
-            )
-            yield Input(str(self.default_path()), id="export-path", select_on_focus=False)
+    def compose_content(self) -> ComposeResult:
+        yield Static(Content(self.what), id="export-what")
+        yield OptionList(
+            *(
+                Option(Content(f"{choice.label}  ({choice.extension})"), id=choice.format)
+                for choice in FORMATS
+            ),
+            id="export-format",
+        )
+        yield Input(str(self.default_path()), id="export-path", select_on_focus=False)
 
     def on_mount(self) -> None:
         formats = self.query_one("#export-format", OptionList)
@@ -192,6 +177,3 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not path.is_absolute():
             path = self.directory / path
         self.dismiss(ExportRequest(self.choice.format, path))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -9,11 +9,12 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tui.app.dialogs.dialog import Dialog
 
 CLOSE_CHARACTERS = frozenset("?q")
 
@@ -119,50 +120,43 @@ class HelpFilter(Input):
             self.post_message(self.CloseRequested())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, grouped; type to filter; Escape (or ``?``/``q`` with an empty filter) closes."""
 
     DEFAULT_CSS = """
     HelpScreen {
+        /* Near the top, not centred: filtering changes the height, the filter stays put. */
         align: center top;
-        & > #help {
-            margin-top: 2;
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            max-height: 90%;
-            padding: 0 1;
-            border: round $accent;
-            border-title-color: $text-accent;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-        }
-        & #help-filter { margin-bottom: 1; }
+        & > #help { margin-top: 2; max-height: 90%; }
+        /* Filter and hint docked: the list's 1fr is then what is left between them, so it
+           scrolls to its last entry instead of running under the bottom border. */
+        & #help-filter { dock: top; margin-bottom: 1; }
         & #help-list { height: auto; max-height: 1fr; }
+        & #dialog-hint { dock: bottom; }
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
         Binding("up", "scroll('up')", "Scroll up", show=False),
         Binding("down", "scroll('down')", "Scroll down", show=False),
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
         Binding("pagedown", "scroll('page_down')", "Page down", show=False),
     ]
 
+    FRAME_ID = "help"
+    DIALOG_TITLE = "Keys"
+    DIALOG_HINT = "type to filter · Esc close"
+
     def __init__(self, entries: Sequence[HelpEntry]) -> None:
         super().__init__()
         self.entries = tuple(entries)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="help") as dialog:
-            dialog.border_title = "Keys"
-            dialog.border_subtitle = "type to filter · Esc close"
-            yield HelpFilter(
-                placeholder="Filter: key, action or group", id="help-filter", select_on_focus=False
-            )
-            with VerticalScroll(id="help-list", can_focus=False):
-                yield HelpTable(id="help-table")
+    def compose_content(self) -> ComposeResult:
+        yield HelpFilter(
+            placeholder="Filter: key, action or group", id="help-filter", select_on_focus=False
+        )
+        with VerticalScroll(id="help-list", can_focus=False):
+            yield HelpTable(id="help-table")
 
     def on_mount(self) -> None:
         self.query_one(HelpTable).show(self.entries, ())
@@ -183,10 +177,7 @@ class HelpScreen(ModalScreen[None]):
 
     @on(HelpFilter.CloseRequested)
     def close_from_filter(self) -> None:
-        self.action_close()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
     def action_scroll(self, direction: str) -> None:
         scroller = self.query_one("#help-list", VerticalScroll)

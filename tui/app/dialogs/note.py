@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.app.dialogs.dialog import Dialog
 from tui.app.widgets.paper_row import readable, safe_text
 from tui.core.paper import Paper
 
@@ -19,27 +15,17 @@ NOTE_LENGTH = 500
 """A note is a reminder, not a review: one line, at most this many characters."""
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str]):
     """Dismisses with the note as typed (stripped; "" removes it), or None when left."""
 
     DEFAULT_CSS = """
     NoteScreen {
-        align: center middle;
-        & > #note {
-            width: 80;
-            max-width: 100%;
-            height: auto;
-            padding: 0 1;
-            border: round $accent;
-            border-title-color: $text-accent;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-        }
         & #note-paper { margin-bottom: 1; color: $text-muted; }
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    FRAME_ID = "note"
+    DIALOG_HINT = "Enter saves (empty removes it) · Esc leaves it"
 
     def __init__(self, paper_id: str, paper: Paper | None, note: str) -> None:
         super().__init__()
@@ -47,18 +33,19 @@ class NoteScreen(ModalScreen[str | None]):
         self.paper = paper
         self.note = note
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="note") as dialog:
-            dialog.border_title = "Note on " + safe_text(self.paper_id)
-            dialog.border_subtitle = "Enter saves (empty removes it) · Esc leaves it"
-            title = readable(self.paper.title) if self.paper else "(metadata not cached)"
-            yield Static(Content(title), id="note-paper")
-            yield Input(
-                self.note,
-                placeholder="Why this paper matters to you",
-                max_length=NOTE_LENGTH,
-                id="note-text",
-            )
+    @property
+    def dialog_title(self) -> str:
+        return "Note on " + safe_text(self.paper_id)
+
+    def compose_content(self) -> ComposeResult:
+        title = readable(self.paper.title) if self.paper else "(metadata not cached)"
+        yield Static(Content(title), id="note-paper")
+        yield Input(
+            self.note,
+            placeholder="Why this paper matters to you",
+            max_length=NOTE_LENGTH,
+            id="note-text",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#note-text", Input).focus()
@@ -67,6 +54,3 @@ class NoteScreen(ModalScreen[str | None]):
     def save(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(" ".join(event.value.split()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
