@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
+import factories
 from arxiv_double import ArxivDouble
+from factories import ANNOUNCED
 from textual.pilot import Pilot
 
 from tui.adapters.day_cache import DayCache
 from tui.adapters.store import Flag, FlagStore
 from tui.app.app import ArxivDailyApp
 from tui.app.screens.triage import TriageScreen
-from tui.core.listing import listing_window
 from tui.core.paper import Day, Kind, Paper, Provenance
 from tui.options import Options
 
 FIXED_NOW = datetime(2025, 4, 9, 16, 0, tzinfo=UTC)
 """Noon in New York on Wed 2025-04-09: the newest listing is that day's."""
-CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
 
 
 class RecordingApp(ArxivDailyApp):
@@ -105,24 +105,15 @@ def stored(ids: Sequence[str]) -> dict[str, Flag]:
 def make_paper(
     number: int, day: date, *, category: str = "cs.LG", title: str | None = None
 ) -> Paper:
-    """A paper submitted inside the listing window of ``day``."""
-    start, end = listing_window(day)
-    moment = start + (end - start) * ((number % 97) + 1) / 100
-    month = day.strftime("%y%m")
-    return Paper(
-        id=f"{month}.{number:05d}",
-        version=1,
+    """A paper of the app's synthetic days, submitted inside the listing window of ``day``."""
+    return factories.paper(
+        number=number,
+        day=day,
         title=title or f"Synthetic paper {number} on {category} for {day.isoformat()}",
         authors=("Ada Lovelace", "Alan Turing"),
         abstract=f"We study problem {number}. Its diffusion is measured in many settings.",
         categories=(category,),
-        published=moment,
-        updated=moment,
-        kind=Kind.NEW,
     )
-
-
-ANNOUNCED = Provenance(True, "catchup")
 
 
 def make_day(
@@ -134,15 +125,8 @@ def make_day(
     provenance: Provenance = ANNOUNCED,
 ) -> Day:
     """A day as arXiv announced it (a kept one is final: the app does not fetch it again)."""
-    papers = tuple(make_paper(first + i, day, category=category) for i in range(count))
-    return Day(
-        date=day,
-        categories=CATEGORIES,
-        papers=papers,
-        fetched_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1),
-        source="arxiv",
-        provenance=provenance,
-    )
+    papers = (make_paper(first + i, day, category=category) for i in range(count))
+    return factories.day(day, papers, provenance=provenance)
 
 
 def serve_day(double: ArxivDouble, day: Day, *, now: datetime = FIXED_NOW) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import arxiv
+import factories
 import pytest
 import requests
 from arxiv_double import (
@@ -66,16 +67,16 @@ def paper(
     journal_ref: str | None = None,
     doi: str | None = None,
 ) -> Paper:
-    first = published or utc(2025, 4, 8, 12)
-    return Paper(
+    """A paper as arXiv would announce it: titled by its number, two authors."""
+    return factories.paper(
         id=f"{prefix}.{number:05d}",
         version=version,
         title=title or f"Paper {number}",
         authors=("Ada Lovelace", "Alan M. Turing"),
         abstract=f"Abstract of paper {number}.",
         categories=categories,
-        published=first,
-        updated=updated or first,
+        published=published,  # else factories.WHEN, 2025-04-08 12:00 UTC
+        updated=updated,
         comment=comment,
         journal_ref=journal_ref,
         doi=doi,

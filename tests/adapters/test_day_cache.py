@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import factories
 import pytest
+from factories import ANNOUNCED
 
 from tui import paths
 from tui.adapters.day_cache import INDEX_SUFFIX, DayCache
@@ -28,18 +30,24 @@ APRIL_9 = date(2025, 4, 9)
 FETCHED = datetime(2025, 4, 9, 1, 30, tzinfo=UTC)
 
 
-def make_paper(paper_id: str, title: str = "A title", version: int = 1) -> Paper:
-    moment = datetime(2025, 4, 7, 18, 0, tzinfo=UTC)
-    return Paper(
+def make_paper(
+    paper_id: str,
+    title: str = "A title",
+    version: int = 1,
+    *,
+    categories: tuple[str, ...] = ("cs.LG", "stat.ML"),
+    kind: Kind = Kind.CROSS,
+) -> Paper:
+    """A paper with every kind of field set, markup-looking text and non-ASCII names."""
+    return factories.paper(
         id=paper_id,
         version=version,
         title=title,
         authors=("A. Author", "B. Écrivain"),
         abstract="We study $x^2$ and [/] markup-looking text.",
-        categories=("cs.LG", "stat.ML"),
-        published=moment,
-        updated=moment,
-        kind=Kind.CROSS,
+        categories=categories,
+        published=datetime(2025, 4, 7, 18, 0, tzinfo=UTC),
+        kind=kind,
         comment="12 pages",
         affiliations=(("Somewhere",), ()),
     )
@@ -49,10 +57,14 @@ def make_day(
     when: date = APRIL_9,
     categories: tuple[str, ...] = ("cs.LG",),
     papers: tuple[Paper, ...] = (),
-    fetched: datetime | None = FETCHED,
+    fetched: datetime = FETCHED,
+    provenance: Provenance = RECONSTRUCTED,
 ) -> Day:
+    """A day of two papers, reconstructed unless told otherwise."""
     papers = papers or (make_paper("2504.00001"), make_paper("2504.00002"))
-    return Day(date=when, categories=categories, papers=papers, fetched_at=fetched, source="arxiv")
+    return factories.day(
+        when, papers, categories=categories, fetched_at=fetched, provenance=provenance
+    )
 
 
 @pytest.fixture
@@ -101,7 +113,7 @@ def test_a_superset_served_for_a_subset_holds_only_that_subset_as_arxiv_lists_it
     cache: DayCache,
 ) -> None:
     def listed(paper_id: str, categories: tuple[str, ...], kind: Kind) -> Paper:
-        return replace(make_paper(paper_id), categories=categories, kind=kind)
+        return make_paper(paper_id, categories=categories, kind=kind)
 
     papers = (
         listed("2504.00001", ("cs.LG",), Kind.NEW),
@@ -273,15 +285,13 @@ def test_temporary_files_of_killed_saves_are_removed_once_abandoned(tmp_path: Pa
 
 # ---------------------------------------------------------------- the archive of exact days
 
-ANNOUNCED = Provenance(True, "catchup")
-
 
 def paper_in(paper_id: str, *categories: str, kind: Kind = Kind.NEW) -> Paper:
-    return replace(make_paper(paper_id), categories=categories, kind=kind)
+    return make_paper(paper_id, categories=categories, kind=kind)
 
 
 def test_an_exact_day_is_kept_with_where_it_came_from_and_read_back_as_the_archive() -> None:
-    day = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    day = make_day(APRIL_9, papers=(make_paper("2504.00001"),), provenance=ANNOUNCED)
     DayCache().save(day)
     for cache in (DayCache(), DayCache()):  # the parsed copy, then the snapshot or the file
         loaded = cache.load(APRIL_9, day.categories)
@@ -291,12 +301,10 @@ def test_an_exact_day_is_kept_with_where_it_came_from_and_read_back_as_the_archi
 
 
 def test_a_reconstructed_day_never_replaces_an_exact_one() -> None:
-    exact = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    exact = make_day(APRIL_9, papers=(make_paper("2504.00001"),), provenance=ANNOUNCED)
     DayCache().save(exact)
-    later = replace(
-        make_day(APRIL_9, papers=(make_paper("2504.00002"),)),
-        fetched_at=FETCHED + timedelta(days=1),
-        provenance=RECONSTRUCTED,
+    later = make_day(
+        APRIL_9, papers=(make_paper("2504.00002"),), fetched=FETCHED + timedelta(days=1)
     )
     DayCache().save(later)
     loaded = DayCache().load(APRIL_9, exact.categories)
@@ -306,33 +314,31 @@ def test_a_reconstructed_day_never_replaces_an_exact_one() -> None:
 
 
 def test_an_exact_day_replaces_a_reconstructed_one_even_if_fetched_earlier() -> None:
-    guessed = replace(
-        make_day(APRIL_9, papers=(make_paper("2504.00002"),)),
-        fetched_at=FETCHED + timedelta(days=1),
+    guessed = make_day(
+        APRIL_9, papers=(make_paper("2504.00002"),), fetched=FETCHED + timedelta(days=1)
     )
     DayCache().save(guessed)
-    exact = replace(make_day(APRIL_9, papers=(make_paper("2504.00001"),)), provenance=ANNOUNCED)
+    exact = make_day(APRIL_9, papers=(make_paper("2504.00001"),), provenance=ANNOUNCED)
     DayCache().save(exact)
     loaded = DayCache().load(APRIL_9, exact.categories)
     assert loaded is not None and [p.id for p in loaded.papers] == ["2504.00001"]
 
 
 def test_two_exact_fetches_for_other_categories_are_joined_not_replaced() -> None:
-    lg = Day(
+    lg = make_day(
         APRIL_9,
         ("cs.LG",),
         (
             paper_in("2504.00001", "cs.LG"),
             paper_in("2504.00003", "cs.CV", "cs.LG", kind=Kind.CROSS),
         ),
-        fetched_at=FETCHED,
         provenance=ANNOUNCED,
     )
-    cv = Day(
+    cv = make_day(
         APRIL_9,
         ("cs.CV",),
         (paper_in("2504.00002", "cs.CV"), paper_in("2504.00003", "cs.CV", "cs.LG")),
-        fetched_at=FETCHED + timedelta(hours=1),
+        fetched=FETCHED + timedelta(hours=1),
         provenance=ANNOUNCED,
     )
     DayCache().save(lg)
@@ -362,13 +368,13 @@ def test_a_day_kept_by_an_earlier_version_reads_as_reconstructed(tmp_path: Path)
 
 def test_joining_and_narrowing_keep_an_older_paper_newly_cross_listed_a_cross_list() -> None:
     # A January math.OC paper cross-listed into cs.LG on this day: on cs.LG's page a cross-list.
-    older = replace(paper_in("2601.00042", "math.OC", "cs.LG"), kind=Kind.CROSS)
-    lg = Day(APRIL_9, ("cs.LG",), (older,), fetched_at=FETCHED, provenance=ANNOUNCED)
-    oc = Day(
+    older = paper_in("2601.00042", "math.OC", "cs.LG", kind=Kind.CROSS)
+    lg = make_day(APRIL_9, ("cs.LG",), (older,), provenance=ANNOUNCED)
+    oc = make_day(
         APRIL_9,
         ("math.OC",),
         (paper_in("2504.00009", "math.OC"),),  # math.OC's page: not the cross event (no-match)
-        fetched_at=FETCHED + timedelta(hours=1),
+        fetched=FETCHED + timedelta(hours=1),
         provenance=ANNOUNCED,
     )
     DayCache().save(lg)

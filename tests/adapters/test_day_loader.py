@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 
+import factories
 import pytest
 import requests
 from app_helpers import make_paper
@@ -102,25 +103,21 @@ def test_the_listing_after_a_holiday_is_reconstructed_over_the_merged_window(
     friday_morning = eastern(2025, 12, 26, 9)
     papers = [
         make_paper(1, date(2025, 12, 24)),  # Tuesday-to-Wednesday window: the listing of 12-25
-        Paper(
+        factories.paper(
             id="2512.20001",
-            version=1,
             title="Submitted on Christmas Eve",
             authors=("A",),
             abstract="x",
             categories=CATS,
             published=wednesday_evening,
-            updated=wednesday_evening,
         ),
-        Paper(
+        factories.paper(
             id="2512.20002",
-            version=1,
             title="Submitted on the day after Christmas",
             authors=("B",),
             abstract="x",
             categories=CATS,
             published=friday_morning,
-            updated=friday_morning,
         ),
     ]
     arxiv_double.add_many(papers)
@@ -196,7 +193,7 @@ def test_old_days_ask_oai_for_replacements_of_their_window(arxiv_double: ArxivDo
     start, _ = default_calendar().listing(day).window_start, None
     new = make_paper(1, day)
     first = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    revised = Paper(
+    revised = factories.paper(
         id="2501.00042",
         version=3,
         title="Revised",
@@ -274,15 +271,13 @@ def test_an_older_paper_newly_cross_listed_within_the_archive_is_on_the_day(
     # A cs.CV paper from January gains cs.LG on Thursday: arXiv's cs page leaves it out (an
     # intra-archive cross); the cs.LG page has it.
     january = datetime(2026, 1, 12, 9, tzinfo=UTC)
-    older = Paper(
+    older = factories.paper(
         id="2601.00042",
-        version=1,
         title="Older",
         authors=("D",),
         abstract="x",
         categories=("cs.CV", "cs.LG"),
         published=january,
-        updated=january,
     )
     arxiv_double.announce(THURSDAY, older, "cross")
     announce(arxiv_double, THURSDAY, [make_paper(1, THURSDAY)])
@@ -318,7 +313,7 @@ def test_the_newest_listing_not_out_yet_is_said_so_and_nothing_is_made_up(
 def test_a_day_with_no_new_papers_still_gets_its_replacements(arxiv_double: ArxivDouble) -> None:
     day = date(2025, 4, 9)
     start = default_calendar().listing(day).window_start
-    revised = Paper(
+    revised = factories.paper(
         id="2501.00042",
         version=2,
         title="Revised",

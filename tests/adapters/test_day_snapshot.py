@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import factories
+
 from tui.adapters import day_snapshot
 from tui.adapters.day_cache import DayCache, _day_from_database
 from tui.adapters.day_snapshot import read_snapshot, snapshot_path
 from tui.adapters.sample import load_sample_day
-from tui.core.paper import Day, Kind, Paper
+from tui.core.paper import RECONSTRUCTED, Day, Kind
 
 APRIL_9 = date(2025, 4, 9)
 
@@ -20,9 +22,9 @@ APRIL_9 = date(2025, 4, 9)
 def varied_day(when: date = APRIL_9) -> Day:
     """Every kind of field: versions, kinds, None and set optionals, affiliations, naive times."""
     start = datetime(2025, 4, 7, 18, 0, tzinfo=UTC)
-    papers = tuple(
-        Paper(
-            id=f"2504.{n:05d}",
+    papers = [
+        factories.paper(
+            number=n,
             version=1 + n % 3,
             title=f"Title {n} with $x^{n}$ and émigré",
             authors=tuple(f"Author {k}" for k in range(n % 4 + 1)),
@@ -38,9 +40,15 @@ def varied_day(when: date = APRIL_9) -> Day:
             authors_truncated=n == 5,
         )
         for n in range(1, 7)
-    )
+    ]
     fetched = datetime(2025, 4, 9, 1, 30, tzinfo=UTC)
-    return Day(when, ("cs.LG", "stat.ML"), papers, fetched_at=fetched, source="arxiv")
+    return factories.day(
+        when,
+        papers,
+        categories=("cs.LG", "stat.ML"),
+        fetched_at=fetched,
+        provenance=RECONSTRUCTED,
+    )
 
 
 def day_file(directory: Path, when: date = APRIL_9) -> Path:

@@ -10,11 +10,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from arxiv_double import ArxivDouble
+from factories import paper
 from timing import poll_until
 
 from tui.adapters.pdf import (
@@ -31,28 +31,13 @@ from tui.adapters.pdf import (
     viewer_command,
 )
 from tui.adapters.sample import load_sample_day
-from tui.core.paper import Paper
 
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 DMOL = next(p for p in load_sample_day().papers if p.id == "2504.06312")
 DMOL_NAME = (
     "2504.06312 DMol - A Schedule-Driven Diffusion Model for Highly Efficient and Versatile "
     "Molecule Generation.pdf"
 )
 BODY = b"%PDF-1.7\n" + random.Random(6312).randbytes(300_000) + b"\n%%EOF\n"
-
-
-def paper(title: str, id: str = "2504.00001", version: int = 1) -> Paper:
-    return Paper(
-        id=id,
-        version=version,
-        title=title,
-        authors=("Ada Lovelace",),
-        abstract="",
-        categories=("cs.LG",),
-        published=WHEN,
-        updated=WHEN,
-    )
 
 
 @pytest.fixture
@@ -97,23 +82,23 @@ def test_file_name_of_a_real_title() -> None:
     ],
 )
 def test_file_names_are_safe(title: str, expected: str) -> None:
-    assert pdf_file_name(paper(title)) == expected
+    assert pdf_file_name(paper(title=title)) == expected
 
 
 def test_old_style_ids_lose_their_slash() -> None:
-    old = paper("Strings", id="hep-th/9901001")
+    old = paper(id="hep-th/9901001", title="Strings")
     assert pdf_file_name(old) == "hep-th_9901001 Strings.pdf"
 
 
 def test_long_titles_are_cut_on_a_word() -> None:
-    name = pdf_file_name(paper("Scaling " * 40 + "Laws"))
+    name = pdf_file_name(paper(title="Scaling " * 40 + "Laws"))
     assert len(name) <= MAX_NAME_CHARS
     assert name.startswith("2504.00001 Scaling Scaling")
     assert name.endswith(" Scaling.pdf")
 
 
 def test_long_non_latin_titles_fit_in_the_byte_limit() -> None:
-    name = pdf_file_name(paper("扩散模型的高效采样方法研究" * 12))
+    name = pdf_file_name(paper(title="扩散模型的高效采样方法研究" * 12))
     assert len(name.encode()) <= MAX_NAME_BYTES + len(".pdf")
     assert name.startswith("2504.00001 扩散模型")
 
@@ -312,14 +297,14 @@ def test_an_unwritable_folder(double: ArxivDouble, tmp_path: Path) -> None:
 
 def test_local_pdfs_by_id(double: ArxivDouble, folder: Path) -> None:
     assert local_pdfs(folder) == {}
-    old = paper("Strings", id="hep-th/9901001")
+    old = paper(id="hep-th/9901001", title="Strings")
     double.set_pdf(old.id, b"%PDF-1.2 strings")
     downloaded = [download_pdf(DMOL, folder), download_pdf(old, folder)]
     (folder / "notes.pdf").write_bytes(b"%PDF mine")
     (folder / "2504.99999 leftover.pdf.v1.part").write_bytes(b"%PDF")
     assert local_pdfs(folder) == {DMOL.id: downloaded[0], old.id: downloaded[1]}
     assert local_pdf(old, folder) == downloaded[1]
-    assert local_pdf(paper("Unknown", id="2504.00002"), folder) is None
+    assert local_pdf(paper(number=2, title="Unknown"), folder) is None
 
 
 def test_the_newest_of_two_copies(folder: Path) -> None:

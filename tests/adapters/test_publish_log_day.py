@@ -13,6 +13,7 @@ import dataclasses
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import factories
 import pytest
 from arxiv_double import ArxivDouble
 from conftest import RECORDED
@@ -42,12 +43,11 @@ def month_of(paper_id: str) -> datetime:
 def paper_of(event: Event, version: int) -> Paper:
     assert event.paper_id is not None
     first = event.submitted if version == 1 else month_of(event.paper_id)
-    return Paper(
+    return factories.paper(
         id=event.paper_id,
         version=version,
         title=f"Paper {event.paper_id}",
         authors=("A. Author",),
-        abstract="An abstract.",
         categories=event.categories,
         published=first,
         updated=event.submitted,

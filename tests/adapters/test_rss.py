@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import factories
 import pytest
 from arxiv_double import ArxivDouble, Request, Response
 from conftest import RECORDED, needs_shared_data
@@ -384,22 +385,21 @@ def test_fetch_unreachable() -> None:
 # ---------------------------------------------------------------- merging
 
 
-def api_paper(paper_id: str, version: int, kind: Kind, **changes: object) -> Paper:
+def api_paper(paper_id: str, version: int, kind: Kind, doi: str | None = None) -> Paper:
+    """The API's record of a paper of 2026-09-24's listing (v1 submitted in its window)."""
     start, _ = listing_window(date(2026, 9, 24))
-    published = start + timedelta(hours=1) if version == 1 else start - timedelta(days=90)
-    paper = Paper(
+    return factories.paper(
         id=paper_id,
         version=version,
         title=f"API title {paper_id}",
         authors=("A. Author", "B. Author"),
         abstract="From the API.",
-        categories=("cs.LG",),
-        published=published,
+        published=start + timedelta(hours=1) if version == 1 else start - timedelta(days=90),
         updated=start + timedelta(hours=2),
         kind=kind,
         comment="12 pages",
+        doi=doi,
     )
-    return replace(paper, **changes)  # type: ignore[arg-type]
 
 
 def test_the_apis_records_fill_in_the_announcement() -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import arxiv
+import factories
 import pytest
 import requests
 from arxiv_double import ArxivDouble, Request, Response, error_feed, feed_xml, parse_query
@@ -57,7 +58,8 @@ def make_paper(
     prefix: str = "2504",
     title: str | None = None,
 ) -> Paper:
-    return Paper(
+    """A paper as the API serves it: titled by its number, an author with accents."""
+    return factories.paper(
         id=f"{prefix}.{number:05d}",
         version=version,
         title=title or f"Paper {number}",
@@ -65,7 +67,7 @@ def make_paper(
         abstract=f"Abstract of paper {number}.",
         categories=categories,
         published=published,
-        updated=updated or published,
+        updated=updated,
     )
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import factories
 import pytest
 from app_helpers import (
-    CATEGORIES,
     RecordingApp,
     cache_days,
     make_paper,
@@ -20,7 +20,7 @@ from conftest import RECORDED, needs_shared_data
 
 from tui.adapters.sources.rss import parse_rss
 from tui.app.widgets.paper_row import author_with_affiliations, folded_authors
-from tui.core.paper import Day, Paper
+from tui.core.paper import RECONSTRUCTED, Day, Paper
 from tui.options import Options
 
 SIZE = (130, 40)
@@ -34,8 +34,11 @@ def details_text(app: RecordingApp) -> str:
     return " ".join(line.removeprefix("▎").strip() for line in lines)
 
 
-def day_of(day: date, *papers: Paper) -> Day:
-    return Day(day, CATEGORIES, papers, fetched_at=datetime(2025, 1, 1, tzinfo=UTC))
+def day_of(when: date, *papers: Paper) -> Day:
+    """A day kept long ago, reconstructed."""
+    return factories.day(
+        when, papers, fetched_at=datetime(2025, 1, 1, tzinfo=UTC), provenance=RECONSTRUCTED
+    )
 
 
 def test_names_and_affiliations_for_the_expanded_view() -> None:

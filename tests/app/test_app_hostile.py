@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import factories
 import pytest
-from app_helpers import RecordingApp, cache_days, make_day, make_paper, settle, stored
+from app_helpers import RecordingApp, cache_days, make_paper, settle, stored
 from arxiv_double import ArxivDouble
 from rich.cells import cell_len
 from textual.pilot import Pilot
@@ -78,7 +79,7 @@ HOSTILE = [
 
 
 def hostile_day() -> Day:
-    return replace(make_day(TUESDAY, 0), papers=tuple(h.paper for h in HOSTILE))
+    return factories.day(TUESDAY, (h.paper for h in HOSTILE))
 
 
 class WatchedApp(RecordingApp):

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import factories
 import pytest
 from app_helpers import (
-    CATEGORIES,
     RecordingApp,
     cache_days,
     demo_app,
@@ -37,7 +37,7 @@ from tui.app.widgets.library_list import NOT_CACHED, LibraryList
 from tui.config import Config
 from tui.core.export import to_bibtex
 from tui.core.follow import DEFAULT_FOLLOW
-from tui.core.paper import Day
+from tui.core.paper import RECONSTRUCTED
 from tui.options import Options
 
 SIZE = (110, 36)
@@ -359,7 +359,7 @@ async def test_markup_in_titles_and_notes_is_shown_as_written() -> None:
         title="[@click=app.quit]Quit[/] and [b]bold[/b] $x_1$",
         authors=("[red]Mallory[/red]",),
     )
-    cache_days(Day(TUESDAY, CATEGORIES, (hostile,), fetched_at=None, source="arxiv"))
+    cache_days(factories.day(TUESDAY, (hostile,), fetched_at=None, provenance=RECONSTRUCTED))
     star_in_store([hostile.id])
     with FlagStore() as store:
         store.set_note(hostile.id, "[@click=app.quit]click me[/]")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
+import factories
 from app_helpers import (
-    ANNOUNCED,
-    CATEGORIES,
     RecordingApp,
     cache_days,
     demo_app,
-    make_paper,
     row_of,
     settle,
     star_in_store,
@@ -52,9 +49,11 @@ TOPICS = {
 
 def paper(number: int, day: date, topic: str, variant: str) -> Paper:
     title, abstract = TOPICS[topic]
-    return replace(
-        make_paper(number, day),
+    return factories.paper(
+        number=number,
+        day=day,
         title=f"{title}: {variant}",
+        authors=("Ada Lovelace", "Alan Turing"),
         abstract=f"{abstract} This {variant} variant is new.",
     )
 
@@ -64,14 +63,7 @@ def tuesday_day() -> Day:
     papers = tuple(
         paper(number + 1, TUESDAY, topic, f"v{number}") for number, topic in enumerate(topics)
     )
-    return Day(
-        TUESDAY,
-        CATEGORIES,
-        papers,
-        fetched_at=datetime(2025, 4, 8, 1, tzinfo=UTC),
-        source="arxiv",
-        provenance=ANNOUNCED,
-    )
+    return factories.day(TUESDAY, papers)  # fetched 2025-04-08 01:00 UTC, as announced
 
 
 def shown(app: RecordingApp) -> list[str]:
@@ -81,14 +73,7 @@ def shown(app: RecordingApp) -> list[str]:
 async def test_shift_r_ranks_papers_like_the_starred_ones_first() -> None:
     monday_protein = paper(500, MONDAY, "protein", "monday")
     cache_days(
-        Day(
-            MONDAY,
-            CATEGORIES,
-            (monday_protein,),
-            fetched_at=None,
-            source="arxiv",
-            provenance=ANNOUNCED,
-        ),
+        factories.day(MONDAY, (monday_protein,), fetched_at=None),
         tuesday_day(),
     )
     star_in_store([monday_protein.id])  # a paper of another day, found in the cache

@@ -8,8 +8,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from app_helpers import CATEGORIES, FIXED_NOW, make_day, serve_day
+from app_helpers import FIXED_NOW, make_day, serve_day
 from arxiv_double import ArxivDouble
+from factories import CATEGORIES
 from textual.message import Message
 from timing import poll_until
 

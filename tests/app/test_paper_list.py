@@ -40,18 +40,27 @@ def make_paper(
     number: int,
     title: str | None = None,
     *,
-    authors: Sequence[str] = ("Alice Able", "Bob Baker", "Carol Cole", "Dan Drew"),
+    authors: tuple[str, ...] = ("Alice Able", "Bob Baker", "Carol Cole", "Dan Drew"),
     abstract: str = "A plain abstract.",
     categories: tuple[str, ...] = ("cs.LG", "cs.AI"),
-    **fields: Any,
+    kind: Kind = Kind.NEW,
+    version: int = 1,
+    comment: str | None = None,
+    journal_ref: str | None = None,
+    doi: str | None = None,
 ) -> Paper:
-    return factories.make_paper(
-        f"2504.{number:05d}",
-        title if title is not None else f"Paper number {number}",
-        abstract,
-        authors=tuple(authors),
+    """A paper of the list: four authors to fold, two categories, a title naming its number."""
+    return factories.paper(
+        number=number,
+        title=f"Paper number {number}" if title is None else title,
+        authors=authors,
+        abstract=abstract,
         categories=categories,
-        **fields,
+        kind=kind,
+        version=version,
+        comment=comment,
+        journal_ref=journal_ref,
+        doi=doi,
     )
 
 
@@ -397,7 +406,7 @@ async def test_expansion_survives_show_for_papers_still_present() -> None:
 
 
 async def test_expanded_view_folds_three_thousand_authors() -> None:
-    authors = [f"Author{n} Name" for n in range(3000)]
+    authors = tuple(f"Author{n} Name" for n in range(3000))
     app = ListApp(matches_of([make_paper(1, "Big collaboration", authors=authors)]))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -560,7 +569,7 @@ async def test_hostile_titles_render_literally_and_clicks_trigger_nothing() -> N
 async def test_hostile_authors_comment_and_abstract_render_literally() -> None:
     paper = make_paper(
         1,
-        authors=["[b]Bold[/b] Author", "Trailing \\"],
+        authors=("[b]Bold[/b] Author", "Trailing \\"),
         abstract="[@click=app.quit]abstract[/] with \x1b[2J escape",
         comment="[red]comment[/red]",
         journal_ref="[/]",

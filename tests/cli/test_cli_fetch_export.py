@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import bibtexparser
+import factories
 import pytest
 from arxiv_double import ArxivDouble
 from bibtexparser.bparser import BibTexParser
@@ -19,7 +20,7 @@ from tui import cli
 from tui.adapters.day_cache import DayCache
 from tui.adapters.sample import load_sample_day
 from tui.adapters.store import FlagStore
-from tui.core.paper import Day, Paper
+from tui.core.paper import RECONSTRUCTED, Day, Paper
 
 ROOT = Path(__file__).resolve().parents[2]
 WEDNESDAY = date(2025, 4, 9)  # window Mon 2025-04-07 18:00 UTC .. Tue 2025-04-08 18:00 UTC
@@ -29,21 +30,17 @@ FETCHED = datetime(2025, 4, 9, 1, 30, tzinfo=UTC)
 DEFAULT_CATEGORIES = "cs.LG,cs.CV,cs.CL,cs.AI"  # the settings template's
 
 
-def make_paper(number: int, published: datetime, category: str = "cs.LG") -> Paper:
-    return Paper(
-        id=f"2504.{number:05d}",
-        version=1,
-        title=f"Paper {number}",
-        authors=("Ada Lovelace",),
-        abstract=f"Abstract of paper {number}.",
-        categories=(category,),
-        published=published,
-        updated=published,
-    )
-
-
 def window_papers(first: int, count: int, start: datetime) -> list[Paper]:
-    return [make_paper(first + i, start + timedelta(hours=i + 1)) for i in range(count)]
+    """``count`` papers an hour apart from ``start``, numbered from ``first``."""
+    return [
+        factories.paper(
+            number=number,
+            title=f"Paper {number}",
+            abstract=f"Abstract of paper {number}.",
+            published=start + timedelta(hours=number - first + 1),
+        )
+        for number in range(first, first + count)
+    ]
 
 
 WEDNESDAY_PAPERS = window_papers(100, 3, datetime(2025, 4, 7, 18, tzinfo=UTC))
@@ -81,7 +78,13 @@ def test_fetch_two_days_one_cached_already(
 ) -> None:
     arxiv_double.add_many([*WEDNESDAY_PAPERS, *TUESDAY_PAPERS])
     DayCache().save(
-        Day(TUESDAY, ("cs.LG",), tuple(TUESDAY_PAPERS[:1]), fetched_at=FETCHED, source="arxiv")
+        factories.day(
+            TUESDAY,
+            TUESDAY_PAPERS[:1],
+            categories=("cs.LG",),
+            fetched_at=FETCHED,
+            provenance=RECONSTRUCTED,
+        )
     )
     code = cli.main(["fetch", "--date", "2025-04-09", "--days", "2", "--category", "cs.LG"])
     out, err = capsys.readouterr()
@@ -106,7 +109,7 @@ def test_fetch_follows_the_configured_categories_and_refresh_fetches_again(
     assert capsys.readouterr().out == expected
     assert cli.main(["fetch", "--date", "2025-04-09"]) == 0
     assert capsys.readouterr().out.endswith("3 papers (cached, reconstructed)\n")
-    arxiv_double.add(make_paper(150, datetime(2025, 4, 8, 12, tzinfo=UTC)))
+    arxiv_double.add(factories.paper(number=150, published=datetime(2025, 4, 8, 12, tzinfo=UTC)))
     assert cli.main(["fetch", "--date", "2025-04-09", "--refresh"]) == 0
     assert capsys.readouterr().out.endswith("4 papers (fetched, reconstructed)\n")
     assert len(arxiv_double.query_requests) == 2
@@ -243,7 +246,9 @@ def test_export_a_day_fetched_from_arxiv(
 
 def test_export_starred_across_days(capsys: pytest.CaptureFixture[str]) -> None:
     cache_sample_day()
-    other = Day(TUESDAY, ("cs.LG",), tuple(TUESDAY_PAPERS), fetched_at=FETCHED, source="arxiv")
+    other = factories.day(
+        TUESDAY, TUESDAY_PAPERS, categories=("cs.LG",), fetched_at=FETCHED, provenance=RECONSTRUCTED
+    )
     DayCache().save(other)
     with FlagStore() as store:
         for paper_id in ("2504.05741", "2504.00200", "2401.99999", "2504.06803"):

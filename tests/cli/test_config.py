@@ -2,10 +2,10 @@ import errno
 import re
 import tomllib
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import paper
 
 from tui.config import (
     TEMPLATE,
@@ -22,9 +22,6 @@ from tui.config import (
 )
 from tui.core.filters import matched_keywords
 from tui.core.follow import DEFAULT_FOLLOW, Follow, KeywordProfile
-from tui.core.paper import Paper
-
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -37,19 +34,6 @@ def error_of(text: str, tmp_path: Path) -> ConfigError:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text))
     return caught.value
-
-
-def paper(title: str, abstract: str = "An abstract.") -> Paper:
-    return Paper(
-        id="2504.00001",
-        version=1,
-        title=title,
-        authors=("Ada Lovelace",),
-        abstract=abstract,
-        categories=("cs.LG",),
-        published=WHEN,
-        updated=WHEN,
-    )
 
 
 # ---------------------------------------------------------------- where it lives, first run
@@ -225,10 +209,10 @@ def test_exclusions_from_the_file_veto_keywords(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, FULL))
     profile = config.follow.profile("Diffusion")
     assert profile is not None
-    graph_only = paper("Graph Diffusion for node classification")
-    both = paper("Graph diffusion meets diffusion models")
-    mri = paper("Fast Diffusion\nMRI reconstruction")
-    plain = paper("A latent diffusion sampler")
+    graph_only = paper(title="Graph Diffusion for node classification")
+    both = paper(title="Graph diffusion meets diffusion models")
+    mri = paper(title="Fast Diffusion\nMRI reconstruction")
+    plain = paper(title="A latent diffusion sampler")
     assert matched_keywords(graph_only, profile.keywords, profile.exclude) == ()
     assert matched_keywords(both, profile.keywords, profile.exclude) == ("Diffusion",)
     assert matched_keywords(mri, profile.keywords, profile.exclude) == ()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import factories
 import pytest
 from arxiv_double import ArxivDouble
 from conftest import SEED_DIGEST, needs_shared_data
@@ -45,7 +46,7 @@ def seed_papers() -> list[Paper]:
         submitted = WINDOW_START + timedelta(minutes=7 + 80 * index)
         replaced = item["id"] in REPLACED
         papers.append(
-            Paper(
+            factories.paper(
                 id=item["id"],
                 version=2 if replaced else 1,
                 title=item["title"],
@@ -69,7 +70,7 @@ def made_up(
     updated: datetime | None = None,
     version: int = 1,
 ) -> Paper:
-    return Paper(
+    return factories.paper(
         id=id,
         version=version,
         title=title,
@@ -77,7 +78,7 @@ def made_up(
         abstract=abstract,
         categories=categories,
         published=published,
-        updated=updated or published,
+        updated=updated,
     )
 
 

@@ -7,6 +7,7 @@ import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
 from conftest import RECORDED, needs_shared_data
+from factories import paper
 
 from tui.adapters.sample import load_sample_day
 from tui.adapters.sources.rss import parse_rss
@@ -25,21 +26,6 @@ from tui.core.render import author_name, digest_markdown, latex_to_text
 
 SEED = load_sample_day().papers
 FULL_DAY = RECORDED / "rss-all-archives-2024-11-28.xml"
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
-
-
-def paper(paper_id: str = "2504.00001", **changes: object) -> Paper:
-    base = Paper(
-        id=paper_id,
-        version=1,
-        title="A Plain Title",
-        authors=("Ada Lovelace",),
-        abstract="An abstract.",
-        categories=("cs.LG", "stat.ML"),
-        published=WHEN,
-        updated=WHEN,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def parse(text: str) -> dict[str, dict[str, str]]:
@@ -280,7 +266,13 @@ def test_the_hardest_papers_of_a_real_day_read_back_intact() -> None:
 
 def test_entry_layout() -> None:
     entry = bibtex_entry(
-        paper(doi="10.1/x", journal_ref="Nature 1 (2025)", authors_truncated=True), "key"
+        paper(
+            title="A Plain Title",
+            doi="10.1/x",
+            journal_ref="Nature 1 (2025)",
+            authors_truncated=True,
+        ),
+        "key",
     )
     assert entry == (
         "@misc{key,\n"
@@ -300,7 +292,10 @@ def test_entry_layout() -> None:
 
 def test_old_style_ids_keep_their_archive() -> None:
     old = paper(
-        "hep-th/9901001", categories=("hep-th",), published=datetime(1999, 1, 5, tzinfo=UTC)
+        id="hep-th/9901001",
+        title="A Plain Title",
+        categories=("hep-th",),
+        published=datetime(1999, 1, 5, tzinfo=UTC),
     )
     entry = parse(to_bibtex([old]))["lovelace1999plain"]
     assert entry["eprint"] == "hep-th/9901001"
@@ -350,7 +345,7 @@ def test_json_export_keeps_unicode_readable() -> None:
 @pytest.mark.parametrize("blank", ["", "  ", "{}", "{ }"])
 def test_an_author_without_a_readable_name_is_left_out(blank: str) -> None:
     first_blank = paper(authors=(blank, "Ada Lovelace"), title="Engines")
-    only_blank = paper("2504.00002", authors=(blank,), title="Engines")
+    only_blank = paper(number=2, authors=(blank,), title="Engines")
     entries = parse(to_bibtex([first_blank, only_blank]))
     assert entries["lovelace2025engines"]["author"] == "Lovelace, Ada"
     assert "author" not in entries["anon2025engines"]

@@ -2,7 +2,7 @@ import random
 import time
 
 import pytest
-from factories import make_paper as paper
+from factories import paper
 
 from tui.adapters.sample import SAMPLE_KEYWORDS, load_sample_day
 from tui.core.filters import DayIndex, Match, Query, matched_keywords, search_fold
@@ -16,19 +16,19 @@ DIFFUSION = KeywordProfile("Diffusion", SAMPLE_KEYWORDS)
 
 
 def test_keyword_is_a_case_insensitive_substring() -> None:
-    detector = paper("1", abstract="We integrate LoRA into DiffusionDet for aerial images.")
+    detector = paper(abstract="We integrate LoRA into DiffusionDet for aerial images.")
     assert matched_keywords(detector, ["Diffusion"]) == ("Diffusion",)
-    sampler = paper("2", title="Faster DDPM sampling")
+    sampler = paper(number=2, title="Faster DDPM sampling")
     assert matched_keywords(sampler, ["ddpm"]) == ("ddpm",)
 
 
 def test_keyword_in_title_or_abstract_only() -> None:
-    by_author = paper("1", authors=("Diffusion Smith",), categories=("cs.LG",))
+    by_author = paper(authors=("Diffusion Smith",), categories=("cs.LG",))
     assert matched_keywords(by_author, ["Diffusion"]) == ()
 
 
 def test_keywords_come_back_in_the_given_order() -> None:
-    both = paper("1", title="DDIM meets DDPM", abstract="A diffusion sampler.")
+    both = paper(title="DDIM meets DDPM", abstract="A diffusion sampler.")
     assert matched_keywords(both, ["DDPM", "Diffusion", "DDIM", "GAN"]) == (
         "DDPM",
         "Diffusion",
@@ -37,18 +37,17 @@ def test_keywords_come_back_in_the_given_order() -> None:
 
 
 def test_keyword_spanning_a_hard_wrapped_line_still_matches() -> None:
-    wrapped = paper("1", abstract="a latent\n  diffusion model")
+    wrapped = paper(abstract="a latent\n  diffusion model")
     assert matched_keywords(wrapped, ["latent diffusion"]) == ("latent diffusion",)
 
 
 def test_keyword_only_inside_an_excluded_phrase_does_not_count() -> None:
-    graph_only = paper("1", abstract="A graph diffusion algorithm for lexical similarity.")
+    graph_only = paper(abstract="A graph diffusion algorithm for lexical similarity.")
     assert matched_keywords(graph_only, ["Diffusion"], exclude=["Graph Diffusion"]) == ()
 
 
 def test_keyword_also_outside_the_excluded_phrase_counts() -> None:
     mixed = paper(
-        "1",
         title="A Schedule-Driven Diffusion Model",
         abstract="We introduce a new graph diffusion model.",
     )
@@ -56,7 +55,7 @@ def test_keyword_also_outside_the_excluded_phrase_counts() -> None:
 
 
 def test_exclusion_vetoes_only_the_keywords_it_covers() -> None:
-    text = paper("1", abstract="graph diffusion with a DDPM prior")
+    text = paper(abstract="graph diffusion with a DDPM prior")
     assert matched_keywords(text, ["Diffusion", "DDPM"], exclude=["graph diffusion"]) == ("DDPM",)
 
 
@@ -79,32 +78,31 @@ def test_exclusions_agree_with_checking_every_occurrence_against_every_phrase() 
         keyword = "".join(rng.choice("ab") for _ in range(rng.randint(1, 3)))
         exclude = ["".join(rng.choice("ab ") for _ in range(rng.randint(1, 5))) for _ in range(2)]
         expected = (keyword,) if by_hand(text, keyword, exclude) else ()
-        assert matched_keywords(paper("1", title="", abstract=text), [keyword], exclude) == (
-            expected
-        ), (text, keyword, exclude)
+        found = matched_keywords(paper(title="", abstract=text), [keyword], exclude)
+        assert found == expected, (text, keyword, exclude)
 
 
 def test_exclusions_on_a_hostile_abstract_take_linear_time() -> None:
     # Every occurrence inside an excluded phrase, 12,000 times: ~4 s when each occurrence was
     # checked against every phrase occurrence.
-    hostile = paper("1", abstract="graph diffusion " * 12_000)
+    hostile = paper(abstract="graph diffusion " * 12_000)
     started = time.perf_counter()
     assert matched_keywords(hostile, ["diffusion"], exclude=["graph diffusion"]) == ()
     assert time.perf_counter() - started < 0.5
 
 
 def test_blank_keywords_never_match() -> None:
-    assert matched_keywords(paper("1"), ["", "  "]) == ()
+    assert matched_keywords(paper(), ["", "  "]) == ()
 
 
 # ---------------------------------------------------------------- DayIndex.view
 
 DAY = [
-    paper("2504.00001", title="Diffusion for vision", categories=("cs.CV", "cs.LG")),
-    paper("2504.00002", title="Language models", categories=("cs.CL",)),
-    paper("2504.00003", title="DDPM in physics", categories=("physics.comp-ph", "cs.LG")),
-    paper("2504.00004", title="Graph things", categories=("math.CO",), authors=("R\\'emy Duval",)),
-    paper("2504.00005", title="A DDIM trick", categories=("cs.CL", "cs.AI")),
+    paper(number=1, title="Diffusion for vision", categories=("cs.CV", "cs.LG")),
+    paper(number=2, title="Language models", categories=("cs.CL",)),
+    paper(number=3, title="DDPM in physics", categories=("physics.comp-ph", "cs.LG")),
+    paper(number=4, title="Graph things", categories=("math.CO",), authors=("R\\'emy Duval",)),
+    paper(number=5, title="A DDIM trick", categories=("cs.CL", "cs.AI")),
 ]
 FOLLOWED = ("cs.LG", "cs.CV", "cs.CL", "cs.AI")
 LANGUAGE = KeywordProfile("Language", ("language",))
@@ -206,7 +204,7 @@ def synthetic_day(size: int) -> list[Paper]:
     categories = ["cs.LG", "cs.CV", "cs.CL", "cs.AI", "stat.ML", "math.OC", "eess.IV"]
     return [
         paper(
-            f"2504.{10000 + i}",
+            number=10000 + i,
             title=" ".join(rng.choices(words, k=12)),
             abstract=" ".join(rng.choices(words, k=180)),
             categories=tuple(rng.sample(categories, rng.randint(1, 3))),

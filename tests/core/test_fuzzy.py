@@ -1,5 +1,5 @@
 import pytest
-from factories import make_paper as paper
+from factories import paper
 
 from tui.adapters.sample import load_sample_day
 from tui.core.fuzzy import EXACT, FuzzyIndex, edit_distance, max_edits
@@ -72,7 +72,7 @@ def test_hyphenated_term_with_a_typo(sample: FuzzyIndex) -> None:
 
 
 def test_short_terms_and_numbers_are_never_guessed() -> None:
-    index = FuzzyIndex([paper("2504.00001", title="GAN training"), paper("2504.00002")])
+    index = FuzzyIndex([paper(number=1, title="GAN training"), paper(number=2)])
     assert index.search("gab") == []
     assert index.search("2504.00003") == []
     assert ids(index.search("gan")) == ["2504.00001"]
@@ -91,10 +91,10 @@ def test_empty_query_gives_every_paper_in_order(sample: FuzzyIndex) -> None:
 def test_exact_hits_rank_above_near_misses() -> None:
     index = FuzzyIndex(
         [
-            paper("2504.00001", title="Difusion models, spelt wrong"),
-            paper("2504.00002", abstract="We train diffusion models."),
-            paper("2504.00003", title="Unrelated"),
-            paper("2504.00004", title="Diffusion models"),
+            paper(number=1, title="Difusion models, spelt wrong"),
+            paper(number=2, abstract="We train diffusion models."),
+            paper(number=3, title="Unrelated"),
+            paper(number=4, title="Diffusion models"),
         ]
     )
     found = index.search("diffusion")
@@ -106,8 +106,8 @@ def test_exact_hits_rank_above_near_misses() -> None:
 def test_a_phrase_ranks_above_its_words_apart() -> None:
     index = FuzzyIndex(
         [
-            paper("2504.00001", title="Transformer meets diffusion"),
-            paper("2504.00002", title="A diffusion transformer"),
+            paper(number=1, title="Transformer meets diffusion"),
+            paper(number=2, title="A diffusion transformer"),
         ]
     )
     assert ids(index.search("diffusion transformer")) == ["2504.00002", "2504.00001"]
@@ -116,8 +116,8 @@ def test_a_phrase_ranks_above_its_words_apart() -> None:
 def test_a_whole_word_ranks_above_part_of_a_word() -> None:
     index = FuzzyIndex(
         [
-            paper("2504.00001", title="Exploration at scale"),
-            paper("2504.00002", title="LoRA at scale"),
+            paper(number=1, title="Exploration at scale"),
+            paper(number=2, title="LoRA at scale"),
         ]
     )
     assert ids(index.search("lora")) == ["2504.00002", "2504.00001"]
@@ -126,8 +126,8 @@ def test_a_whole_word_ranks_above_part_of_a_word() -> None:
 def test_closer_misspellings_rank_higher() -> None:
     index = FuzzyIndex(
         [
-            paper("2504.00001", title="Diffusoin"),
-            paper("2504.00002", title="Diffusion"),
+            paper(number=1, title="Diffusoin"),
+            paper(number=2, title="Diffusion"),
         ]
     )
     found = index.search("difusoin")
@@ -143,7 +143,7 @@ def test_equal_scores_keep_the_day_order(sample: FuzzyIndex) -> None:
 
 
 def test_accents_and_tex_are_ignored_both_ways() -> None:
-    index = FuzzyIndex([paper("2504.00001", authors=("Pierre-Andr\\'e No\\\"el",))])
+    index = FuzzyIndex([paper(number=1, authors=("Pierre-Andr\\'e No\\\"el",))])
     assert ids(index.search("Noël")) == ["2504.00001"]
     assert ids(index.search("pierre-andre")) == ["2504.00001"]
 

@@ -1,16 +1,15 @@
 import random
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
+from factories import paper
 
 from tui.adapters.sample import load_sample_day
 from tui.core.paper import Paper
 from tui.core.ranking import Ranker, rank
 
 SEED = load_sample_day().papers
-WHEN = datetime(2025, 4, 8, 12, tzinfo=UTC)
 DDT, DYDIT = "2504.05741", "2504.06803"  # two diffusion transformers
 GRAPH_LEXICAL = "2504.06816"  # "A Graph Diffusion Algorithm for Lexical Similarity Evaluation"
 
@@ -85,21 +84,11 @@ UNRELATED = [
 # fmt: on
 
 
-def paper(paper_id: str, title: str, abstract: str, category: str = "cs.LG") -> Paper:
-    return Paper(
-        id=paper_id,
-        version=1,
-        title=title,
-        authors=("A. Author",),
-        abstract=abstract,
-        categories=(category,),
-        published=WHEN,
-        updated=WHEN,
-    )
-
-
 def unrelated() -> list[Paper]:
-    return [paper(f"2504.9{i:04d}", t, a, c) for i, (c, t, a) in enumerate(UNRELATED)]
+    return [
+        paper(number=90000 + i, title=t, abstract=a, categories=(c,))
+        for i, (c, t, a) in enumerate(UNRELATED)
+    ]
 
 
 def starred(*ids: str) -> list[Paper]:
@@ -144,7 +133,9 @@ def test_an_empty_day() -> None:
 
 
 def test_ties_keep_the_days_order() -> None:
-    twin_a = paper("2504.80001", "Spectral sparsifiers of hypergraphs", "Cuts and expanders.")
+    twin_a = paper(
+        number=80001, title="Spectral sparsifiers of hypergraphs", abstract="Cuts and expanders."
+    )
     twin_b = replace(twin_a, id="2504.80002")
     twin_c = replace(twin_a, id="2504.80003")
     day = [twin_c, *SEED[:3], twin_a, twin_b]
@@ -171,7 +162,7 @@ def test_the_score_is_the_best_likeness_to_any_starred_paper() -> None:
 
 
 def test_papers_without_words_score_zero() -> None:
-    empty = paper("2504.80009", "$x$", "")
+    empty = paper(number=80009, title="$x$", abstract="")
     day = [empty, *SEED[:4]]
     ranked = dict((p.id, s) for p, s in rank(day, [empty, SEED[7]]))
     assert ranked["2504.80009"] == 0.0
@@ -180,8 +171,8 @@ def test_papers_without_words_score_zero() -> None:
 
 def test_stop_words_and_latex_commands_do_not_make_papers_alike() -> None:
     noise = "We show that the results of this paper are $\\mathbb{R}$ \\textbf{based} on it."
-    a = paper("2504.80011", "Quasars", noise)
-    b = paper("2504.80012", "Lattices", noise)
+    a = paper(number=80011, title="Quasars", abstract=noise)
+    b = paper(number=80012, title="Lattices", abstract=noise)
     assert rank([a, b], [a])[1] == (b, 0.0)
 
 
@@ -196,7 +187,11 @@ def test_a_thousand_papers_rank_quickly() -> None:
     rng = random.Random(7)
     sentences = [s for p in SEED for s in p.abstract.split(". ")]
     day = [
-        paper(f"2504.{70000 + i}", rng.choice(SEED).title, ". ".join(rng.sample(sentences, 8)))
+        paper(
+            number=70000 + i,
+            title=rng.choice(SEED).title,
+            abstract=". ".join(rng.sample(sentences, 8)),
+        )
         for i in range(1000)
     ]
     started = time.perf_counter()

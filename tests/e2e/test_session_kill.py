@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import factories
 import pytest
 from arxiv_double import ArxivDouble
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
@@ -37,15 +38,11 @@ def papers_of(day_number: int, titles: list[str]) -> list[Paper]:
     day = NEWEST if day_number == 0 else PREVIOUS
     start, _ = listing_window(day)
     return [
-        Paper(
+        factories.paper(
             id=f"2504.0{day_number}{index:03d}",
-            version=1,
             title=title,
-            authors=("Ada Lovelace",),
             abstract=f"The abstract of {title.lower()}.",
-            categories=("cs.LG",),
             published=start + timedelta(minutes=10 + 30 * index),
-            updated=start + timedelta(minutes=10 + 30 * index),
         )
         for index, title in enumerate(titles)
     ]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import factories
 import pytest
 from arxiv_double import ArxivDouble
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
@@ -36,15 +37,12 @@ THURSDAY = date(2025, 4, 10)
 def day_papers(day: date, prefix: str, titles: list[str]) -> list[Paper]:
     start, _ = listing_window(day)
     return [
-        Paper(
+        factories.paper(
             id=f"2504.{prefix}{index:03d}",
-            version=1,
             title=title,
             authors=("Ada Lovelace", "Alan Turing"),
             abstract=f"Abstract of {title.lower()}: a study of denoising diffusion and more.",
-            categories=("cs.LG",),
             published=start + timedelta(minutes=10 + 30 * index),
-            updated=start + timedelta(minutes=10 + 30 * index),
         )
         for index, title in enumerate(titles)
     ]
