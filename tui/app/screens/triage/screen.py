@@ -107,6 +107,12 @@ class TriageScreen(Screen[None]):
     """The categories turned on in the sidebar."""
     active_profile: var[str | None] = var(None, init=False)
     """The keyword profile chosen in the sidebar (None: no keyword filter)."""
+    starred_only: var[bool] = var(False, init=False)
+    """The starred view (f): every starred paper instead of the day's."""
+    watched_only: var[bool] = var(False, init=False)
+    """Only the papers the watch list hits (W)."""
+    ranking: var[bool] = var(False, init=False)
+    """The day ordered by likeness to the starred papers (R)."""
 
     def __init__(
         self,
@@ -143,7 +149,6 @@ class TriageScreen(Screen[None]):
         self._index: DayIndex | None = DayIndex(())
         """The shown day's filter index; None while it is being built."""
         self._starred_index: DayIndex | None = None
-        self.starred_only = False
         self.view: View | None = None
         self._seen: dict[str, Paper] = {}
         """Every paper shown this session, for the starred view."""
@@ -188,8 +193,6 @@ class TriageScreen(Screen[None]):
             if restore.profile is None or any(p.name == restore.profile for p in self.profiles):
                 self.set_reactive(TriageScreen.active_profile, restore.profile)
 
-        self.ranking = False
-        """The day is ordered by likeness to the starred papers (R)."""
         self._ranker = DayRanking()
         self._scores: dict[str, float] | None = None
         """The shown day's scores, once ranked."""
@@ -203,10 +206,6 @@ class TriageScreen(Screen[None]):
     def actions(self) -> PaperActions:
         """Copy, open, note, export and help: the same as the library's."""
         return PaperActions(self.app, self.flags, self._open_page)
-
-    @property
-    def watched_only(self) -> bool:
-        return self.watch_marks.watched_only
 
     # ----------------------------------------------------------------- layout
 
@@ -283,7 +282,7 @@ class TriageScreen(Screen[None]):
         self._clear_selection(quiet=True)
         self._generation += 1
         self._cancel = threading.Event()
-        self.starred_only = False
+        self.set_reactive(TriageScreen.starred_only, False)  # the day's view, refreshed below
         self._fallback_label = None
         same_day = day == self.shown_date
         self.shown_date = day
@@ -474,7 +473,7 @@ class TriageScreen(Screen[None]):
         if query.text.strip() and fuzzy is not None and len(fuzzy) == len(index):
             ranked = fuzzy.ranked(query.text)
             self.fuzzy_searches += 1
-        within = self.watch_marks.watched_in(index) if self.watch_marks.watched_only else None
+        within = self.watch_marks.watched_in(index) if self.watched_only else None
         return index.view(query, self.categories, self.profiles, ranked=ranked, within=within)
 
     def _view_before_index(self) -> View:
@@ -490,7 +489,7 @@ class TriageScreen(Screen[None]):
         watch = self.watch_marks
         count = watch.count([match.paper for match in view.matches]) if counted else None
         visible = bool(watch.watch_list)
-        self.sidebar.show_watched(count, active=watch.watched_only, visible=visible)
+        self.sidebar.show_watched(count, active=self.watched_only, visible=visible)
         if self.session.paper is not None and self.papers.move_to(self.session.paper):
             self.session.paper = None
         self._session_changed()
@@ -547,7 +546,7 @@ class TriageScreen(Screen[None]):
             status=status,
             status_kind=kind,
             selected=len(self.selected),
-            watched_only=self.watch_marks.watched_only,
+            watched_only=self.watched_only,
             activity=self.pdfs.activity,
             provenance=self._provenance_label(),
             exact=self.day is None or self.day.provenance.exact,
@@ -824,8 +823,7 @@ class TriageScreen(Screen[None]):
             self.flags_changed()
             self._stars_changed()
             if self.starred_only:
-                self.starred_only = False
-                self.action_starred_only()
+                self._reload_starred()
 
         self.app.push_screen(
             LibraryScreen(
@@ -842,10 +840,12 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- ranking
 
     def action_toggle_ranking(self) -> None:
+        if not self.ranking and self.starred_only:
+            self.app.notify("Ranking orders the day's papers: f leaves the starred view.")
         self.ranking = not self.ranking
-        if self.ranking:
-            if self.starred_only:
-                self.app.notify("Ranking orders the day's papers: f leaves the starred view.")
+
+    def watch_ranking(self, ranking: bool) -> None:
+        if ranking:
             self._rank()
         else:
             self._cancel_rank_timer()
@@ -888,16 +888,16 @@ class TriageScreen(Screen[None]):
             return
         self.rank_seconds = ranked.seconds
         if not ranked.starred:
-            self.ranking = False
             self._scores = None
+            self.ranking = False  # the view follows (watch_ranking)
             self.app.notify(
                 "No starred papers to rank by: s stars a paper, then R ranks the day.",
                 severity="warning",
                 timeout=5,
             )
-        else:
-            self._scores = ranked.scores
-            self._ranked_by = ranked.starred
+            return
+        self._scores = ranked.scores
+        self._ranked_by = ranked.starred
         if not self.starred_only:
             self._refresh_view()
 
@@ -936,12 +936,17 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- starred view
 
     def action_starred_only(self) -> None:
+        self.starred_only = not self.starred_only
+
+    def watch_starred_only(self, starred_only: bool) -> None:
         self._clear_selection(quiet=True)  # the selection belonged to the other list
-        if self.starred_only:
-            self.starred_only = False
+        if starred_only:
+            self._reload_starred()
+        else:
             self._refresh_view(keep_position=False)
-            return
-        self.starred_only = True
+
+    def _reload_starred(self) -> None:
+        """The starred view, found again (the stars may have changed)."""
         self._starred_index = None
         self._refresh_view(keep_position=False)
         self._find_starred(dict(self._seen))
@@ -976,15 +981,16 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- watch list
 
     def action_watched_only(self) -> None:
-        watch = self.watch_marks
-        if not watch.watch_list and not watch.watched_only:
+        if not self.watch_marks.watch_list and not self.watched_only:
             self.app.notify(
                 "Nothing is watched yet: w watches an author of the highlighted paper "
                 "([watch] in the settings lists authors and phrases).",
                 timeout=5,
             )
             return
-        watch.watched_only = not watch.watched_only
+        self.watched_only = not self.watched_only
+
+    def watch_watched_only(self) -> None:
         self._refresh_view()
 
     def action_watch_author(self) -> None:
@@ -1019,7 +1025,7 @@ class TriageScreen(Screen[None]):
             self.app.notify(job, timeout=3)
             return
         self._run_watch_job(job)
-        self.sidebar.show_watched(None, active=self.watch_marks.watched_only, visible=True)
+        self.sidebar.show_watched(None, active=self.watched_only, visible=True)
 
     def unwatch_author(self, name: str) -> None:
         """Stop watching ``name`` (however the settings spell it), and take it out of them."""
@@ -1028,7 +1034,7 @@ class TriageScreen(Screen[None]):
             self.app.notify(job, timeout=3)
             return
         self._run_watch_job(job)
-        if not self.watch_marks.watch_list and self.watch_marks.watched_only:
+        if not self.watch_marks.watch_list and self.watched_only:
             self.action_watched_only()  # nothing left to show in it
 
     def _watchable_papers(self) -> list[Paper]:

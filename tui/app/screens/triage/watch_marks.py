@@ -49,7 +49,6 @@ class WatchMarks:
         """Moves with every change of the list: matches made with an older one are dropped."""
         self.hits: dict[str, WatchHit] = {}
         self._positions: tuple[DayIndex, int, frozenset[int]] | None = None
-        self.watched_only = False
 
     def marks(self, paper: Paper, selected: bool) -> RowMarks:
         hit = self.hits.get(paper.id)
