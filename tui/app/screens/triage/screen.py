@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import ClassVar
@@ -63,6 +64,7 @@ from tui.app.screens.library import LibraryScreen
 from tui.app.screens.paper_actions import MAX_OPENED, PaperActions
 from tui.app.screens.triage.extras import TriageExtras
 from tui.app.screens.triage.pdf_jobs import PdfJobs
+from tui.app.screens.triage.search import FlagFacts, SearchLanguage
 from tui.app.screens.triage.selection import Selection
 from tui.app.screens.triage.session_saver import SESSION_DELAY, SessionSaver
 from tui.app.screens.triage.undo import UndoHistory, UndoStep
@@ -89,6 +91,9 @@ from tui.core.watch import WatchList
 from tui.core.words import count_papers
 
 REPAINT_ROWS_ONE_BY_ONE = 64
+
+SEARCH_HINT = 'Search: words · au: ti: abs: cat: id: is:unread · "phrase" · -word · OR'
+"""What the empty search box says: plain words, or the search language (tui.core.query)."""
 
 NARROW_WIDTH = 70
 """Below this many columns the sidebar hides itself (b brings it back)."""
@@ -175,6 +180,9 @@ class TriageScreen(Screen[None]):
         """Results of days already left, dropped (tests wait on this)."""
         self.stale_loads_finished = 0
 
+        self.search = SearchLanguage()
+        """The search box's language: its parsed query and the day's index for it."""
+        self._search_error_shown = ""
         self.selected = Selection()
         self._undo = UndoHistory()
         self.watch_marks = WatchMarks(
@@ -222,9 +230,10 @@ class TriageScreen(Screen[None]):
             with Vertical(id="main"):
                 yield SearchBox(
                     typed=self._search_typed,
-                    placeholder="Search: title, author, abstract, id",
+                    placeholder=SEARCH_HINT,
                     id="search",
                 )
+                yield Static("", id="search-error", markup=False)
                 yield Static("", id="list-message", markup=False)
                 yield PaperList(
                     flag_lookup=self.flags.get,
@@ -468,13 +477,27 @@ class TriageScreen(Screen[None]):
     def _view_of(self, index: DayIndex) -> View:
         """The view ``index`` gives for the current filters, search and watched-only switch."""
         query = self._query()
+        within = self.watch_marks.watched_in(index) if self.watched_only else None
+        searched = self.search.positions(index, query.text, self._facts)
+        if searched is not None:  # the search language (fields, phrases, operators)
+            within = searched if within is None else within & searched
+            query = replace(query, text="")
         fuzzy = self._starred_fuzzy if self.starred_only else self._fuzzy
         ranked = None
         if query.text.strip() and fuzzy is not None and len(fuzzy) == len(index):
             ranked = fuzzy.ranked(query.text)
             self.fuzzy_searches += 1
-        within = self.watch_marks.watched_in(index) if self.watched_only else None
+        self._show_search_error()
         return index.view(query, self.categories, self.profiles, ranked=ranked, within=within)
+
+    def _show_search_error(self) -> None:
+        error = self.search.error
+        text = "" if error is None else f"{error} (at “{error.typed}”)"
+        if text != self._search_error_shown:
+            self._search_error_shown = text
+            line = self.query_one("#search-error", Static)
+            line.update(Content(text))
+            line.display = bool(text)
 
     def _view_before_index(self) -> View:
         """Every paper if nothing filters them, else none yet (the index is a moment away)."""
@@ -571,6 +594,9 @@ class TriageScreen(Screen[None]):
                 self.papers.refresh_papers(ids)
                 return
         self.papers.refresh()
+
+    def _facts(self) -> FlagFacts:
+        return FlagFacts(self.flags)
 
     def _row_marks(self, paper: Paper) -> RowMarks:
         return self.watch_marks.marks(paper, paper.id in self.selected)
