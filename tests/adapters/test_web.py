@@ -238,3 +238,41 @@ def test_a_gzip_answer_is_read_whole(arxiv_double: ArxivDouble) -> None:
             self.raw = Raw(gzip.compress(plain))
 
     assert read_body(Answer(), 60, time.monotonic()) == plain  # type: ignore[arg-type]
+
+
+def test_a_mislabelled_gzip_answer_is_said_as_such_and_tried_again() -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    served = 0
+
+    def serve() -> None:
+        nonlocal served
+        server.settimeout(5)
+        for _ in range(2):
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 11\r\n"
+                    b"Connection: close\r\n\r\nplain bytes"
+                )
+                served += 1
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = PoliteClient(
+        "arXiv's listing pages", WebPolicy(min_interval=0, backoff=0.01, attempts=2)
+    )
+    try:
+        with pytest.raises(HostUnreachable) as failed:
+            client.get(f"http://127.0.0.1:{server.getsockname()[1]}/list/cs/new")
+    finally:
+        thread.join(5)
+        server.close()
+    assert str(failed.value) == (
+        "arXiv's listing pages sent a compressed answer that would not decompress "
+        "(tried 2 times); try again later"
+    )
+    assert served == 2

@@ -70,3 +70,28 @@ def test_unread_count_before_and_after_the_store_opens(tmp_path: Path) -> None:
         assert keeper.count_unread(ids) == 0
     finally:
         keeper.close()
+
+
+def test_a_worker_settling_is_let_go_when_the_keeper_closes_without_waiting() -> None:
+    # A forced quit: the store never opens (a disk that does not answer). A worker waiting in
+    # settle() must return once the keeper is closed, or the app could never end.
+    never = threading.Event()
+
+    def stuck_store() -> FlagStore:
+        never.wait(30)
+        raise OSError("gave up")
+
+    keeper = FlagKeeper(
+        stuck_store,
+        on_opened=lambda notices: None,
+        on_open_failed=lambda reason: None,
+        on_write_failed=lambda ids, reason: None,
+    )
+    worker = threading.Thread(target=keeper.settle)
+    worker.start()
+    worker.join(0.3)
+    assert worker.is_alive()  # waiting for the store, as it should
+    keeper.close(wait=False)
+    worker.join(2)
+    assert not worker.is_alive()
+    never.set()

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 import webbrowser
 from collections.abc import Callable, Mapping
@@ -44,6 +45,7 @@ from tui.config import (
 )
 from tui.core.follow import Follow, KeywordProfile
 from tui.core.listing import latest_listing_day
+from tui.core.rules import make_rules
 from tui.core.watch import WatchList
 from tui.crash import RecentActions, report_and_exit_message, write_crash_report
 from tui.options import Options
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
     from tui.adapters.sources.day_loader import DayLoader
 
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+SECOND_SIGNAL_GRACE = 1.0
+"""Seconds after a quit signal during which another one is part of the same quit; later, the
+user insists and the reader leaves without waiting for the disk."""
 NOTICE_CHARS = 300
 """The longest notice shown, in characters; the rest is cut with an ellipsis."""
 BROWSER_ENV = "ARXIV_DAILY_BROWSER"
@@ -132,6 +137,7 @@ class ArxivDailyApp(App[int]):
         self._signals = False
         """Quit on SIGTERM/SIGHUP/SIGINT (``run_app`` sets it: a real run, its own loop)."""
         self._quitting = False
+        self._quit_signalled_at = 0.0
         self.forced_quit: str | None = None
         """Why the reader left without waiting for its writes (a second quit signal)."""
         self.crash_report: Path | None = None
@@ -207,6 +213,7 @@ class ArxivDailyApp(App[int]):
                     remove_watch_author=self._remove_watch_author,
                     keep_session=self._keep_session if self.session_keeper else None,
                     restore=restored,
+                    rules=make_rules(self.config.rules_hide, self.config.rules_read),
                 ),
             )
         )
@@ -341,10 +348,17 @@ class ArxivDailyApp(App[int]):
 
     def _quit_on_signal(self, number: int) -> None:
         name = signal.Signals(number).name
+        now = time.monotonic()
         if not self._quitting:
             self.recent_actions.add(f"signal {name}: quit")
             self._quitting = True
+            self._quit_signalled_at = now
             asyncio.get_running_loop().create_task(self.action_quit())
+            return
+        if now - self._quit_signalled_at < SECOND_SIGNAL_GRACE:
+            # Signals come in pairs (a closed window: the shell's SIGHUP and the kernel's;
+            # logind: SIGTERM then SIGHUP): that is one quit, not a user insisting.
+            self.recent_actions.add(f"signal {name} again: part of the same quit")
             return
         # A second signal while the first quit waits (a disk that does not answer): the user
         # insists. Leave now, the terminal given back, saying what may not be on disk.

@@ -16,12 +16,14 @@ from tui.app.services.watching import WatchHit
 from tui.core.filters import DayIndex
 from tui.core.fuzzy import FuzzyIndex
 from tui.core.paper import Day, Paper
+from tui.core.query import QueryIndex
+from tui.core.rules import NOTHING_CLEARED, Cleared
 
 if TYPE_CHECKING:
     from tui.adapters.sources.api import FetchProgress
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class DayLoaded(Message):
     """A day's papers are ready (from the cache, arXiv, or the bundled sample)."""
 
@@ -38,7 +40,7 @@ class DayLoaded(Message):
     """Set once the UI has handled this day and painted the result (or dropped it)."""
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class DayIndexed(Message):
     """The filter index of a day just loaded (built after the day is posted, so rows show first)."""
 
@@ -46,6 +48,10 @@ class DayIndexed(Message):
     index: DayIndex
     _: KW_ONLY
     generation: int
+    query_index: QueryIndex | None = None
+    """Built when there are kill rules (they need it); the search box then shares it."""
+    cleared: Cleared = NOTHING_CLEARED
+    """What the kill rules cleared of the day."""
 
 
 @dataclass
@@ -77,7 +83,7 @@ class LoadFinished(Message):
     generation: int
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class StarredFound(Message):
     """The starred papers of every cached day, for the starred-only view."""
 
@@ -87,7 +93,7 @@ class StarredFound(Message):
     watch_hits: Mapping[str, WatchHit] | None = None
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class FuzzyIndexed(Message):
     """The typo-tolerant search index of a day (built after its filter index)."""
 
@@ -97,7 +103,7 @@ class FuzzyIndexed(Message):
     generation: int
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class WatchMatched(Message):
     """Which of some papers the watch list hits (computed with list number ``watch_version``)."""
 
@@ -177,7 +183,7 @@ class FlagWriteFailed(Message):
     reason: str
 
 
-@dataclass
+@dataclass(repr=False)  # a day's repr is its papers': not in every log line
 class DayRanked(Message):
     """The shown day's likeness scores to the starred papers."""
 

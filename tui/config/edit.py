@@ -10,6 +10,7 @@ mode, and a symlinked settings file (dotfiles kept elsewhere) stays a symlink.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -84,7 +85,21 @@ def _edit_watch_authors(
     refusal: str,
 ) -> None:
     """Apply ``edit`` to the settings file, if the watch authors are to change, and only if the
-    edited file means exactly what it did with ``wanted`` authors."""
+    edited file means exactly what it did with ``wanted`` authors. One edit at a time: two
+    quick ``w`` presses run on two workers, and each rewrites the whole file."""
+    with _EDITING:
+        _edit_locked(path, wanted, edit, refusal)
+
+
+_EDITING = threading.Lock()
+
+
+def _edit_locked(
+    path: Path,
+    wanted: Callable[[tuple[str, ...]], tuple[str, ...]],
+    edit: Callable[[str], str | None],
+    refusal: str,
+) -> None:
     target = path.resolve()  # a symlink (dotfiles kept elsewhere) stays a symlink
     try:
         raw = target.read_bytes()

@@ -94,6 +94,8 @@ def fetch_rss(
         answer = client.get(url, accept=lambda answer: True)
     except FetchError as error:
         raise RssError(str(error).removesuffix("; try again later")) from None
+    finally:
+        client.close()
     if answer.status != 200:
         raise RssError(f"arXiv's RSS answered HTTP {answer.status}")
     day, papers = parse_rss(answer.body, categories)

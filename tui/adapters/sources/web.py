@@ -331,6 +331,10 @@ class PoliteClient:
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.headers["Accept-Encoding"] = ACCEPT_ENCODING
 
+    def close(self) -> None:
+        """Let go of the connection kept alive for the next request."""
+        self._session.close()
+
     def get(
         self,
         url: str,
@@ -389,6 +393,10 @@ class PoliteClient:
             with self._session.get(url, timeout=self.policy.timeout, stream=True) as response:
                 body = read_body(response, self.policy.deadline, started)
                 return WebAnswer(response.status_code, body, dict(response.headers))
+        except CutShort:
+            raise _Transient(
+                f"{self.name} sent a compressed answer that would not decompress"
+            ) from None
         except TooSlow:
             raise HostUnreachable(
                 f"{self.name} took over {self.policy.deadline:g} s to answer; try again later"

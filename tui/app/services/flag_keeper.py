@@ -340,8 +340,19 @@ class FlagKeeper:
         never the UI's. Returns at once once closed (the app is leaving)."""
         if self._closed:
             return
-        with contextlib.suppress(RuntimeError):  # closed meanwhile: no new work is taken
-            self.flush().result()
+        try:
+            flushed = self.flush()
+        except RuntimeError:  # closed meanwhile: no new work is taken
+            return
+        # Not a plain result(): a forced quit closes the keeper without waiting for a store
+        # stuck on its disk, and this worker must then let the app end (asyncio.run waits for
+        # every worker thread).
+        while not self._closed:
+            try:
+                flushed.result(timeout=0.1)
+                return
+            except TimeoutError:
+                continue
 
     def close(self, *, wait: bool = True) -> None:
         """Finish every write, close the store. Blocks unless ``wait`` is false (a forced quit:
@@ -359,3 +370,17 @@ class FlagKeeper:
 
         self._writer.submit(close_store)
         self._writer.shutdown(wait=wait)
+
+
+class FlagFacts:
+    """``is:read``, ``is:unread`` and ``is:starred`` of the search language, as the keeper has
+    the flags (what the screen shows)."""
+
+    def __init__(self, flags: FlagKeeper) -> None:
+        self._get = flags.get
+
+    def is_read(self, paper_id: str) -> bool:
+        return self._get(paper_id).read
+
+    def is_starred(self, paper_id: str) -> bool:
+        return self._get(paper_id).starred
