@@ -634,3 +634,19 @@ def test_unwatching_leaves_a_broken_file_alone(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"line 2: unknown arXiv category"):
         remove_watch_author("B. Two", path)
     assert path.read_text(encoding="utf-8") == broken
+
+
+def test_kill_rules_are_read_and_a_bad_one_names_its_line() -> None:
+    config = parse_config(
+        '[rules]\nhide = ["ti:survey", "cat:astro-ph -cat:cs"]\nread = ["is:replace"]\n'
+    )
+    assert config.rules_hide == ("ti:survey", "cat:astro-ph -cat:cs")
+    assert config.rules_read == ("is:replace",)
+    assert parse_config(TEMPLATE).rules_hide == ()
+    bad = '[rules]\nhide = [\n  "ti:survey",\n  "xx:spam",\n]\n'
+    with pytest.raises(ConfigError) as refused:
+        parse_config(bad)
+    assert str(refused.value) == (
+        "config.toml line 4: rules.hide: 'xx:spam': no field xx: "
+        "(the fields: au:, ti:, abs:, co:, cat:, id:, is:)"
+    )

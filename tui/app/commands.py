@@ -265,6 +265,15 @@ class WatchAuthor(Command):
     )
 
 
+class ClearedByRules(Command):
+    KEYS, KEY_DISPLAY, ACTION = "K", "K", "cleared_by_rules"
+    TITLE, HELP, GROUP = (
+        "Cleared by rules",
+        "Show only the papers the kill rules cleared (again: back to the list)",
+        FILTER,
+    )
+
+
 class WatchedOnly(Command):
     KEYS, KEY_DISPLAY, ACTION = "W", "W", "watched_only"
     TITLE, HELP, GROUP = (
@@ -355,6 +364,7 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     SelectAll,
     WatchAuthor,
     WatchedOnly,
+    ClearedByRules,
     DownloadPdf,
     OpenPdf,
     OpenLibrary,

@@ -45,6 +45,10 @@ class Config:
     expand_marks_read: bool = True
     watch_authors: tuple[str, ...] = ()
     watch_phrases: tuple[str, ...] = ()
+    rules_hide: tuple[str, ...] = ()
+    """Kill rules (search-language queries) whose papers are kept out of the list."""
+    rules_read: tuple[str, ...] = ()
+    """Kill rules whose papers are marked read as their day arrives."""
     pdf_folder: Path = field(default_factory=default_pdf_folder)
     """Absolute, ``~`` expanded."""
     path: Path | None = field(default=None, compare=False)

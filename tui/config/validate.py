@@ -24,10 +24,11 @@ KeyPath = tuple[str, ...]
 """Where a value sits: ``("profiles", "Diffusion", "keywords")``."""
 
 _TOP_SETTINGS = ("categories", "default_profile", "theme", "expand_marks_read")
-_SECTIONS = ("profiles", "keys", "watch", "pdf")
+_SECTIONS = ("profiles", "keys", "watch", "pdf", "rules")
 _PROFILE_SETTINGS = ("keywords", "exclude")
 _WATCH_SETTINGS = ("authors", "phrases")
 _PDF_SETTINGS = ("folder",)
+_RULES_SETTINGS = ("hide", "read")
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 _ACTION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
@@ -68,6 +69,7 @@ class _Reader:
         )
         watch = self.section("watch", _WATCH_SETTINGS)
         pdf = self.section("pdf", _PDF_SETTINGS)
+        rules = self.section("rules", _RULES_SETTINGS)
         return Config(
             follow=follow,
             keys=self.keys(),
@@ -78,6 +80,8 @@ class _Reader:
             watch_authors=self.strings(("watch", "authors"), watch, defaults.watch_authors),
             watch_phrases=self.strings(("watch", "phrases"), watch, defaults.watch_phrases),
             pdf_folder=self.folder(("pdf", "folder"), pdf),
+            rules_hide=self.queries(("rules", "hide"), rules),
+            rules_read=self.queries(("rules", "read"), rules),
             path=self.path,
         )
 
@@ -209,6 +213,18 @@ class _Reader:
                 raise self.fail(at, f"{dotted(at)} holds an empty string", index)
             found.append(" ".join(entry.split()))
         return tuple(found)
+
+    def queries(self, at: KeyPath, table: Mapping[str, Any]) -> tuple[str, ...]:
+        """A list of kill rules: each must read as a search (tui.core.query)."""
+        from tui.core.query import QueryError, parse_query
+
+        found = self.strings(at, table, ())
+        for index, text in enumerate(found):
+            try:
+                parse_query(text)
+            except QueryError as error:
+                raise self.fail(at, f"{dotted(at)}: {text!r}: {error}", index) from None
+        return found
 
     def folder(self, at: KeyPath, table: Mapping[str, Any]) -> Path:
         if at[-1] not in table:

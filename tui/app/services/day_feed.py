@@ -34,6 +34,8 @@ from tui.app.services.day_sources import DaySources
 from tui.core.filters import DayIndex
 from tui.core.follow import KeywordProfile
 from tui.core.paper import Day, Paper
+from tui.core.query import Facts, QueryIndex
+from tui.core.rules import NOTHING_CLEARED, Rule, apply_rules
 
 if TYPE_CHECKING:
     from tui.adapters.sources.api import ArxivSource, FetchProgress
@@ -54,10 +56,17 @@ class DayFeed:
         categories: Sequence[str],
         profiles: Sequence[KeywordProfile],
         post: Callable[[Message], object],
+        *,
+        rules: Sequence[Rule] = (),
+        facts: Callable[[], Facts] | None = None,
     ) -> None:
+        """``rules``: kill rules applied to each day as its index is built (``facts``: the
+        flags their ``is:`` terms ask about)."""
         self.sources = sources
         self.categories = tuple(categories)
         self.profiles = tuple(profiles)
+        self.rules = tuple(rules)
+        self._facts = facts
         self._post = post
 
     def load(self, requested: date, generation: int, cancel: threading.Event, first: bool) -> None:
@@ -175,9 +184,16 @@ class DayFeed:
         while not loaded.shown.wait(0.02):
             if cancel.is_set() or time.monotonic() > deadline:
                 return
-        # The profiles' matches (the sidebar's counts) are made here rather than on the UI.
+        # The profiles' matches (the sidebar's counts) are made here rather than on the UI, and
+        # so is what the kill rules clear (each rule scans the day once).
         index = DayIndex(day.papers, self.profiles)
-        self._post(DayIndexed(day, index, generation=generation))
+        query_index, cleared = None, NOTHING_CLEARED
+        if self.rules and self._facts is not None:
+            query_index = QueryIndex(day.papers, index.search_texts())
+            cleared = apply_rules(self.rules, query_index, self._facts())
+        self._post(
+            DayIndexed(day, index, generation=generation, query_index=query_index, cleared=cleared)
+        )
 
     def _fall_back(self, post_day: Callable[..., None], reason: str, *, retrying: bool) -> None:
         """First day not cached, arXiv unreachable: show the newest cached day, else the sample."""

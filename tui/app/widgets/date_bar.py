@@ -32,6 +32,8 @@ class DateBarState:
     selected: int = 0
     """Papers selected for a bulk action."""
     watched_only: bool = False
+    cleared_only: bool = False
+    """Showing what the kill rules cleared (K)."""
     activity: str = ""
     """Background work of the user's (PDF downloads): one line, plain text."""
     provenance: str = ""
@@ -73,6 +75,8 @@ def date_bar_content(state: DateBarState) -> Content:
         parts.append(Content.styled(state.provenance, style))
     if state.watched_only:
         parts.append(Content.styled("◆ watched only", "$text-success"))
+    if state.cleared_only:
+        parts.append(Content.styled("✂ cleared by rules (K: back)", "$text-warning"))
     if state.selected:
         parts.append(Content.styled(f"{state.selected} selected", "bold $text-primary"))
     if state.activity:

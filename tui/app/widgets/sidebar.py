@@ -133,6 +133,21 @@ class Sidebar(VerticalScroll, can_focus=False):
         heading.display = watched.display = False  # until something is watched
         yield heading
         yield watched
+        rules_heading = Label("Rules", classes="sidebar-heading", id="rules-heading")
+        cleared = Label("", id="cleared", markup=False)
+        rules_heading.display = cleared.display = False  # until a rule clears something
+        yield rules_heading
+        yield cleared
+
+    def show_cleared(self, count: int | None, *, active: bool, visible: bool) -> None:
+        """How many papers of the day the kill rules cleared (None while counting), whether
+        they are what the list shows (K), and whether there are rules at all."""
+        self.query_one("#rules-heading").display = visible
+        line = self.query_one("#cleared", Label)
+        line.display = visible
+        mark = ACTIVE_MARK if active else INACTIVE_MARK
+        number = "…" if count is None else f"{count:,}"
+        line.update(Content(f"{mark} {number} cleared by rules (K)"))
 
     def show_watched(self, count: int | None, *, active: bool, visible: bool) -> None:
         """The "Watched" entry: its count (None while counting), whether it filters, and

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.adapters.session import Session
+from tui.core.rules import Rule
 from tui.core.watch import WatchList
 
 
@@ -27,3 +28,5 @@ class TriageExtras:
     """Hands a session to the app's keeper (it writes behind)."""
     restore: Session | None = None
     """The session to pick up: filters at once, the paper once its day has loaded."""
+    rules: tuple[Rule, ...] = ()
+    """Kill rules: their papers are hidden or marked read as a day arrives."""

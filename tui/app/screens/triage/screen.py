@@ -64,7 +64,7 @@ from tui.app.screens.library import LibraryScreen
 from tui.app.screens.paper_actions import MAX_OPENED, PaperActions
 from tui.app.screens.triage.extras import TriageExtras
 from tui.app.screens.triage.pdf_jobs import PdfJobs
-from tui.app.screens.triage.search import FlagFacts, SearchLanguage
+from tui.app.screens.triage.search import SearchLanguage
 from tui.app.screens.triage.selection import Selection
 from tui.app.screens.triage.session_saver import SESSION_DELAY, SessionSaver
 from tui.app.screens.triage.undo import UndoHistory, UndoStep
@@ -72,7 +72,7 @@ from tui.app.screens.triage.watch_marks import WatchJob, WatchMarks
 from tui.app.services.day_feed import DayFeed, fetch_ids
 from tui.app.services.day_ranking import RANK_DELAY, DayRanking
 from tui.app.services.day_sources import DaySources
-from tui.app.services.flag_keeper import FlagField, FlagKeeper
+from tui.app.services.flag_keeper import FlagFacts, FlagField, FlagKeeper
 from tui.app.services.memory import keep_long_lived
 from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
@@ -86,6 +86,7 @@ from tui.core.fuzzy import FuzzyIndex
 from tui.core.listing import next_listing_day, previous_listing_day
 from tui.core.paper import Day, Paper
 from tui.core.render import author_name
+from tui.core.rules import NOTHING_CLEARED, Cleared
 from tui.core.starred import starred_papers
 from tui.core.watch import WatchList
 from tui.core.words import count_papers
@@ -118,6 +119,8 @@ class TriageScreen(Screen[None]):
     """Only the papers the watch list hits (W)."""
     ranking: var[bool] = var(False, init=False)
     """The day ordered by likeness to the starred papers (R)."""
+    cleared_by_rules: var[bool] = var(False, init=False)
+    """Only the papers the kill rules cleared (K): nothing is lost to a bad rule."""
 
     def __init__(
         self,
@@ -146,7 +149,21 @@ class TriageScreen(Screen[None]):
         self._days = days
         self._open_page = open_page
         self._expand_marks_read = expand_marks_read
-        self._feed = DayFeed(days, self.categories, self.profiles, self.post_message)
+        self._feed = DayFeed(
+            days,
+            self.categories,
+            self.profiles,
+            self.post_message,
+            rules=extras.rules,
+            facts=self._facts,
+        )
+        self._cleared = NOTHING_CLEARED
+        """What the kill rules cleared of the shown day."""
+        self._kept: frozenset[int] | None = None
+        """The shown day's positions the hide rules leave (None: they hide nothing)."""
+        self._read_by_rules_pending: tuple[Day, Cleared] | None = None
+        """Papers read rules clear, waiting for the flag store to open (to know which the user
+        has marked either way already)."""
 
         self.shown_date: date | None = None
         """The listing day on screen (or being loaded)."""
@@ -299,7 +316,7 @@ class TriageScreen(Screen[None]):
             self.day = None
             self._index = DayIndex(())
         self.day_loading = True
-        self._set_status("loading…", Status.BUSY)
+        self._set_status("loading…", Status.BUSY, view_follows=True)
         self._list_message = "Loading " + day.strftime("%a %Y-%m-%d") + "…"
         self._refresh_view(keep_position=same_day)
         self._load_day(day, self._generation, self._cancel, first)
@@ -322,6 +339,8 @@ class TriageScreen(Screen[None]):
         same_day = self.day is not None and self.day.date == message.day.date
         self.day = message.day
         self._index = None
+        if not same_day:
+            self._cleared, self._kept = NOTHING_CLEARED, None
         self.shown_date = message.day.date
         self.day_loading = message.still_fetching
         self._seen.update((paper.id, paper) for paper in message.day.papers)
@@ -331,7 +350,7 @@ class TriageScreen(Screen[None]):
         self._restore_starred_view()
         self._list_message = ""
         if message.note:
-            self._set_status(message.note, Status.WARNING)
+            self._set_status(message.note, Status.WARNING, view_follows=True)
             if self._fallback_label is None:
                 self.app.notify(message.note, title="Offline", severity="warning", timeout=8)
             self._fallback_label = (
@@ -339,14 +358,14 @@ class TriageScreen(Screen[None]):
             )
         elif self._fallback_label is not None:
             self._fallback_label = None
-            self._set_status("", Status.QUIET)
+            self._set_status("", Status.QUIET, view_follows=True)
             self.app.notify("arXiv answered: showing " + message.day.date.strftime("%a %Y-%m-%d"))
         elif message.day.source == "sample":
-            self._set_status("sample day (demo)", Status.QUIET)
+            self._set_status("sample day (demo)", Status.QUIET, view_follows=True)
         elif message.still_fetching:
-            self._set_status("cached · checking arXiv…", Status.BUSY)
+            self._set_status("cached · checking arXiv…", Status.BUSY, view_follows=True)
         else:
-            self._set_status("", Status.QUIET)
+            self._set_status("", Status.QUIET, view_follows=True)
         if not message.day.papers:
             self._list_message = "No papers listed on this day."
         self._scores = None
@@ -354,6 +373,8 @@ class TriageScreen(Screen[None]):
             self._rank()
         if not self.starred_only:
             self._refresh_view(keep_position=same_day)
+        else:
+            self._update_date_bar()
 
     def _day_shown(self, message: DayLoaded) -> None:
         message.shown.set()
@@ -390,9 +411,9 @@ class TriageScreen(Screen[None]):
             message.reason, title=f"Could not fetch {when}", severity="error", timeout=10
         )
         if self.day is not None:
-            self._set_status("cached copy — " + message.reason, Status.WARNING)
+            self._set_status("cached copy — " + message.reason, Status.WARNING, view_follows=True)
         else:
-            self._set_status("not loaded", Status.ERROR)
+            self._set_status("not loaded", Status.ERROR, view_follows=True)
             self._list_message = f"Could not fetch {when}: {message.reason}"
         self._refresh_view()
 
@@ -416,6 +437,7 @@ class TriageScreen(Screen[None]):
         if message.generation != self._generation or message.day is not self.day:
             return
         self._index = message.index
+        self._take_cleared(message)
         # The fuzzy index is built behind it, once the screen shows the day (the build holds
         # the interpreter for a moment: the rows come first).
         self.call_after_refresh(self._build_fuzzy, message.day, message.generation, self._index)
@@ -478,6 +500,10 @@ class TriageScreen(Screen[None]):
         """The view ``index`` gives for the current filters, search and watched-only switch."""
         query = self._query()
         within = self.watch_marks.watched_in(index) if self.watched_only else None
+        if not self.starred_only:
+            by_rules = self._cleared.positions if self.cleared_by_rules else self._kept
+            if by_rules is not None:
+                within = by_rules if within is None else within & by_rules
         searched = self.search.positions(index, query.text, self._facts)
         if searched is not None:  # the search language (fields, phrases, operators)
             within = searched if within is None else within & searched
@@ -513,6 +539,9 @@ class TriageScreen(Screen[None]):
         count = watch.count([match.paper for match in view.matches]) if counted else None
         visible = bool(watch.watch_list)
         self.sidebar.show_watched(count, active=self.watched_only, visible=visible)
+        if self.extras.rules:
+            cleared = None if self._index is None else len(self._cleared)
+            self.sidebar.show_cleared(cleared, active=self.cleared_by_rules, visible=True)
         if self.session.paper is not None and self.papers.move_to(self.session.paper):
             self.session.paper = None
         self._session_changed()
@@ -537,8 +566,13 @@ class TriageScreen(Screen[None]):
         message.update(Content(text))
         message.display = bool(text)
 
-    def _set_status(self, text: str, kind: Status) -> None:
-        self.status = (text, kind)
+    def _set_status(self, text: str, kind: Status, *, view_follows: bool = False) -> None:
+        """``view_follows``: the caller refreshes the view (and so the date bar) right after;
+        the watcher's update would be a second count of the unread papers."""
+        if view_follows:
+            self.set_reactive(TriageScreen.status, (text, kind))
+        else:
+            self.status = (text, kind)
 
     def watch_status(self) -> None:
         self._update_date_bar()
@@ -570,6 +604,7 @@ class TriageScreen(Screen[None]):
             status_kind=kind,
             selected=len(self.selected),
             watched_only=self.watched_only,
+            cleared_only=self.cleared_by_rules and not self.starred_only,
             activity=self.pdfs.activity,
             provenance=self._provenance_label(),
             exact=self.day is None or self.day.provenance.exact,
@@ -585,6 +620,55 @@ class TriageScreen(Screen[None]):
         """Flags changed under the list (the store opened, a write failed): repaint."""
         self._repaint(ids)
         self._update_date_bar()
+        if self._read_by_rules_pending is not None and self.flags.is_open:
+            day, cleared = self._read_by_rules_pending
+            self._read_by_rules_pending = None
+            self._mark_read_by_rules(day, cleared)
+
+    # ----------------------------------------------------------------- kill rules
+
+    def _take_cleared(self, message: DayIndexed) -> None:
+        """The day's index is in, with what the kill rules cleared of it."""
+        cleared = message.cleared
+        self._cleared = cleared
+        self._kept = None
+        if cleared.hidden:
+            self._kept = frozenset(range(len(message.index))) - frozenset(cleared.hidden)
+        if message.query_index is not None:
+            self.search.adopt(message.index, message.query_index)
+        if cleared.read:
+            if self.flags.is_open:
+                self._mark_read_by_rules(message.day, cleared)
+            else:
+                self._read_by_rules_pending = (message.day, cleared)
+
+    def _mark_read_by_rules(self, day: Day, cleared: Cleared) -> None:
+        """Read rules mark their papers read: those never marked either way (a paper the user
+        made unread again stays unread). One undo step takes it back."""
+        if day is not self.day:
+            return
+        ids = []
+        for position in cleared.read:
+            flag = self.flags.get(day.papers[position].id)
+            if not flag.read and flag.read_changed is None:
+                ids.append(flag.id)
+        if ids:
+            count = count_papers(len(ids))
+            self._set_flag("read", ids, True, undo_label=f"rules: mark {count} read")
+            self.app.notify(f"Kill rules marked {count} read. u undoes it.", timeout=4)
+
+    def action_cleared_by_rules(self) -> None:
+        if not self.extras.rules:
+            self.app.notify(
+                "No kill rules yet: [rules] in the settings (arxiv-daily config --path) lists "
+                "searches whose papers are hidden or marked read.",
+                timeout=6,
+            )
+            return
+        self.cleared_by_rules = not self.cleared_by_rules
+
+    def watch_cleared_by_rules(self) -> None:
+        self._refresh_view(keep_position=False)
 
     def _repaint(self, ids: Iterable[str] | None) -> None:
         """Repaint these papers' rows; many of them at once is cheaper as one whole repaint."""
@@ -973,6 +1057,7 @@ class TriageScreen(Screen[None]):
 
     def _reload_starred(self) -> None:
         """The starred view, found again (the stars may have changed)."""
+        self._clear_selection(quiet=True)
         self._starred_index = None
         self._refresh_view(keep_position=False)
         self._find_starred(dict(self._seen))

@@ -6,22 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui.app.services.flag_keeper import FlagKeeper
+from tui.app.services.flag_keeper import FlagFacts
 from tui.core.filters import DayIndex
 from tui.core.query import Expr, QueryError, QueryIndex, parse_query, uses_the_language
-
-
-class FlagFacts:
-    """``is:read``, ``is:unread`` and ``is:starred`` as the screen shows the flags."""
-
-    def __init__(self, flags: FlagKeeper) -> None:
-        self._get = flags.get
-
-    def is_read(self, paper_id: str) -> bool:
-        return self._get(paper_id).read
-
-    def is_starred(self, paper_id: str) -> bool:
-        return self._get(paper_id).starred
 
 
 class SearchError(QueryError):
@@ -58,6 +45,12 @@ class SearchLanguage:
                 self.error = None
                 self._text, self._expr = text, expr
         return self._index(index).positions(self._expr, facts())
+
+    def adopt(self, index: DayIndex, query_index: QueryIndex) -> None:
+        """The QueryIndex the day's loader already built for ``index`` (for the kill rules)."""
+        if len(self._indexes) >= 2:
+            self._indexes.pop(next(iter(self._indexes)))
+        self._indexes[id(index)] = (index, query_index)
 
     def _index(self, index: DayIndex) -> QueryIndex:
         kept = self._indexes.get(id(index))
