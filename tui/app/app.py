@@ -214,6 +214,7 @@ class ArxivDailyApp(App[int]):
                     keep_session=self._keep_session if self.session_keeper else None,
                     restore=restored,
                     rules=make_rules(self.config.rules_hide, self.config.rules_read),
+                    hide_read=self.config.hide_read,
                 ),
             )
         )

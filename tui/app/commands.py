@@ -265,6 +265,15 @@ class WatchAuthor(Command):
     )
 
 
+class HideRead(Command):
+    KEYS, KEY_DISPLAY, ACTION = "H", "H", "hide_read"
+    TITLE, HELP, GROUP = (
+        "Only unread",
+        "Hide the papers already read (again: show them); the date bar counts them",
+        FILTER,
+    )
+
+
 class ClearedByRules(Command):
     KEYS, KEY_DISPLAY, ACTION = "K", "K", "cleared_by_rules"
     TITLE, HELP, GROUP = (
@@ -364,6 +373,7 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     SelectAll,
     WatchAuthor,
     WatchedOnly,
+    HideRead,
     ClearedByRules,
     DownloadPdf,
     OpenPdf,

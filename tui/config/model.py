@@ -43,6 +43,8 @@ class Config:
     theme: str = DEFAULT_THEME
     """A Textual theme name; the app checks it against the themes it has."""
     expand_marks_read: bool = True
+    hide_read: bool = False
+    """Start with the papers already read hidden (H toggles)."""
     watch_authors: tuple[str, ...] = ()
     watch_phrases: tuple[str, ...] = ()
     rules_hide: tuple[str, ...] = ()

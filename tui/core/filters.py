@@ -184,6 +184,11 @@ class DayIndex:
     def __len__(self) -> int:
         return len(self.papers)
 
+    @property
+    def all_positions(self) -> frozenset[int]:
+        """Every paper's position (0 … n-1)."""
+        return self._all
+
     def search_texts(self) -> tuple[Sequence[str], Sequence[int]]:
         """Each paper's ``search_text``: for a FuzzyIndex of the same papers to share."""
         return self._search_text, self._abstract_start

@@ -34,6 +34,8 @@ class DateBarState:
     watched_only: bool = False
     cleared_only: bool = False
     """Showing what the kill rules cleared (K)."""
+    read_hidden: int | None = None
+    """Papers hidden because they are read (H), or None when read papers are shown."""
     activity: str = ""
     """Background work of the user's (PDF downloads): one line, plain text."""
     provenance: str = ""
@@ -75,6 +77,8 @@ def date_bar_content(state: DateBarState) -> Content:
         parts.append(Content.styled(state.provenance, style))
     if state.watched_only:
         parts.append(Content.styled("◆ watched only", "$text-success"))
+    if state.read_hidden is not None:
+        parts.append(Content.styled(f"{state.read_hidden:,} read hidden (H)", "$text-muted"))
     if state.cleared_only:
         parts.append(Content.styled("✂ cleared by rules (K: back)", "$text-warning"))
     if state.selected:

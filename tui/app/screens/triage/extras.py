@@ -28,5 +28,7 @@ class TriageExtras:
     """Hands a session to the app's keeper (it writes behind)."""
     restore: Session | None = None
     """The session to pick up: filters at once, the paper once its day has loaded."""
+    hide_read: bool = False
+    """Start with the papers already read hidden (the settings' hide_read)."""
     rules: tuple[Rule, ...] = ()
     """Kill rules: their papers are hidden or marked read as a day arrives."""

@@ -119,6 +119,8 @@ class TriageScreen(Screen[None]):
     """Only the papers the watch list hits (W)."""
     ranking: var[bool] = var(False, init=False)
     """The day ordered by likeness to the starred papers (R)."""
+    hide_read: var[bool] = var(False, init=False)
+    """Only what is new to the reader: the papers already read are hidden (H)."""
     cleared_by_rules: var[bool] = var(False, init=False)
     """Only the papers the kill rules cleared (K): nothing is lost to a bad rule."""
 
@@ -157,6 +159,9 @@ class TriageScreen(Screen[None]):
             rules=extras.rules,
             facts=self._facts,
         )
+        self.set_reactive(TriageScreen.hide_read, extras.hide_read)
+        self._read_hidden: int | None = None
+        """How many papers the last view left out because they are read (None: not hiding)."""
         self._cleared = NOTHING_CLEARED
         """What the kill rules cleared of the shown day."""
         self._kept: frozenset[int] | None = None
@@ -514,6 +519,20 @@ class TriageScreen(Screen[None]):
             ranked = fuzzy.ranked(query.text)
             self.fuzzy_searches += 1
         self._show_search_error()
+        self._read_hidden = None
+        if self.hide_read and not self.starred_only:
+            # Read now: a paper read from here on stays until the next view (not whisked away
+            # from under the cursor); the date bar counts those left out.
+            get = self.flags.get
+            read = frozenset(i for i, paper in enumerate(index.papers) if get(paper.id).read)
+            if read:
+                left_out = read if within is None else within & read
+                hidden = index.view(query, (), (), ranked=ranked, within=left_out)
+                self._read_hidden = len(hidden.matches)
+                kept = index.all_positions - read
+                within = kept if within is None else within - read
+            else:
+                self._read_hidden = 0
         return index.view(query, self.categories, self.profiles, ranked=ranked, within=within)
 
     def _show_search_error(self) -> None:
@@ -605,6 +624,7 @@ class TriageScreen(Screen[None]):
             selected=len(self.selected),
             watched_only=self.watched_only,
             cleared_only=self.cleared_by_rules and not self.starred_only,
+            read_hidden=self._read_hidden,
             activity=self.pdfs.activity,
             provenance=self._provenance_label(),
             exact=self.day is None or self.day.provenance.exact,
@@ -656,6 +676,12 @@ class TriageScreen(Screen[None]):
             count = count_papers(len(ids))
             self._set_flag("read", ids, True, undo_label=f"rules: mark {count} read")
             self.app.notify(f"Kill rules marked {count} read. u undoes it.", timeout=4)
+
+    def action_hide_read(self) -> None:
+        self.hide_read = not self.hide_read
+
+    def watch_hide_read(self) -> None:
+        self._refresh_view(keep_position=False)
 
     def action_cleared_by_rules(self) -> None:
         if not self.extras.rules:
