@@ -84,6 +84,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` a key at a time, as a person does (spaces as the space key)."""
+    for character in text:
+        await pilot.press("space" if character == " " else character)
+
+
 async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 5.0
 ) -> None:

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from arxiv_double import ArxivDouble
@@ -22,9 +23,10 @@ from tui.adapters.sources.web import (
 )
 
 
-@pytest.fixture
-def trickling() -> Iterator[str]:
-    """An HTTP server on loopback that promises 1,000 bytes and sends one every 0.1 s."""
+@contextmanager
+def raw_server(head: bytes, trickle: bytes, count: int, every: float) -> Iterator[str]:
+    """An HTTP server on loopback answering every request with ``head``, then ``trickle``
+    ``count`` times, ``every`` seconds apart (a server sending a byte at a time); its address."""
     server = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -37,23 +39,31 @@ def trickling() -> Iterator[str]:
                 continue
             with connection:
                 connection.recv(65536)
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
-                )
-                for _ in range(1000):
-                    if stop.wait(0.1):
+                connection.sendall(head)
+                for _ in range(count):
+                    if stop.wait(every):
                         break
                     try:
-                        connection.sendall(b"x")
+                        connection.sendall(trickle)
                     except OSError:
                         break
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/list/cs/new"
-    stop.set()
-    thread.join(5)
-    server.close()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+
+
+@pytest.fixture
+def trickling() -> Iterator[str]:
+    """A server that promises 1,000 bytes and sends one every 0.1 s."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
+    with raw_server(head, b"x", 1000, 0.1) as address:
+        yield address + "/list/cs/new"
 
 
 def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(trickling: str) -> None:
@@ -158,37 +168,15 @@ def test_the_api_client_meets_the_deadline_too(trickling: str) -> None:
 def gzip_trickling() -> Iterator[str]:
     """A server whose gzip answer starts with a 60,000-byte header field (a valid gzip FEXTRA)
     sent a byte every 10 ms: nothing decompresses out of it for ten minutes."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-    header = b"\x1f\x8b\x08\x04" + b"\x00" * 6 + (60000).to_bytes(2, "little")
-
-    def serve() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.recv(65536)
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                    b"Content-Encoding: gzip\r\nContent-Length: 70000\r\n\r\n" + header
-                )
-                for _ in range(60000):
-                    if stop.wait(0.01):
-                        break
-                    try:
-                        connection.sendall(b"e")
-                    except OSError:
-                        break
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/rss/{{categories}}"
-    stop.set()
-    thread.join(5)
-    server.close()
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+        b"Content-Encoding: gzip\r\nContent-Length: 70000\r\n\r\n"
+        + b"\x1f\x8b\x08\x04"
+        + b"\x00" * 6
+        + (60000).to_bytes(2, "little")
+    )
+    with raw_server(head, b"e", 60000, 0.01) as address:
+        yield address + "/rss/{categories}"
 
 
 def test_a_trickled_gzip_answer_meets_the_deadline(gzip_trickling: str) -> None:
@@ -241,38 +229,17 @@ def test_a_gzip_answer_is_read_whole(arxiv_double: ArxivDouble) -> None:
 
 
 def test_a_mislabelled_gzip_answer_is_said_as_such_and_tried_again() -> None:
-    server = socket.create_server(("127.0.0.1", 0))
-    served = 0
-
-    def serve() -> None:
-        nonlocal served
-        server.settimeout(5)
-        for _ in range(2):
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                return
-            with connection:
-                connection.recv(65536)
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 11\r\n"
-                    b"Connection: close\r\n\r\nplain bytes"
-                )
-                served += 1
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 11\r\n"
+        b"Connection: close\r\n\r\nplain bytes"
+    )
     client = PoliteClient(
         "arXiv's listing pages", WebPolicy(min_interval=0, backoff=0.01, attempts=2)
     )
-    try:
-        with pytest.raises(HostUnreachable) as failed:
-            client.get(f"http://127.0.0.1:{server.getsockname()[1]}/list/cs/new")
-    finally:
-        thread.join(5)
-        server.close()
+    with raw_server(head, b"", 0, 0) as address, pytest.raises(HostUnreachable) as failed:
+        client.get(address + "/list/cs/new")
     assert str(failed.value) == (
         "arXiv's listing pages sent a compressed answer that would not decompress "
         "(tried 2 times); try again later"
     )
-    assert served == 2
+    assert client.requests_made == 2

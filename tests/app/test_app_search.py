@@ -3,7 +3,7 @@ are typed; a query that cannot be read says why under the box and keeps the last
 
 from __future__ import annotations
 
-from app_helpers import demo_app, settle
+from app_helpers import demo_app, settle, type_text
 from textual.widgets import Static
 
 from tui.adapters.sample import load_sample_day
@@ -23,8 +23,7 @@ async def test_fields_and_negation_narrow_the_list_as_typed() -> None:
         await settle(pilot)
         triage = app.triage
         await pilot.press("slash")
-        for key in "cat:cs.CV -is:replace":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "cat:cs.CV -is:replace")
         expected = [p.id for p in PAPERS if "cs.CV" in p.categories and p.kind.value != "replace"]
         assert [p.id for p in triage.papers.shown_papers] == expected
         assert f"{len(expected)} of 16 papers" in triage.date_bar.text
@@ -37,18 +36,15 @@ async def test_a_query_that_cannot_be_read_says_why_and_keeps_the_last_list() ->
         await settle(pilot)
         triage = app.triage
         await pilot.press("slash")
-        for key in "au:wang":
-            await pilot.press(key)
+        await type_text(pilot, "au:wang")
         wang = [p.id for p in PAPERS if any("wang" in a.lower() for a in p.authors)]
         assert [p.id for p in triage.papers.shown_papers] == wang
-        for key in " OR":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, " OR")
         line = error_line(app)
         assert line.display
         assert str(line.render()) == "OR needs a term after it (at “OR”)"
         assert [p.id for p in triage.papers.shown_papers] == wang  # the last list stays
-        for key in " ti:ddt":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, " ti:ddt")
         assert not line.display
         shown = {p.id for p in triage.papers.shown_papers}
         assert shown == set(wang) | {p.id for p in PAPERS if p.title.startswith("DDT")}
@@ -60,8 +56,7 @@ async def test_plain_words_keep_the_typo_tolerant_search() -> None:
         await settle(pilot)
         triage = app.triage
         await pilot.press("slash")
-        for key in "difusion transfromer":  # two typos
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "difusion transfromer")  # two typos
         titles = [p.title for p in triage.papers.shown_papers]
         assert titles and "DDT: Decoupled Diffusion Transformer" in titles
         assert not error_line(app).display
@@ -75,7 +70,6 @@ async def test_is_unread_follows_the_flags() -> None:
         first = triage.papers.shown_papers[0].id
         await pilot.press("r")  # the first paper read
         await pilot.press("slash")
-        for key in "is:unread":
-            await pilot.press(key)
+        await type_text(pilot, "is:unread")
         shown = [p.id for p in triage.papers.shown_papers]
         assert first not in shown and len(shown) == 15

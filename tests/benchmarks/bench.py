@@ -1027,7 +1027,8 @@ def bench_triage(size: int = 5000, runs: int = 9) -> None:
             query_index.positions(expr, _NoFlags())
             keystrokes.append(time.perf_counter() - began)
     table = Table(
-        f"Kill rules and the search language, {size:,} papers, in the core (median / p90 / worst, ms)",
+        f"Kill rules and the search language, {size:,} papers, in the core "
+        "(median / p90 / worst, ms)",
         ("measure", "result", "target", "verdict"),
     )
     table.add("QueryIndex from the DayIndex's texts", spread(build), "-", "-")
