@@ -1,6 +1,6 @@
 """The command line: ``arxiv-daily`` opens the reader, ``arxiv-daily digest`` prints a day,
 ``fetch`` fills the day cache ahead (for cron), ``export`` writes papers as Markdown, BibTeX or
-JSON.
+JSON, ``library`` imports the user's own papers (BibTeX, CSL JSON) for recommendations.
 
 ``digest`` must stay light: nothing here imports Textual; the app is imported only to run it.
 Expected failures end with one line on stderr, never a traceback: exit 2 for what the user typed,
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
@@ -28,6 +29,7 @@ from tui.options import Options
 from tui.paths import BadPathSetting
 
 if TYPE_CHECKING:
+    from tui.adapters.library import LibraryStore
     from tui.config import Config, ConfigError
     from tui.core.calendar import Calendar
     from tui.core.filters import Match
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--path", action="store_true", help="print only the file's path")
     _add_fetch_parser(commands)
     _add_export_parser(commands)
+    _add_library_parser(commands)
     return parser
 
 
@@ -165,6 +168,33 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         default="markdown",
         help="output format (default: markdown)",
     )
+
+
+def _add_library_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    library = commands.add_parser(
+        "library",
+        help="import your own library (BibTeX, Zotero CSL JSON) to start recommendations from",
+        description=(
+            "Your own papers, read from BibTeX or CSL JSON files (e.g. a Zotero export), are "
+            "used as examples of what you like; recent additions weigh more."
+        ),
+    )
+    actions = library.add_subparsers(dest="library_command", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "import",
+        help="read a BibTeX or CSL JSON file (replacing an earlier import of the same name)",
+        description=(
+            "Read a BibTeX file or a CSL JSON export and keep its papers: arXiv ids from eprint, "
+            "arxiv, doi (10.48550/arXiv.…), url, note, journal (arXiv:…) or CSL JSON URL, DOI, "
+            "number, archive_location and note; papers without one by title. A file of the "
+            "same name imported before is replaced; a malformed file imports nothing."
+        ),
+    )
+    add.add_argument("file", metavar="FILE", help="a .bib or CSL JSON file")
+    listing = actions.add_parser("list", help="show the imported files (or their papers)")
+    listing.add_argument("--papers", action="store_true", help="one line per paper, with weight")
+    forget = actions.add_parser("forget", help="drop the papers an imported file brought")
+    forget.add_argument("file", metavar="FILE", help="the file's name (as `library list` shows)")
 
 
 def _parse_keywords(text: str | None) -> tuple[str, ...] | None:
@@ -571,6 +601,119 @@ def _export_starred(options: Options, output_format: str) -> str:
     return _export_text(matches, output_format, title)
 
 
+# ---------------------------------------------------------------- library
+
+MAX_LIBRARY_BYTES = 200 * 1024 * 1024
+
+
+def run_library(args: argparse.Namespace) -> int:
+    if args.library_command == "import":
+        return _write(library_import(Path(args.file)) + "\n")
+    if args.library_command == "forget":
+        return _write(library_forget(args.file) + "\n")
+    return _write(library_list(papers=args.papers))
+
+
+def _library_store() -> LibraryStore:
+    from tui.adapters.library import LibraryStore
+
+    return LibraryStore()
+
+
+def _read_library_text(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LIBRARY_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise CommandError(f"{path}: no such file") from None
+    except OSError as error:
+        from tui.adapters.atomic import os_reason
+
+        raise CommandError(f"{path}: cannot be read ({os_reason(error)})", code=1) from None
+    if len(data) > MAX_LIBRARY_BYTES:
+        raise CommandError(f"{path}: larger than {MAX_LIBRARY_BYTES // 2**20} MB; not a library?")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 1].hex()
+        raise CommandError(f"{path.name} line {line}: not UTF-8 text (byte 0x{bad})") from None
+
+
+def library_import(path: Path) -> str:
+    """Import ``path``: the one-line summary; CommandError 2 if malformed (nothing kept), 1 if
+    the disk fails."""
+    from tui.adapters.atomic import os_reason
+    from tui.core.library_file import LibraryFileError, parse_library, summary
+    from tui.core.paper import one_line
+
+    name = path.name
+    text = _read_library_text(path)
+    try:
+        read = parse_library(text, name=name)
+    except LibraryFileError as error:
+        raise CommandError(str(error)) from None
+    store = _library_store()
+    try:
+        previous = store.replace(name, read.items)
+    except OSError as error:
+        raise CommandError(f"could not save the library: {os_reason(error)}", code=1) from None
+    for notice in store.notices:
+        _warn(notice)
+    line = f"imported {summary(read, one_line(name))}"
+    if previous is not None:
+        line += f", replacing the {count_papers(len(previous.items))} of its earlier import"
+    return line
+
+
+def library_forget(written: str) -> str:
+    from tui.adapters.atomic import os_reason
+
+    name = Path(written).name
+    store = _library_store()
+    try:
+        dropped = store.forget(name)
+    except OSError as error:
+        raise CommandError(f"could not save the library: {os_reason(error)}", code=1) from None
+    for notice in store.notices:
+        _warn(notice)
+    if dropped is None:
+        known = ", ".join(f.name for f in store.files()) or "none"
+        raise CommandError(f"no import named {name} (imported: {known})")
+    return f"forgot {count_papers(len(dropped.items))} from {name}"
+
+
+def library_list(*, papers: bool) -> str:
+    from tui.adapters.library import positives
+    from tui.core.paper import one_line
+
+    store = _library_store()
+    files = store.files()
+    for notice in store.notices:
+        _warn(notice)
+    if not files:
+        return "no library imported (arxiv-daily library import FILE)\n"
+    if papers:
+        lines = []
+        for paper in sorted(positives(files), key=lambda p: -p.weight):
+            added = paper.added.date().isoformat() if paper.added else "-"
+            lines.append(
+                f"{paper.arxiv_id or '-':<18} {paper.weight:.2f}  {added:<10}  "
+                f"{paper.title}  [{one_line(', '.join(paper.sources))}]"
+            )
+        return "\n".join(lines) + "\n"
+    lines = []
+    for imported in files:
+        with_id = imported.with_id
+        when = imported.imported.strftime("%Y-%m-%d %H:%M UTC")
+        count = count_papers(len(imported.items))
+        lines.append(
+            f"{one_line(imported.name)}: {count} ({with_id} with an arXiv id, "
+            f"{len(imported.items) - with_id} by title only), imported {when}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- the app
 
 
@@ -594,6 +737,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "config":
             return _write(run_config(args.path))
+        if args.command == "library":
+            return run_library(args)
         config = load_settings()
         _use_user_holidays()
         options = options_from(args)
