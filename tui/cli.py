@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tui.core.calendar import Calendar
     from tui.core.filters import Match
     from tui.core.follow import KeywordProfile
-    from tui.core.paper import Day
+    from tui.core.paper import Day, Paper
 
 PROG = "arxiv-daily"
 EXPORT_FORMATS = ("markdown", "bibtex", "json")
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="markdown",
         help="output format (default: markdown)",
     )
+    _add_rank_option(digest)
     config = commands.add_parser(
         "config",
         help="show the settings file (created with comments on first run)",
@@ -167,6 +168,19 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         choices=EXPORT_FORMATS,
         default="markdown",
         help="output format (default: markdown)",
+    )
+    _add_rank_option(export)
+
+
+def _add_rank_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rank",
+        action="store_true",
+        help=(
+            "order the papers by the recommendation model (learnt from your stars, your "
+            "imported library and the papers you read and did not star); JSON gives each "
+            "its score, 0 to 1"
+        ),
     )
 
 
@@ -387,15 +401,45 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
     return Chosen(day, categories, keywords, matches)
 
 
-def run_digest(options: Options, output_format: str, config: Config | None = None) -> str:
+def run_digest(
+    options: Options, output_format: str, config: Config | None = None, *, rank: bool = False
+) -> str:
     from tui.core.render import digest_json, digest_markdown
 
     chosen = choose_papers(options, config)
     day, matches, keywords = chosen.day, chosen.matches, chosen.keywords
+    scores = None
+    if rank:
+        matches, scores = rank_matches(day.papers, matches)
     if output_format == "json":
-        data = digest_json(day.date, matches, day.provenance)
+        data = digest_json(day.date, matches, day.provenance, scores=scores)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return digest_markdown(day.date, matches, keywords or (), day.provenance)
+
+
+def rank_matches(
+    day_papers: tuple[Paper, ...], matches: Sequence[Match]
+) -> tuple[list[Match], dict[str, float]]:
+    """The matches ordered by the recommendation model (best first; ties keep the day's order),
+    with each paper's relevance, 0 to 1, for the JSON."""
+    from tui.adapters.ranking_inputs import learning_from_disk
+    from tui.core.recommend import Model
+
+    try:
+        learned = learning_from_disk(day_papers)
+    except OSError as error:
+        raise CommandError(f"cannot read what to rank by: {error}", code=1) from None
+    for notice in learned.notices:
+        _warn(notice)
+    if not learned.positives:
+        _warn("nothing to rank by: star papers in the reader, or `library import` a file")
+        return list(matches), {m.paper.id: 0.0 for m in matches}
+    model = Model.train(day_papers, learned.positives, learned.negatives, learned.weights)
+    scores = model.scores([m.paper for m in matches])
+    relevance = model.relevance(scores)
+    order = sorted(range(len(matches)), key=lambda i: -scores[i])
+    ranked = [matches[i] for i in order]
+    return ranked, {matches[i].paper.id: round(relevance[i], 4) for i in order}
 
 
 def load_settings() -> Config:
@@ -528,13 +572,18 @@ def _how(day: Day) -> str:
 # ---------------------------------------------------------------- export
 
 
-def _export_text(matches: Sequence[Match], output_format: str, title: str) -> str:
+def _export_text(
+    matches: Sequence[Match],
+    output_format: str,
+    title: str,
+    scores: Mapping[str, float] | None = None,
+) -> str:
     from tui.core.export import export_json, export_markdown, to_bibtex
 
     if output_format == "bibtex":
         return to_bibtex([m.paper for m in matches])
     if output_format == "json":
-        return export_json(matches, title)
+        return export_json(matches, title, scores=scores)
     return export_markdown(title, matches)
 
 
@@ -546,17 +595,27 @@ def _export_title(label: str, categories: Sequence[str], keywords: Sequence[str]
 
 
 def run_export(
-    options: Options, output_format: str, config: Config | None = None, *, starred: bool = False
+    options: Options,
+    output_format: str,
+    config: Config | None = None,
+    *,
+    starred: bool = False,
+    rank: bool = False,
 ) -> str:
     """The day's matching papers (as ``digest`` chooses them), or the starred ones, as text."""
     if starred:
+        if rank:
+            raise CommandError("--rank orders one day's papers: leave out --starred")
         return _export_starred(options, output_format)
     chosen = choose_papers(options, config)
     when = chosen.day.date.isoformat()
     if not chosen.matches:
         _warn(f"no papers of {when} to export")
     title = _export_title(f"arXiv {when}", chosen.categories, chosen.keywords)
-    return _export_text(chosen.matches, output_format, title)
+    matches, scores = list(chosen.matches), None
+    if rank:
+        matches, scores = rank_matches(chosen.day.papers, matches)
+    return _export_text(matches, output_format, title, scores)
 
 
 def _export_starred(options: Options, output_format: str) -> str:
@@ -745,11 +804,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not options.demo:
             _check_endpoints()
         if args.command == "digest":
-            return _write(run_digest(options, args.format, config))
+            return _write(run_digest(options, args.format, config, rank=args.rank))
         if args.command == "fetch":
             return run_fetch(options, args.days, config, refresh=args.refresh)
         if args.command == "export":
-            return _write(run_export(options, args.format, config, starred=args.starred))
+            return _write(
+                run_export(options, args.format, config, starred=args.starred, rank=args.rank)
+            )
         return run_reader(options, config)
     except CommandError as error:
         _fail(error)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 from tui.core.filters import Match, search_fold
@@ -353,11 +353,19 @@ def export_markdown(title: str, matches: Sequence[Exportable]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def export_json(matches: Sequence[Exportable], title: str | None = None) -> str:
-    """Papers (or matches) as JSON text; titles and abstracts keep arXiv's LaTeX."""
-    data: dict[str, Any] = {
-        "title": title,
-        "count": len(matches),
-        "papers": [_paper_json(_as_match(m)) for m in matches],
-    }
+def export_json(
+    matches: Sequence[Exportable],
+    title: str | None = None,
+    *,
+    scores: Mapping[str, float] | None = None,
+) -> str:
+    """Papers (or matches) as JSON text; titles and abstracts keep arXiv's LaTeX. ``scores``:
+    the recommendation model's relevance by paper id (``--rank``), given as "score"."""
+    papers = []
+    for match in map(_as_match, matches):
+        entry = _paper_json(match)
+        if scores is not None:
+            entry["score"] = scores.get(match.paper.id, 0.0)
+        papers.append(entry)
+    data: dict[str, Any] = {"title": title, "count": len(matches), "papers": papers}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -6,7 +6,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -357,17 +357,30 @@ def _paper_markdown(match: Match) -> str:
 
 
 def digest_json(
-    day: date, matches: Sequence[Match], provenance: Provenance | None = None
+    day: date,
+    matches: Sequence[Match],
+    provenance: Provenance | None = None,
+    *,
+    scores: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The day's matches as plain data; titles and abstracts keep arXiv's LaTeX (lossless).
 
     ``provenance``: how exact the day is (``{"exact": true, "source": "catchup"}``).
+    ``scores``: the recommendation model's relevance by paper id (``--rank``), given as "score".
     """
     data: dict[str, Any] = {"date": day.isoformat()}
     if provenance is not None:
         data["provenance"] = provenance.to_dict()
     data["count"] = len(matches)
-    data["papers"] = [_paper_json(m) for m in matches]
+    data["papers"] = [_scored(_paper_json(m), m, scores) for m in matches]
+    return data
+
+
+def _scored(
+    data: dict[str, Any], match: Match, scores: Mapping[str, float] | None
+) -> dict[str, Any]:
+    if scores is not None:
+        data["score"] = scores.get(match.paper.id, 0.0)
     return data
 
 
