@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import ClassVar, Literal
@@ -182,10 +182,18 @@ class LibraryScreen(Screen[None]):
         """Worker: the starred flags, their papers from the session or the day cache."""
         self.flags.settle()  # the store open: it may be waiting for the first paint
         flags = self.flags.starred()
-        found = starred_papers([flag.id for flag in flags], seen, self._cache().find)
+        imported = _imported()
+        starred = {flag.id for flag in flags}
+        extra = [i for i in imported if i not in starred]
+        found = starred_papers([flag.id for flag in flags] + extra, seen, self._cache().find)
         entries = [
-            LibraryEntry(flag.id, found.get(flag.id), flag.starred_changed) for flag in flags
+            LibraryEntry(
+                flag.id, found.get(flag.id), flag.starred_changed, imported.get(flag.id, ())
+            )
+            for flag in flags
         ]
+        # The imported library after the stars (never starred: no date to sort them among).
+        entries += [LibraryEntry(i, found.get(i), None, imported[i]) for i in extra]
         self.post_message(LibraryFound(entries))
 
     @on(LibraryFound)
@@ -228,8 +236,7 @@ class LibraryScreen(Screen[None]):
         fetched = {paper.id: paper for paper in message.papers}
         self._seen.update(fetched)
         self.entries = [
-            LibraryEntry(entry.id, fetched.get(entry.id, entry.paper), entry.starred_at)
-            for entry in self.entries
+            replace(entry, paper=fetched.get(entry.id, entry.paper)) for entry in self.entries
         ]
         self._haystacks = {entry.id: _haystack(entry) for entry in self.entries}
         still = sum(1 for entry in self.entries if entry.paper is None)
@@ -283,9 +290,10 @@ class LibraryScreen(Screen[None]):
     def _update_bar(self, shown: int) -> None:
         total = len(self.entries)
         count = count_papers(total) if shown == total else f"{shown} of {count_papers(total)}"
+        imported = sum(1 for entry in self.entries if entry.imported and entry.starred_at is None)
         parts = [
             Content.styled("★ Library", "bold $text-warning"),
-            Content(count + " starred"),
+            Content(count + (f" ({imported:,} imported)" if imported else " starred")),
             Content.assemble(
                 "sorted by ", (_SORT_LABEL[self.order], "bold"), ("  (S changes)", "$text-muted")
             ),
@@ -413,3 +421,15 @@ class LibraryScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         await self.app.action_quit()
+
+
+def _imported() -> dict[str, tuple[str, ...]]:
+    """Paper id -> the library files it was imported from (``arxiv-daily library import``);
+    a library file that cannot be read gives none (the command line says why)."""
+    from tui.adapters.library import LibraryStore
+
+    try:
+        positives = LibraryStore().positives()
+    except (OSError, ValueError):
+        return {}
+    return {p.arxiv_id: p.sources for p in positives if p.arxiv_id}

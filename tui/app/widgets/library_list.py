@@ -30,17 +30,21 @@ from tui.core.paper import Paper, base_id
 NOT_CACHED = "metadata not cached"
 FETCHING = "fetching its metadata…"
 NOTE_MARK = "✎"
+IMPORTED_MARK = "⊕"
+"""An imported library paper not starred."""
 ROW_AUTHOR_WIDTH = 30
 _INDENT = "   "
 
 
 @dataclass(frozen=True, slots=True)
 class LibraryEntry:
-    """One starred paper: its metadata if known, and when it was starred."""
+    """One starred (or imported) paper: its metadata if known, and when it was starred."""
 
     id: str
     paper: Paper | None
     starred_at: datetime | None
+    imported: tuple[str, ...] = ()
+    """The library files (``arxiv-daily library import``) it came from; shown apart from stars."""
 
     @property
     def abs_url(self) -> str:
@@ -65,6 +69,13 @@ def entry_prompt(entry: LibraryEntry, flag: Flag, *, expanded: bool, fetching: b
     )
     paper = entry.paper
     lines: list[Content] = []
+    if entry.imported and not flag.starred:
+        star = Content.styled(IMPORTED_MARK, "$text-accent")
+    when = (
+        f"starred {_date(entry.starred_at)}"
+        if flag.starred or not entry.imported
+        else "imported from " + ", ".join(entry.imported)
+    )
     if paper is None:
         missing = FETCHING if fetching else NOT_CACHED
         lines.append(
@@ -76,18 +87,14 @@ def entry_prompt(entry: LibraryEntry, flag: Flag, *, expanded: bool, fetching: b
                 Content.styled(missing, "$text-muted italic"),
             )
         )
-        lines.append(
-            Content.assemble(
-                _INDENT, Content.styled(f"starred {_date(entry.starred_at)}", "$text-muted")
-            )
-        )
+        lines.append(Content.assemble(_INDENT, Content.styled(safe_text(when), "$text-muted")))
     else:
         lines.append(Content.assemble(star, " ", Content.styled(readable(paper.title), "bold")))
         details = [
             safe_text(paper.id),
             safe_text(paper.primary_category),
             f"published {_date(paper.published)}",
-            f"starred {_date(entry.starred_at)}",
+            safe_text(when),
             row_authors(paper, ROW_AUTHOR_WIDTH),
         ]
         mark = kind_mark(paper)
