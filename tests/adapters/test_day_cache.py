@@ -402,3 +402,13 @@ def test_one_kind_from_what_each_page_said(
     seen: set[Kind], primary_followed: bool, kind: Kind
 ) -> None:
     assert announced_kind(seen, primary_followed) is kind
+
+
+def test_shown_before_reads_the_indexes_for_the_newest_earlier_day(cache: DayCache) -> None:
+    early, middle, late = date(2025, 4, 7), date(2025, 4, 8), date(2025, 4, 9)
+    a, b, c = (make_paper(f"2504.0000{n}") for n in (1, 2, 3))
+    cache.save(make_day(early, papers=(a, b)))
+    cache.save(make_day(middle, papers=(b,)))
+    cache.save(make_day(late, papers=(a, b, c)))
+    assert cache.shown_before([a.id, b.id, c.id], late) == {a.id: early, b.id: middle}
+    assert cache.shown_before([a.id], early) == {}

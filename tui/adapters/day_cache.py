@@ -182,6 +182,24 @@ class DayCache:
                 continue
         return sorted(found, reverse=True)
 
+    def shown_before(self, ids: Iterable[str], day: date) -> dict[str, date]:
+        """For each paper id, the newest cached day before ``day`` that listed it (read from
+        the small index files only, never the day files)."""
+        wanted = {base_id(raw) for raw in ids}
+        found: dict[str, date] = {}
+        for earlier in self.dates():
+            if not wanted:
+                break
+            if earlier >= day:
+                continue
+            index = self._index(earlier)
+            if index is None:
+                continue
+            for paper_id in wanted & index.ids:
+                found[paper_id] = earlier
+            wanted -= index.ids
+        return found
+
     def find(self, ids: Iterable[str]) -> dict[str, Paper]:
         """Papers by id without version, from the newest cached day that has each."""
         wanted = {base_id(raw) for raw in ids}
