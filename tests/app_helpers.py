@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -66,11 +67,12 @@ def visible_rows(triage: TriageScreen) -> list[str]:
 
 
 def row_of(triage: TriageScreen, paper_id: str) -> str:
-    """The painted row of a paper (it must be on screen)."""
-    for line in visible_rows(triage):
-        if paper_id in line:
-            return line
-    raise AssertionError(f"{paper_id} is not on screen:\n" + "\n".join(visible_rows(triage)))
+    """The painted row of a paper (shown, on screen or scrolled off): its lines (in the
+    two-line list, the title's, then authors, id and category) joined by a space."""
+    strips = triage.papers.row_strips(paper_id)
+    if strips:
+        return " ".join(strip.text for strip in strips)
+    raise AssertionError(f"{paper_id} is not shown:\n" + "\n".join(visible_rows(triage)))
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -151,3 +153,10 @@ def cache_days(*days: Day) -> None:
 def star_in_store(ids: Sequence[str]) -> None:
     with FlagStore() as store:
         store.set_starred(list(ids), True)
+
+
+def in_sections(day: Day) -> Day:
+    """``day`` with its papers in the order the list shows them in the day's order: arXiv's
+    sections (new submissions, cross-lists, replacements), the day's order within each."""
+    rank = {Kind.NEW: 0, Kind.CROSS: 1, Kind.REPLACE: 2}
+    return replace(day, papers=tuple(sorted(day.papers, key=lambda paper: rank[paper.kind])))

@@ -240,8 +240,8 @@ async def test_flag_store_notices_are_shown_as_warnings() -> None:
         assert any(n[0] == "Flags" and n[2] == "warning" for n in app.notices), app.notices
         await pilot.press("s")
         await settle(pilot)
-    with FlagStore() as store:
-        assert store.get("2503.24354").starred
+    with FlagStore() as store:  # the first paper: the first of the new submissions
+        assert store.get("2504.06312").starred
 
 
 class BrokenStore(FlagStore):
@@ -264,11 +264,7 @@ async def test_a_failed_write_is_reported_and_the_screen_shows_the_truth() -> No
         errors = [n for n in app.notices if n[2] == "error"]
         assert errors and "No space left on device" in errors[0][1]
         assert not app.flags or not app.flags.get(paper.id).starred
-        row = next(
-            line
-            for line in (app.triage.papers.render_line(y).text for y in range(3))
-            if paper.id in line
-        )
+        row = row_of(app.triage, paper.id)
         assert "☆" in row
         await pilot.press("r")  # other writes still work
         await settle(pilot)
@@ -292,11 +288,7 @@ async def test_writes_do_not_wait_for_the_disk(tmp_path: Path) -> None:
         paper = app.triage.papers.highlighted_paper
         assert paper is not None
         await pilot.press("s")
-        row = next(
-            line
-            for line in (app.triage.papers.render_line(y).text for y in range(3))
-            if paper.id in line
-        )
+        row = row_of(app.triage, paper.id)
         assert "★" in row
         release.set()
         await settle(pilot)

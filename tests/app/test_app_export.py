@@ -184,11 +184,11 @@ async def test_shift_b_copies_the_bibtex_entry() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("j")
+        await pilot.press("j")  # the second of the new submissions
         paper = app.triage.papers.highlighted_paper
-        assert paper is not None and paper.id == "2504.06312"
+        assert paper is not None and paper.id == "2504.06416"
         await pilot.press("b")
         await settle(pilot)
         assert app.clipboard == to_bibtex([paper])
-        assert app.clipboard.startswith("@misc{niu2025dmol,")
-        assert ("", "Copied BibTeX of 2504.06312", "information") in app.notices
+        assert app.clipboard.startswith("@misc{fathi2025unifying,")
+        assert ("", "Copied BibTeX of 2504.06416", "information") in app.notices

@@ -14,7 +14,7 @@ from typing import Any
 
 import factories
 import pytest
-from app_helpers import RecordingApp, cache_days, make_paper, settle, stored
+from app_helpers import RecordingApp, cache_days, make_paper, row_of, settle, stored
 from arxiv_double import ArxivDouble
 from rich.cells import cell_len
 from textual.pilot import Pilot
@@ -203,10 +203,13 @@ async def test_clicking_rows_and_expanded_text_triggers_nothing(busy_arxiv: Arxi
         papers = app.triage.papers
         assert clickable_text(app) == []
         markup_lines_clicked = 0
-        for row, item in enumerate(HOSTILE):
+        for item in HOSTILE:
             paper = item.paper
+            lines = papers.row_lines(paper.id)  # the title's line(s), then the id's
+            assert lines is not None
+            row = lines.start - papers.scroll_offset.y
             line = list_lines(app)[row]
-            assert paper.id in line
+            assert paper.id in list_lines(app)[lines.stop - 1 - papers.scroll_offset.y]
             # Click right on the title's text, where a live [@click] would be: the first click
             # on a row moves the cursor there, a click on the cursor row expands it.
             column = line.index(item.row[:5])
@@ -223,7 +226,7 @@ async def test_clicking_rows_and_expanded_text_triggers_nothing(busy_arxiv: Arxi
             await pilot.pause()
             assert papers.is_expanded(paper.id)
             assert clickable_text(app) == []
-            block = expanded_block(app, row)
+            block = expanded_block(app, row + len(lines) - 1)
             assert block, f"{paper.id} expanded to nothing"
             # Click the block's lines that look like markup: the cursor stays, nothing runs.
             for y, text in block:
@@ -321,7 +324,7 @@ async def test_a_tiny_terminal_and_resizes_keep_every_key_working(
             starred.append(await star_the_next(pilot, app))
             assert_untouched(app)
         await settle(pilot)
-        assert "★" in next(line for line in terminal_lines(app) if starred[-1] in line)
+        assert "★" in row_of(app.triage, starred[-1])
     assert len(set(starred)) == 5
     flags = stored(starred)
     assert all(flags[paper_id].starred for paper_id in starred)

@@ -27,6 +27,7 @@ from tui.app.dialogs.help import HelpScreen
 from tui.app.screens.triage import TriageScreen
 from tui.config import Config
 from tui.core.follow import DEFAULT_FOLLOW
+from tui.core.paper import Kind
 
 SIZE = (110, 36)
 
@@ -185,8 +186,8 @@ async def test_c_notification_names_the_id() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("j", "c")
-        await settle(pilot)
-        assert ("", "Copied 2504.06312", "information") in app.notices
+        await settle(pilot)  # the second of the new submissions (arXiv's sections)
+        assert ("", "Copied 2504.06416", "information") in app.notices
 
 
 async def test_o_opens_the_abs_page_with_the_injected_opener() -> None:
@@ -207,8 +208,9 @@ async def test_o_without_a_browser_says_which_page(monkeypatch: pytest.MonkeyPat
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert app.opened_urls == ["https://arxiv.org/abs/2503.24354"]
-        assert any("2503.24354" in m for _, m, _ in app.notices)
+        # the first paper: the first of the new submissions (arXiv's sections)
+        assert app.opened_urls == ["https://arxiv.org/abs/2504.06312"]
+        assert any("2504.06312" in m for _, m, _ in app.notices)
 
 
 async def test_enter_expands_and_marks_read() -> None:
@@ -322,12 +324,15 @@ async def test_keyword_option_is_an_active_profile() -> None:
         assert triage.sidebar.active_profile == "--keyword"
         shown = triage.papers.shown_papers
         assert 0 < len(shown) < 16
+        kind_of = {p.id: p.kind for p in load_sample_day().papers}
         expected = [
             p.id
             for p in load_sample_day().papers
             if "transformer" in (text := (p.title + " " + p.abstract).lower()) or "lora" in text
         ]
-        assert [p.id for p in shown] == expected
+        sections = [Kind.NEW, Kind.CROSS, Kind.REPLACE]  # the day's order, in arXiv's sections
+        in_sections = sorted(expected, key=lambda i: sections.index(kind_of[i]))
+        assert [p.id for p in shown] == in_sections
 
 
 async def test_brackets_and_t_change_day_skipping_the_weekend() -> None:

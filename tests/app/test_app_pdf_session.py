@@ -15,6 +15,7 @@ from app_helpers import (
     RecordingApp,
     cache_days,
     demo_app,
+    in_sections,
     make_day,
     settle,
     stored,
@@ -35,7 +36,7 @@ from tui.paths import data_dir, state_dir
 
 SIZE = (120, 30)
 TUESDAY = date(2025, 4, 8)
-SAMPLE = load_sample_day()
+SAMPLE = in_sections(load_sample_day())  # as the list shows it
 PDF_BODY = b"%PDF-1.7\n" + bytes(range(256)) * 1200 + b"\n%%EOF\n"  # ~300 KB
 
 
@@ -72,7 +73,7 @@ async def test_shift_d_downloads_the_pdf_under_a_readable_name(pdf_server: Arxiv
         await settle(pilot)
         paper = SAMPLE.papers[0]
         path = pdf_of(paper)
-        assert path.name.startswith("2503.24354 ORAL - Prompting Your Large-Scale LoRAs")
+        assert path.name.startswith("2504.06312 DMol - A Schedule-Driven Diffusion Model")
         assert path.read_bytes() == PDF_BODY
         assert notices(app, "Saved in")
         assert "PDF" not in app.triage.date_bar.text  # the progress is gone once done
@@ -92,11 +93,11 @@ async def test_a_cut_download_shows_progress_says_why_and_resumes(
         paper = SAMPLE.papers[0]
         await pilot.press("D")
         await wait_until(
-            pilot, lambda: "PDF 2503.24354" in app.triage.date_bar.text, "download progress"
+            pilot, lambda: "PDF 2504.06312" in app.triage.date_bar.text, "download progress"
         )
         assert ": 0 KB of 300 KB" in app.triage.date_bar.text
         await settle(pilot)
-        problem = notices(app, "Could not download the PDF of 2503.24354")
+        problem = notices(app, "Could not download the PDF of 2504.06312")
         assert problem and "try again to continue it" in problem[0][1]
         assert not pdf_of(paper).exists()
         assert list(pdf_folder().glob("*.part"))

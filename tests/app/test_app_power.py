@@ -122,6 +122,7 @@ async def test_w_picks_an_author_and_keeps_it_in_the_settings() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         triage = app.triage
+        await pilot.press(*["j"] * 13)  # ORAL: the first replacement, after 13 new submissions
         first = triage.papers.highlighted_paper
         assert first is not None and first.id == "2503.24354"
         await pilot.press("w")
@@ -162,6 +163,7 @@ async def test_unwatching_takes_out_the_settings_spelling_and_only_that_author()
         await settle(pilot)
         triage = app.triage
         assert all("◆" in row_of(triage, paper_id) for paper_id in KAI_WANG)
+        await pilot.press(*["j"] * 13)  # ORAL: the first replacement, after 13 new submissions
         await pilot.press("w", "down", "down", "down", "enter")  # Kai Wang: watched as "Wang, K."
         await settle(pilot)
         assert load_config().watch_authors == ("Peizhi Niu",)
@@ -177,7 +179,7 @@ async def test_w_keeps_the_comments_of_the_settings_file() -> None:
     app = demo_app(app_options={"config": config})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("j", "w", "enter")  # DMol's first author
+        await pilot.press("w", "enter")  # DMol's first author (the first new submission)
         await settle(pilot)
     text = config_path().read_text(encoding="utf-8")
     assert load_config().watch_authors == ("Peizhi Niu",)
@@ -192,7 +194,7 @@ async def test_a_settings_file_that_cannot_be_edited_still_watches_for_the_sessi
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("j", "w", "enter")
+        await pilot.press("w", "enter")  # DMol: the first new submission
         await settle(pilot)
         assert "◆" in row_of(app.triage, "2504.06312")
         assert any(

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from app_helpers import RecordingApp, demo_app, settle, stored
+from app_helpers import RecordingApp, demo_app, in_sections, settle, stored
 
 from tui.adapters.sample import load_sample_day
 from tui.config import Config
 from tui.core.follow import DEFAULT_FOLLOW
 
 SIZE = (110, 36)
-PAPERS = load_sample_day().papers
+PAPERS = in_sections(load_sample_day()).papers  # as the list shows them
 
 
 def rules_app(hide: tuple[str, ...] = (), read: tuple[str, ...] = ()) -> RecordingApp:

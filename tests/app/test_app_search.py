@@ -3,14 +3,14 @@ are typed; a query that cannot be read says why under the box and keeps the last
 
 from __future__ import annotations
 
-from app_helpers import demo_app, settle, type_text
+from app_helpers import demo_app, in_sections, settle, type_text
 from textual.widgets import Static
 
 from tui.adapters.sample import load_sample_day
 from tui.app.app import ArxivDailyApp
 
 SIZE = (110, 36)
-PAPERS = load_sample_day().papers
+PAPERS = in_sections(load_sample_day()).papers  # as the list shows them
 
 
 def error_line(app: ArxivDailyApp) -> Static:

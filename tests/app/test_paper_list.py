@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import factories
@@ -69,9 +70,13 @@ def matches_of(papers: Sequence[Paper], keywords: tuple[str, ...] = ()) -> list[
 
 
 class ListApp(App[None]):
-    def __init__(self, matches: Sequence[Match]) -> None:
+    """The list alone. Compact (one line per paper) unless told: most tests here are about
+    rows, expansion and scrolling line by line; the two-line rows have tests of their own."""
+
+    def __init__(self, matches: Sequence[Match], *, compact: bool = True) -> None:
         super().__init__()
         self.initial = list(matches)
+        self.compact = compact
         self.flags: dict[str, Flag] = {}
         self.highlights: list[PaperList.Highlighted] = []
         self.toggles: list[PaperList.ExpandToggled] = []
@@ -80,7 +85,7 @@ class ListApp(App[None]):
         return self.flags.get(paper_id) or Flag(paper_id)
 
     def compose(self) -> ComposeResult:
-        yield PaperList(flag_lookup=self.flag, id="papers")
+        yield PaperList(flag_lookup=self.flag, compact=self.compact, id="papers")
 
     def on_mount(self) -> None:
         self.papers.show(self.initial)
@@ -741,3 +746,78 @@ async def test_a_styled_list_goes_through_textuals_line_path() -> None:
         await pilot.pause()
         assert not FastRender(app.papers).plainly_styled()
         assert "╭" in screen_text(app) and "Paper number 1" in screen_text(app)
+
+
+# ---------------------------------------------------------------- two-line rows and sections
+
+
+def test_wrap_offsets_break_between_words_and_inside_a_word_too_long() -> None:
+    from tui.app.widgets.paper_row import wrap_offsets
+
+    title = "Learning to Reason over Long Contexts with Sparse Attention"
+    starts = wrap_offsets(title, 24)
+    pieces = [title[a:b].strip() for a, b in zip(starts, [*starts[1:], len(title)], strict=True)]
+    assert pieces == ["Learning to Reason over", "Long Contexts with", "Sparse Attention"]
+    assert wrap_offsets("x" * 50, 20) == (0, 20, 40)
+    assert wrap_offsets("a b c d e f g h", 1, limit=3) == (0, 2, 4)  # at most three lines
+    assert wrap_offsets("", 20) == (0,)
+
+
+async def test_two_line_rows_show_the_whole_title_then_authors_id_and_category() -> None:
+    long = "A title about diffusion models that goes on " * 3 + "and ends here"
+    papers = [make_paper(n, long if n == 1 else f"Short title {n}") for n in range(6)]
+    app = ListApp(matches_of(papers), compact=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        joined = " ".join(" ".join(line.split()) for line in lines)
+        assert " ".join(long.split()) in joined  # wrapped, not cut
+        first = lines[0]
+        assert first.startswith("● ☆ Short title 0")
+        assert papers[0].id in lines[1] and papers[0].primary_category in lines[1]
+        rows = app.papers.row_lines(papers[1].id)
+        assert rows is not None and len(rows) == 4  # three title lines and the authors' line
+        await pilot.press("j")
+        assert app.papers.highlighted_paper == papers[1]
+        await pilot.press("j")
+        assert app.papers.highlighted_paper == papers[2]
+
+
+def test_the_fast_title_line_count_agrees_with_the_wrap_on_real_titles() -> None:
+    # Every title of arXiv's real day, at every width from 10 to 150: the count found without
+    # LaTeX conversion or wrapping (plain ASCII titles) is the wrapped title's line count.
+    from conftest import RECORDED
+
+    from tui.adapters.sources.rss import parse_rss
+    from tui.app.widgets.paper_row import readable_title, title_line_count, wrap_offsets
+
+    path = RECORDED / "rss-all-archives-2024-11-28.xml"
+    if not path.exists():
+        pytest.skip("../shared/data is not here")
+    _, papers = parse_rss(path.read_bytes(), [])
+    titles = [p.title for p in papers] + ["", "  spaced   out  ", "x" * 300, "a " * 200]
+    for width in range(10, 151, 7):
+        for title in titles:
+            expected = len(wrap_offsets(readable_title(title), width))
+            assert title_line_count(title, width) == expected, (title, width)
+
+
+async def test_rows_out_of_sight_at_the_first_paint_are_measured_right_after() -> None:
+    # The first MEASURED_FIRST rows are measured for the first paint; the rest take the
+    # commonest height and are measured just after it: a long title far down gets its lines.
+    from tui.app.widgets.paper_list import MEASURED_FIRST
+    from tui.app.widgets.paper_row import title_line_count
+
+    papers = [replace(make_paper(n), title=f"Short title {n}") for n in range(MEASURED_FIRST + 100)]
+    far = MEASURED_FIRST + 50
+    papers[far] = replace(papers[far], title="A very long title " * 12)
+    app = ListApp([Match(p, ()) for p in papers], compact=False)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        papers_list = app.papers
+        width = papers_list._title_width(papers_list.scrollable_content_region.width)
+        expected = title_line_count(papers[far].title, width) + 1
+        assert expected > 2
+        assert papers_list._map.row_height(far) == expected
+        assert papers_list._map.row_height(far + 1) == 2

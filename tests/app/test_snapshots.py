@@ -170,3 +170,26 @@ def test_watch_list_and_selection(snap_compare: SnapCompare) -> None:
         terminal_size=SIZE,
         run_before=after(["v", "j", "v"]),
     )
+
+
+def test_sections_at_80_columns(snap_compare: SnapCompare) -> None:
+    """The sample day at 80 columns, sidebar shown: "New submissions (13)" over two-line rows,
+    each title whole (wrapped to a second or third line where it needs one), then authors, id
+    and category; the replacements further down."""
+    assert snap_compare(demo_app(), terminal_size=(80, 32), run_before=after())
+
+
+def test_sections_at_120_columns(snap_compare: SnapCompare) -> None:
+    """At 120 columns with the sidebar, scrolled to the end (G): the last new submissions, then
+    "Replacements (3)" with their version marks."""
+    assert snap_compare(demo_app(), terminal_size=(120, 32), run_before=after(["G"]))
+
+
+def test_compact_list(snap_compare: SnapCompare) -> None:
+    """z: one line per paper, the title cut to fit, under the same section headings."""
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=after(["z"]))
+
+
+def test_sorted_by_title(snap_compare: SnapCompare) -> None:
+    """S twice: title A–Z, one list without sections; the date bar says how it is sorted."""
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=after(["S", "S"]))

@@ -66,6 +66,7 @@ def test_template_documents_every_setting() -> None:
         "# default_profile =",
         "theme =",
         "expand_marks_read =",
+        "compact_list = false",
         "[profiles.Diffusion]",
         "keywords =",
         "exclude =",
@@ -104,6 +105,16 @@ def test_defaults_are_the_follow_defaults_and_the_documented_values() -> None:
     assert config.follow.profiles == (KeywordProfile("Diffusion", ("Diffusion", "DDPM", "DDIM")),)
     assert (config.theme, config.expand_marks_read, dict(config.keys)) == ("textual-dark", True, {})
     assert (config.watch_authors, config.watch_phrases) == ((), ())
+    assert config.compact_list is False
+
+
+def test_compact_list_is_read_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("compact_list = true\n", encoding="utf-8")
+    assert load_config(path).compact_list is True
+    path.write_text('compact_list = "yes"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="must be true or false"):
+        load_config(path)
 
 
 def test_pdf_folder_default(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_helpers import in_sections
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
 from tui.adapters.sample import load_sample_day
@@ -28,7 +29,7 @@ ROUNDS = 14
 def test_a_burst_of_keys_then_sigkill_keeps_a_prefix_of_them(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
-    papers = load_sample_day().papers
+    papers = in_sections(load_sample_day()).papers
     count = len(papers)
     keys = (["s", "j"] * (count - 1) + ["s", "g"]) * ROUNDS  # every paper starred, unstarred…
     assert len(keys) == 448
@@ -59,7 +60,7 @@ def test_what_the_screen_shows_after_a_burst_is_on_disk_within_the_bound(
     # screen); SIGKILL as soon as it is seen: every change must be on disk.
     data = tmp_path / "data"
     env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
-    papers = load_sample_day().papers
+    papers = in_sections(load_sample_day()).papers
     count = len(papers)
     keys = (["s", "j"] * (count - 1) + ["s", "g"]) * ROUNDS + ["s", "/"]
     assert len(keys) == 450

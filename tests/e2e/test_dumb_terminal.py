@@ -46,6 +46,8 @@ def test_closing_the_terminal_ends_the_reader_with_its_flags_kept(
 ) -> None:
     # Closing the window (the terminal hangs up): the reader saves and leaves. Under TERM=dumb,
     # Textual's inline driver left its input thread spinning on the dead terminal for ever.
+    from app_helpers import in_sections
+
     from tui.adapters.sample import load_sample_day
     from tui.adapters.store import FlagStore
 
@@ -65,6 +67,6 @@ def test_closing_the_terminal_ends_the_reader_with_its_flags_kept(
         os.kill(pid, signal.SIGKILL)
     assert gone, "the reader outlived its terminal"
     assert not list(data.glob("state/crash-*")), "a closed window is not a crash"
-    first = load_sample_day().papers[0].id
+    first = in_sections(load_sample_day()).papers[0].id
     with FlagStore(data / "flags") as store:
         assert store.get(first).starred

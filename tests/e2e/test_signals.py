@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_helpers import in_sections
 from arxiv_double import ArxivDouble
 from test_session_kill import NEWEST, NEWEST_PAPERS, PREVIOUS, PREVIOUS_PAPERS
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
@@ -116,4 +117,4 @@ def test_two_signals_together_are_one_quit(tmp_path: Path) -> None:
     from tui.adapters.sample import load_sample_day
 
     with FlagStore(data / "flags") as store:
-        assert store.get(load_sample_day().papers[0].id).starred
+        assert store.get(in_sections(load_sample_day()).papers[0].id).starred

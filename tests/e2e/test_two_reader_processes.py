@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_helpers import in_sections
 from timing import poll_until
 from tmux_terminal import TmuxTerminal, base_env, tmux_available
 
@@ -32,7 +33,7 @@ def test_two_readers_see_and_keep_each_others_stars(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = base_env(data, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
     command = [sys.executable, "-m", "tui", "--demo"]
-    papers = load_sample_day().papers
+    papers = in_sections(load_sample_day()).papers
     ids = [p.id for p in papers]
     with (
         TmuxTerminal(command, env=env, cwd=ROOT) as a,

@@ -215,6 +215,7 @@ class ArxivDailyApp(App[int]):
                     restore=restored,
                     rules=make_rules(self.config.rules_hide, self.config.rules_read),
                     hide_read=self.config.hide_read,
+                    compact_list=self.config.compact_list,
                 ),
             )
         )

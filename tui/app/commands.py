@@ -274,6 +274,24 @@ class HideRead(Command):
     )
 
 
+class CompactList(Command):
+    KEYS, KEY_DISPLAY, ACTION = "z", "z", "compact_list"
+    TITLE, HELP, GROUP = (
+        "Compact list",
+        "One line per paper, the title cut to fit (again: two-line rows, the whole title)",
+        READING,
+    )
+
+
+class SortDay(Command):
+    KEYS, KEY_DISPLAY, ACTION = "S", "S", "toggle_sort"
+    TITLE, HELP, GROUP = (
+        "Sort",
+        "Sort the list: day order in arXiv's sections, newest first, title A–Z",
+        READING,
+    )
+
+
 class ClearedByRules(Command):
     KEYS, KEY_DISPLAY, ACTION = "K", "K", "cleared_by_rules"
     TITLE, HELP, GROUP = (
@@ -375,6 +393,8 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     WatchedOnly,
     HideRead,
     ClearedByRules,
+    CompactList,
+    SortDay,
     DownloadPdf,
     OpenPdf,
     OpenLibrary,

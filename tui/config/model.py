@@ -45,6 +45,8 @@ class Config:
     expand_marks_read: bool = True
     hide_read: bool = False
     """Start with the papers already read hidden (H toggles)."""
+    compact_list: bool = False
+    """Start with one line per paper instead of the two-line rows (z toggles)."""
     watch_authors: tuple[str, ...] = ()
     watch_phrases: tuple[str, ...] = ()
     rules_hide: tuple[str, ...] = ()

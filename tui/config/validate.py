@@ -23,7 +23,14 @@ from tui.core.taxonomy import canonical_category
 KeyPath = tuple[str, ...]
 """Where a value sits: ``("profiles", "Diffusion", "keywords")``."""
 
-_TOP_SETTINGS = ("categories", "default_profile", "theme", "expand_marks_read", "hide_read")
+_TOP_SETTINGS = (
+    "categories",
+    "default_profile",
+    "theme",
+    "expand_marks_read",
+    "hide_read",
+    "compact_list",
+)
 _SECTIONS = ("profiles", "keys", "watch", "pdf", "rules")
 _PROFILE_SETTINGS = ("keywords", "exclude")
 _WATCH_SETTINGS = ("authors", "phrases")
@@ -78,6 +85,7 @@ class _Reader:
                 ("expand_marks_read",), self.document, defaults.expand_marks_read
             ),
             hide_read=self.flag(("hide_read",), self.document, defaults.hide_read),
+            compact_list=self.flag(("compact_list",), self.document, defaults.compact_list),
             watch_authors=self.strings(("watch", "authors"), watch, defaults.watch_authors),
             watch_phrases=self.strings(("watch", "phrases"), watch, defaults.watch_phrases),
             pdf_folder=self.folder(("pdf", "folder"), pdf),

@@ -36,6 +36,8 @@ class DateBarState:
     """Showing what the kill rules cleared (K)."""
     read_hidden: int | None = None
     """Papers hidden because they are read (H), or None when read papers are shown."""
+    order: str = ""
+    """How the list is sorted when not in the day's order (S): "newest first", "title A–Z"."""
     activity: str = ""
     """Background work of the user's (PDF downloads): one line, plain text."""
     provenance: str = ""
@@ -75,6 +77,8 @@ def date_bar_content(state: DateBarState) -> Content:
     if state.provenance and state.day is not None and not state.starred_only:
         style = "$text-success" if state.exact else "$text-warning"
         parts.append(Content.styled(state.provenance, style))
+    if state.order:
+        parts.append(Content.styled(f"sorted: {state.order} (S)", "$text-secondary"))
     if state.watched_only:
         parts.append(Content.styled("◆ watched only", "$text-success"))
     if state.read_hidden is not None:

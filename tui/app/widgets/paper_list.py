@@ -1,9 +1,16 @@
-"""The paper list: one line per paper, expandable in place to the paper's details.
+"""The paper list: a row per paper, expandable in place to the paper's details.
+
+A row is two lines or more (the whole title, wrapped, then authors, id and category) or, in the
+compact list, one line. In day order the papers come in arXiv's sections (new submissions,
+cross-lists, replacements), each under a heading with its count; the cursor moves over papers
+only.
 
 A line-rendered ScrollView rather than an OptionList: OptionList measures every option's height
 up front and clears all its caches whenever one prompt changes, so a star or an expand costs
-O(papers). Here a row is built only when it is painted; the line map is the row count plus the
-few expanded blocks, so moving, expanding and re-rendering a row cost O(visible lines).
+O(papers). Here a row is built only when it is painted; the line map is the commonest row
+height plus the rows of another height, the headings and the expanded blocks, so moving and
+re-rendering a row cost O(visible lines) and a lookup O(log papers). The titles' line breaks
+are measured once per title and width (a new list at a known width only looks them up).
 
 Which line shows which paper is ``LineMap``'s (pure, tested without a screen); the shortcut past
 Textual's general line path, which uses Textual internals, is ``FastRender``'s. This module
@@ -12,6 +19,7 @@ draws rows and details and handles keys, clicks and scrolling with public Textua
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
@@ -30,6 +38,7 @@ from textual.timer import Timer
 from tui.adapters.store import Flag
 from tui.app.widgets.fast_render import FastRender
 from tui.app.widgets.line_map import LineMap
+from tui.app.widgets.list_order import ListOrder, arrange
 from tui.app.widgets.paper_row import (
     NO_MARKS,
     SCORE_WIDTH,
@@ -37,11 +46,17 @@ from tui.app.widgets.paper_row import (
     RowMarks,
     RowStyles,
     detail_lines,
+    fast_title_line_count,
+    heading_content,
+    readable_title,
     row_content,
     title_content,
+    title_line_count,
+    two_line_row,
+    wrap_offsets,
 )
 from tui.core.filters import Match
-from tui.core.paper import Paper
+from tui.core.paper import Kind, Paper
 
 FlagLookup = Callable[[str], Flag]
 MarksLookup = Callable[[Paper], RowMarks]
@@ -56,6 +71,12 @@ fires 30-60 ms after the last move; keys repeat every 25-40 ms)."""
 _TITLE_CACHE_SIZE = 8192
 _MAX_ID_WIDTH = 16
 _MAX_CATEGORY_WIDTH = 14
+MEASURED_FIRST = 300
+"""Rows measured exactly at the first paint; beyond them long LaTeX titles wait for it."""
+_WRAP_CACHE_SIZE = 50_000
+"""Titles whose line breaks are kept, per width (a day at a few widths)."""
+HEADING_LINES = 1
+"""A section heading's height."""
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -158,6 +179,7 @@ class PaperList(ScrollView, can_focus=True):
         flag_lookup: FlagLookup,
         on_expand: Callable[[Paper, bool], object] | None = None,
         marks_lookup: MarksLookup | None = None,
+        compact: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -190,6 +212,15 @@ class PaperList(ScrollView, can_focus=True):
         )
         self._prepare_timer: Timer | None = None
         self._scores: Mapping[str, float] | None = None
+        self._compact = compact
+        """One line per paper (the title cut to fit) instead of the two-line rows."""
+        self._headings: dict[int, tuple[Kind, int]] = {}
+        """The papers a section heading stands above: the section and its paper count."""
+        self._wraps: dict[tuple[str, int], tuple[int, ...]] = {}
+        """Where each title's lines start at a width (raw title, width): kept across lists."""
+        self._shape: tuple[tuple[int, bool], int, dict[int, int], bool] | None = None
+        """The rows' heights for the shown papers at a width: the width and whether scored,
+        the commonest height, and the papers of another height."""
 
     # ----------------------------------------------------------------- public API
 
@@ -205,6 +236,25 @@ class PaperList(ScrollView, can_focus=True):
     def highlighted_paper(self) -> Paper | None:
         return None if self._cursor is None else self._papers[self._cursor]
 
+    def row_lines(self, paper_id: str) -> range | None:
+        """The lines of the list (from its top, not the screen's) this paper's row is on; None
+        if it is not shown."""
+        index = self._index_of.get(paper_id)
+        if index is None:
+            return None
+        self._ensure_layout()
+        start = self._map.line_of(index)
+        return range(start, start + self._map.row_height(index))
+
+    def row_strips(self, paper_id: str) -> list[Strip]:
+        """The lines of this paper's row as they are painted (on screen or not; none if the
+        paper is not shown)."""
+        lines = self.row_lines(paper_id)
+        width = self.scrollable_content_region.width
+        if lines is None or width <= 0:
+            return []
+        return [self._line(line, width, width, self.has_focus) for line in lines]
+
     def is_expanded(self, paper_id: str) -> bool:
         return paper_id in self._expanded
 
@@ -212,23 +262,59 @@ class PaperList(ScrollView, can_focus=True):
     def scores(self) -> Mapping[str, float] | None:
         return self._scores
 
+    @property
+    def compact(self) -> bool:
+        """One line per paper rather than the two-line rows."""
+        return self._compact
+
+    @property
+    def sections(self) -> list[tuple[Kind, int]]:
+        """The section headings shown, in order: each section and its paper count."""
+        return [self._headings[index] for index in sorted(self._headings)]
+
+    def set_compact(self, compact: bool) -> None:
+        """Show one line per paper (True) or the two-line rows; the highlighted paper keeps its
+        place on screen."""
+        if compact == self._compact:
+            return
+        screen_offset = None
+        if self._cursor is not None:
+            screen_offset = self._map.line_of(self._cursor) - self.scroll_offset.y
+        self._compact = compact
+        self._shape = None
+        self._row_layout = None
+        self._row_cache.clear()
+        self._update_layout()
+        if self._cursor is not None and screen_offset is not None:
+            top = max(0, self._map.line_of(self._cursor) - max(0, screen_offset))
+            self.scroll_to(y=top, animate=False, force=True)
+            self._scroll_cursor_into_view()
+        self.refresh()
+
     def show(
         self,
         matches: Sequence[Match],
         *,
         keep_position: bool = True,
         scores: Mapping[str, float] | None = None,
+        sections: bool = False,
     ) -> None:
         """Replace the rows. Keeps the highlighted paper (and its place on screen) if still shown,
         and keeps every paper's expanded state. With ``scores`` (by paper id) each row shows its
-        paper's score."""
+        paper's score. With ``sections`` the papers are grouped as arXiv's /new page groups them
+        (new submissions, cross-lists, replacements; the order within each kept), each group
+        under a heading with its count."""
         previous = self.highlighted_paper
         previous_index = self._cursor
         screen_offset = None
         if previous is not None and keep_position:
             screen_offset = self._map.line_of(self._cursor or 0) - self.scroll_offset.y
 
+        if sections:
+            matches = arrange(matches, ListOrder.DAY, sections=True)  # grouped: kept as is
         self._papers = [match.paper for match in matches]
+        self._headings = _headings(self._papers) if sections else {}
+        self._shape = None
         self._scores = scores
         self._keywords = [tuple(match.keywords) for match in matches]
         self._index_of = {paper.id: index for index, paper in enumerate(self._papers)}
@@ -272,7 +358,7 @@ class PaperList(ScrollView, can_focus=True):
         for paper_id in ids:
             index = self._index_of.get(paper_id)
             if index is not None:
-                self.refresh_line(self._map.line_of(index))
+                self.refresh_lines(self._map.line_of(index), self._map.row_height(index))
 
     def refresh_marks(self, ids: Iterable[str] | None = None) -> None:
         """The watch list or the selection changed: repaint these rows (None: all of them,
@@ -426,8 +512,79 @@ class PaperList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index_of = self._index_of
         expanded = (index_of[paper_id] for paper_id in self._expanded if paper_id in index_of)
-        self._map.layout(len(self._papers), expanded, width, self._detail_height)
+        row_height, rows = self._row_heights(width)
+        self._map.layout(
+            len(self._papers),
+            expanded,
+            width,
+            self._detail_height,
+            row_height=row_height,
+            rows=rows,
+            headings=dict.fromkeys(self._headings, HEADING_LINES),
+        )
         self._fast.set_virtual_size(Size(width, self._map.total_lines))
+
+    def _row_heights(self, width: int) -> tuple[int, dict[int, int]]:
+        """The commonest row height at ``width``, and the rows of another height: one line each
+        in the compact list, else the title's lines and one more."""
+        if self._compact or width <= 0:
+            return 1, {}
+        key = (width, self._scores is not None)
+        shape = self._shape
+        if shape is None or shape[0] != key:
+            shape = self._shape = self._measure(key, exact=False)
+            if shape[3]:
+                self.call_after_refresh(self._measure_exactly, key)
+        return shape[1], shape[2]
+
+    def _measure(
+        self, key: tuple[int, bool], *, exact: bool
+    ) -> tuple[tuple[int, bool], int, dict[int, int], bool]:
+        """Each row's height at ``key``'s width. Not ``exact``: only the first screens' rows
+        (MEASURED_FIRST); the others take the commonest height until they are measured, right
+        after the first paint. The last item says whether any row was so estimated."""
+        title_width = self._title_width(key[0])
+        heights: list[int] = []
+        estimated = False
+        papers = self._papers if exact else self._papers[:MEASURED_FIRST]
+        for paper in papers:
+            title = paper.title
+            lines = fast_title_line_count(title, title_width)
+            if lines is None:
+                lines = title_line_count(title, title_width)
+            heights.append(lines + 1)
+        if len(papers) < len(self._papers):
+            # The rest, out of sight at the first paint, are measured right after it.
+            estimated = True
+            guess = Counter(heights).most_common(1)[0][0] if heights else 2
+            heights += [guess] * (len(self._papers) - len(papers))
+        common = Counter(heights).most_common(1)[0][0] if heights else 2
+        rows = {index: height for index, height in enumerate(heights) if height != common}
+        return key, common, rows, estimated
+
+    def _measure_exactly(self, key: tuple[int, bool]) -> None:
+        """After the first paint: the rows estimated are measured, and laid out if they differ."""
+        shape = self._shape
+        if shape is None or shape[0] != key or not shape[3]:
+            return
+        exact = self._measure(key, exact=True)
+        self._shape = exact
+        if exact[1:3] != shape[1:3]:
+            self._update_layout()
+            self.refresh()
+
+    def _title_width(self, width: int) -> int:
+        return max(1, width - 4 - (0 if self._scores is None else SCORE_WIDTH))
+
+    def _wrap(self, title: str, width: int) -> tuple[int, ...]:
+        """Where ``title`` (raw, as the paper has it) breaks into lines at ``width``."""
+        key = (title, width)
+        starts = self._wraps.get(key)
+        if starts is None:
+            if len(self._wraps) >= _WRAP_CACHE_SIZE:
+                self._wraps.clear()
+            starts = self._wraps[key] = wrap_offsets(readable_title(title), width)
+        return starts
 
     def _ensure_layout(self) -> None:
         if not self._map.is_laid_out_at(self.scrollable_content_region.width):
@@ -500,7 +657,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._row_layout = None
+        self._row_layout = None  # the row heights are kept by width: measured again if it moved
         self._update_layout()
         self._scroll_cursor_into_view()
 
@@ -532,13 +689,18 @@ class PaperList(ScrollView, can_focus=True):
             blank = Strip.blank(width, self.get_visual_style("paper-list--row").rich_style)
             return self._fast.pad(blank, full)
         index, offset = self._map.locate(line)
+        if offset < 0:
+            return self._heading_strip(index, width, full)
         is_cursor = index == self._cursor
-        if offset == 0:
-            return self._row_strip(index, width, full, is_cursor, focused)
-        key = (self._papers[index].id, width, full, offset, is_cursor, focused)
+        rows = self._map.row_height(index)
+        if offset < rows:
+            if self._compact:
+                return self._row_strip(index, width, full, is_cursor, focused)
+            return self._two_line_strip(index, offset, width, full, is_cursor, focused)
+        key = ("detail", self._papers[index].id, width, full, offset - rows, is_cursor, focused)
         strip = self._row_cache.get(key)
         if strip is None:
-            content = self._details(index, width)[offset - 1]
+            content = self._details(index, width)[offset - rows]
             if is_cursor:
                 # Recolour the gutter so the expanded block reads as the highlighted paper's.
                 gutter = self.get_visual_style("paper-list--gutter-cursor", partial=True)
@@ -575,6 +737,52 @@ class PaperList(ScrollView, can_focus=True):
             self._row_cache[key] = strip
         return strip
 
+    def _heading_strip(self, index: int, width: int, full: int) -> Strip:
+        kind, count = self._headings[index]
+        key = ("heading", kind, count, width, full)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            content = heading_content(kind, count, width, self._styles())
+            strip = self._strip(content, self.get_visual_style("paper-list--row"), width, full)
+            self._row_cache[key] = strip
+        return strip
+
+    def _two_line_strip(
+        self, index: int, offset: int, width: int, full: int, is_cursor: bool, focused: bool
+    ) -> Strip:
+        """Line ``offset`` of paper ``index``'s row in the two-line list (its lines are built and
+        cached together)."""
+        paper = self._papers[index]
+        flag = self._flag_lookup(paper.id)
+        marks = self._marks(index)
+        score = None if self._scores is None else self._scores.get(paper.id, 0.0)
+        key = (paper.id, width, full, is_cursor, flag.read, flag.starred, focused, score, marks)
+        strip = self._row_cache.get((*key, offset))
+        if strip is None:
+            title_width = self._title_width(width)
+            lines = two_line_row(
+                paper,
+                self._title(index, marks.phrases),
+                self._wrap(paper.title, title_width),
+                read=flag.read,
+                starred=flag.starred,
+                width=width,
+                styles=self._styles(),
+                score=score,
+                marks=marks,
+            )
+            base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
+            blank = Content("")
+            for number in range(self._map.row_height(index)):
+                content = lines[number] if number < len(lines) else blank
+                line_strip = self._strip(content, base, width, full)
+                self._row_cache[(*key, number)] = line_strip
+                if number == offset:
+                    strip = line_strip
+            if strip is None:
+                strip = self._strip(blank, base, width, full)
+        return strip
+
     def _strip(self, content: Content, base: Style, width: int, full: int) -> Strip:
         segments = [Segment(text, style.rich_style) for text, style in content.render(base, end="")]
         strip = Strip(segments, content.cell_length).extend_cell_length(width, base.rich_style)
@@ -590,7 +798,9 @@ class PaperList(ScrollView, can_focus=True):
         if hit is None:
             return
         index, block_offset = hit
-        if index == self._cursor and block_offset == 0:
+        if block_offset < 0:
+            return  # a section heading
+        if index == self._cursor and block_offset < self._map.row_height(index):
             self.toggle_expand()
         else:
             self._move_cursor(index)
@@ -600,3 +810,15 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_blur(self, event: events.Blur) -> None:
         self.refresh()
+
+
+def _headings(papers: Sequence[Paper]) -> dict[int, tuple[Kind, int]]:
+    """The papers (grouped by kind) that start a section, with the section and its count."""
+    counts = Counter(paper.kind for paper in papers)
+    headings: dict[int, tuple[Kind, int]] = {}
+    previous: Kind | None = None
+    for index, paper in enumerate(papers):
+        if paper.kind is not previous:
+            previous = paper.kind
+            headings[index] = (paper.kind, counts[paper.kind])
+    return headings

@@ -86,6 +86,12 @@ def readable(text: str) -> str:
     return safe_text(latex_to_text(text))
 
 
+@lru_cache(maxsize=16_384)
+def readable_title(title: str) -> str:
+    """``readable(title)``, kept for a day's titles: the list wraps and sorts them all."""
+    return readable(title)
+
+
 @lru_cache(maxsize=256)
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     words = sorted({k for k in keywords if k.strip()}, key=len, reverse=True)
@@ -354,3 +360,173 @@ def detail_lines(
         add(Content("(no abstract)").stylize(styles.muted))
     lines.append(Content(""))
     return lines
+
+
+# ---------------------------------------------------------------- two-line rows and headings
+
+TITLE_LINES_MAX = 4
+"""A title longer than this many lines is cut (with an ellipsis) on the last."""
+META_SEPARATOR = " · "
+
+SECTION_TITLES = {
+    Kind.NEW: "New submissions",
+    Kind.CROSS: "Cross-lists",
+    Kind.REPLACE: "Replacements",
+}
+"""arXiv's /new page's words, in its order."""
+
+_WORD = re.compile(r"\S+")
+
+
+def wrap_offsets(text: str, width: int, limit: int = TITLE_LINES_MAX) -> tuple[int, ...]:
+    """Where the lines of ``text`` (single-spaced) start when wrapped at ``width`` cells, word by
+    word (a word longer than a line is broken); at most ``limit`` lines, the last running to the
+    end of the text (it is cut when drawn)."""
+    if width <= 0 or not text:
+        return (0,)
+    starts: list[int] = [0]
+    used = 0  # cells on the current line
+    for match in _WORD.finditer(text):
+        word = match.group()
+        cells = len(word) if word.isascii() else cell_len(word)
+        if used and used + 1 + cells <= width:
+            used += 1 + cells
+            continue
+        if used:
+            starts.append(match.start())
+            used = 0
+        if cells <= width:
+            used = cells
+            continue
+        # Longer than a line: broken where the line is full.
+        position = match.start()
+        for offset, character in enumerate(word):
+            step = 1 if character.isascii() else cell_len(character)
+            if used + step > width:
+                starts.append(position + offset)
+                used = 0
+            used += step
+    return tuple(starts[:limit])
+
+
+_MAYBE_NOT_PLAIN = re.compile(r"[\\$~{}`'\-?!\x00-\x1f\x7f]")
+"""A quick first look for ``_NOT_PLAIN`` (a character class searches faster than alternatives)."""
+_NOT_PLAIN = re.compile(r"[\\$~{}\x00-\x1f\x7f]|``|''|--|[?!]`")
+"""What LaTeX conversion (tui.core.render's test for LaTeX syntax) or the terminal-safety pass
+may change in a title; a title without any of it reads exactly as written, spaces collapsed."""
+
+
+def title_line_count(title: str, width: int, limit: int = TITLE_LINES_MAX) -> int:
+    """How many lines the list gives ``title`` (raw, as the paper has it) at ``width``: the
+    length of ``wrap_offsets(readable_title(title), width)``."""
+    fast = fast_title_line_count(title, width, limit)
+    if fast is not None:
+        return fast
+    return len(wrap_offsets(readable_title(title), width, limit))
+
+
+def fast_title_line_count(title: str, width: int, limit: int = TITLE_LINES_MAX) -> int | None:
+    """``title_line_count`` found without making LaTeX readable or wrapping word by word, as it
+    can be for most titles of a day (a few ms for 5,000 against ~60 ms); None for a title that
+    needs the conversion (non-ASCII, or LaTeX in a title longer than a line)."""
+    if width <= 0 or not title.isascii():
+        return None
+    text = " ".join(title.split())
+    if _MAYBE_NOT_PLAIN.search(title) and _NOT_PLAIN.search(title):
+        # LaTeX made readable is never longer than its source ("$\\alpha$" reads "α"): a
+        # source that fits on a line needs no conversion to know it does.
+        return 1 if len(text) <= width else None
+    return _ascii_line_count(text, width, limit)
+
+
+def _ascii_line_count(text: str, width: int, limit: int) -> int:
+    """Lines of single-spaced ASCII ``text`` wrapped word by word at ``width`` (a word longer
+    than a line broken where it is full), as ``wrap_offsets`` wraps it."""
+    lines, start, end = 0, 0, len(text)
+    while start < end and lines < limit:
+        lines += 1
+        if end - start <= width:
+            break
+        cut = text.rfind(" ", start, start + width + 1)
+        start = start + width if cut <= start else cut + 1
+    return max(lines, 1)
+
+
+def title_lines(title: Content, starts: Sequence[int], width: int) -> list[Content]:
+    """``title`` cut at ``starts`` (from ``wrap_offsets``), each line ``width`` cells, the last
+    cut with an ellipsis if the title goes on."""
+    ends = [*starts[1:], len(title.plain)]
+    lines = []
+    for start, end in zip(starts, ends, strict=True):
+        line = title[start:end].rstrip()
+        lines.append(line.truncate(width, ellipsis=True, pad=True))
+    return lines
+
+
+def two_line_row(
+    paper: Paper,
+    title: Content,
+    starts: Sequence[int],
+    *,
+    read: bool,
+    starred: bool,
+    width: int,
+    styles: RowStyles,
+    score: float | None = None,
+    marks: RowMarks = NO_MARKS,
+) -> list[Content]:
+    """The paper's row in the two-line list, each line ``width`` cells: the title (wrapped at
+    ``starts``, see ``wrap_offsets``) after the unread and star marks, then a line of the
+    selection and watch marks, authors, id, primary category and the cross-list or version
+    mark."""
+    indent = _PREFIX_WIDTH + (SCORE_WIDTH if score is not None else 0)
+    inner = max(1, width - indent)
+    prefix: list[Content] = [
+        Content(" " if read else UNREAD_MARK).stylize(styles.unread),
+        Content(" "),
+        Content(STAR_MARK if starred else NO_STAR_MARK).stylize(
+            styles.star if starred else styles.muted
+        ),
+        Content(" "),
+    ]
+    if score is not None:
+        prefix.append(_cell(f"{score:.2f}", SCORE_WIDTH, styles.kind))
+    blank = Content(" " * indent)
+    style = styles.title_read if read else styles.title
+    lines = [
+        (Content("").join(prefix) if number == 0 else blank) + line.stylize_before(style)
+        for number, line in enumerate(title_lines(title, starts, inner))
+    ]
+    marks_part: list[Content] = []
+    if marks.selected:
+        marks_part.append(Content.assemble((SELECTED_MARK, styles.selected), " "))
+    if marks.watched:
+        marks_part.append(Content.assemble((WATCH_MARK, styles.watch), " "))
+    tail: list[Content] = [Content(paper.id).stylize(styles.paper_id)]
+    if paper.primary_category:
+        tail.append(Content(safe_text(paper.primary_category)).stylize(styles.category))
+    mark = kind_mark(paper)
+    if mark:
+        tail.append(Content(mark).stylize(styles.kind))
+    separator = Content(META_SEPARATOR).stylize(styles.muted)
+    tail_content = separator + separator.join(tail)
+    marks_width = sum(part.cell_length for part in marks_part)
+    room = inner - marks_width - tail_content.cell_length
+    authors = highlight_names(
+        row_authors(paper, max(14, room)), marks.watched_authors, styles.watch
+    ).stylize_before(styles.authors)
+    if authors.cell_length > max(14, room):
+        authors = authors.truncate(max(14, room), ellipsis=True)
+    meta = Content("").join([*marks_part, authors, tail_content])
+    lines.append(blank + meta.truncate(inner, ellipsis=True, pad=True))
+    return [line.truncate(width, pad=True) for line in lines]
+
+
+def heading_content(kind: Kind, count: int, width: int, styles: RowStyles) -> Content:
+    """A section's heading: arXiv's words for it and how many papers it has, then a rule."""
+    label = f" {SECTION_TITLES[kind]} ({count:,}) "
+    rule = max(0, width - cell_len(label) - 1)
+    line = Content.assemble(
+        ("─", styles.gutter), (label, styles.label), ("─" * rule, styles.gutter)
+    )
+    return line.truncate(width, ellipsis=True, pad=True)

@@ -30,5 +30,7 @@ class TriageExtras:
     """The session to pick up: filters at once, the paper once its day has loaded."""
     hide_read: bool = False
     """Start with the papers already read hidden (the settings' hide_read)."""
+    compact_list: bool = False
+    """Start with one line per paper (the settings' compact_list)."""
     rules: tuple[Rule, ...] = ()
     """Kill rules: their papers are hidden or marked read as a day arrives."""

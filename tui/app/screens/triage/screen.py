@@ -76,6 +76,7 @@ from tui.app.services.flag_keeper import FlagFacts, FlagField, FlagKeeper
 from tui.app.services.memory import keep_long_lived
 from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
+from tui.app.widgets.list_order import ListOrder, arrange
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import RowMarks
 from tui.app.widgets.search_box import SearchBox
@@ -123,6 +124,10 @@ class TriageScreen(Screen[None]):
     """Only what is new to the reader: the papers already read are hidden (H)."""
     cleared_by_rules: var[bool] = var(False, init=False)
     """Only the papers the kill rules cleared (K): nothing is lost to a bad rule."""
+    compact_list: var[bool] = var(False, init=False)
+    """One line per paper instead of the two-line rows (z)."""
+    list_order: var[ListOrder] = var(ListOrder.DAY, init=False)
+    """The day's order in arXiv's sections, newest first, or by title (S cycles)."""
 
     def __init__(
         self,
@@ -160,6 +165,11 @@ class TriageScreen(Screen[None]):
             facts=self._facts,
         )
         self.set_reactive(TriageScreen.hide_read, extras.hide_read)
+        self.set_reactive(TriageScreen.compact_list, extras.compact_list)
+        self._search_ranked = False
+        """The last view is in the typo-tolerant search's order (no sections, no sorting)."""
+        self._sorted_by = ""
+        """How the shown list is sorted, when not in the day's order (the date bar says)."""
         self._read_hidden: int | None = None
         """How many papers the last view left out because they are read (None: not hiding)."""
         self._cleared = NOTHING_CLEARED
@@ -261,6 +271,7 @@ class TriageScreen(Screen[None]):
                     flag_lookup=self.flags.get,
                     on_expand=self._expanded,
                     marks_lookup=self._row_marks,
+                    compact=self.compact_list,
                     id="papers",
                 )
         yield Footer()
@@ -494,9 +505,19 @@ class TriageScreen(Screen[None]):
         if scores is not None:
             ranked = sorted(view.matches, key=lambda match: -scores.get(match.paper.id, 0.0))
             view = View(tuple(ranked), view.category_counts, view.profile_counts, view.total)
+        # arXiv's sections in the day's order; none in a ranked list or the starred view.
+        in_order = scores is None and not self._search_ranked
+        sections = in_order and not self.starred_only and self.list_order is ListOrder.DAY
+        if in_order:
+            arranged = arrange(view.matches, self.list_order, sections=sections)
+            view = View(arranged, view.category_counts, view.profile_counts, view.total)
+        sorted_now = in_order and self.list_order is not ListOrder.DAY
+        self._sorted_by = self.list_order.label if sorted_now else ""
         self.view = view
         self._shown_ids = frozenset(match.paper.id for match in view.matches)
-        self.papers.show(view.matches, keep_position=keep_position, scores=scores)
+        self.papers.show(
+            view.matches, keep_position=keep_position, scores=scores, sections=sections
+        )
         self._view_shown(view, counted=index is not None)
         self._update_date_bar()
         self._update_list_message()
@@ -518,6 +539,7 @@ class TriageScreen(Screen[None]):
         if query.text.strip() and fuzzy is not None and len(fuzzy) == len(index):
             ranked = fuzzy.ranked(query.text)
             self.fuzzy_searches += 1
+        self._search_ranked = ranked is not None
         self._show_search_error()
         self._read_hidden = None
         if self.hide_read and not self.starred_only:
@@ -625,6 +647,7 @@ class TriageScreen(Screen[None]):
             watched_only=self.watched_only,
             cleared_only=self.cleared_by_rules and not self.starred_only,
             read_hidden=self._read_hidden,
+            order=self._sorted_by,
             activity=self.pdfs.activity,
             provenance=self._provenance_label(),
             exact=self.day is None or self.day.provenance.exact,
@@ -681,6 +704,18 @@ class TriageScreen(Screen[None]):
         self.hide_read = not self.hide_read
 
     def watch_hide_read(self) -> None:
+        self._refresh_view(keep_position=False)
+
+    def action_compact_list(self) -> None:
+        self.compact_list = not self.compact_list
+
+    def watch_compact_list(self, compact: bool) -> None:
+        self.papers.set_compact(compact)
+
+    def action_toggle_sort(self) -> None:
+        self.list_order = self.list_order.next()
+
+    def watch_list_order(self) -> None:
         self._refresh_view(keep_position=False)
 
     def action_cleared_by_rules(self) -> None:
