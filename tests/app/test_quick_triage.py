@@ -100,3 +100,23 @@ def test_a_damaged_later_file_is_set_aside_and_reported(tmp_path: Path) -> None:
     assert len(later) == 0
     assert later.notices and "moved aside" in later.notices[0]
     assert list(tmp_path.glob("later.json.corrupt-*"))
+
+
+async def test_t_on_the_list_goes_through_its_unread_papers(tmp_path: Path) -> None:
+    from app_helpers import demo_app, settle
+
+    app = demo_app()
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        triage = app.triage
+        first = triage.papers.shown_papers[0]
+        await pilot.press("r")  # read: not in the pass
+        await pilot.press("T")
+        quick = app.screen
+        assert isinstance(quick, QuickTriageScreen)
+        assert "15 papers left" in quick.bar_text
+        second = triage.papers.shown_papers[1]
+        assert second.id in quick.paper_text and first.id not in quick.paper_text
+        await pilot.press("s", "escape")
+        assert app.screen is triage
+        assert app.flags is not None and app.flags.get(second.id).starred

@@ -283,6 +283,15 @@ class CompactList(Command):
     )
 
 
+class QuickTriage(Command):
+    KEYS, KEY_DISPLAY, ACTION = "T", "T", "quick_triage"
+    TITLE, HELP, GROUP = (
+        "Quick triage",
+        "The unread papers shown, one at a time with the abstract: s star, m read, l later, u undo",
+        READING,
+    )
+
+
 class SortDay(Command):
     KEYS, KEY_DISPLAY, ACTION = "S", "S", "toggle_sort"
     TITLE, HELP, GROUP = (
@@ -395,6 +404,7 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     ClearedByRules,
     CompactList,
     SortDay,
+    QuickTriage,
     DownloadPdf,
     OpenPdf,
     OpenLibrary,

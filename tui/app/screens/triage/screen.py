@@ -37,6 +37,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from tui.adapters.later import LaterQueue
 from tui.adapters.session import Session
 from tui.app.commands import TriageCommands, bindings
 from tui.app.dialogs.date_picker import DatePickerScreen
@@ -62,6 +63,7 @@ from tui.app.messages import (
 )
 from tui.app.screens.library import LibraryScreen
 from tui.app.screens.paper_actions import MAX_OPENED, PaperActions
+from tui.app.screens.quick_triage import QuickTriageScreen
 from tui.app.screens.triage.extras import TriageExtras
 from tui.app.screens.triage.pdf_jobs import PdfJobs
 from tui.app.screens.triage.search import SearchLanguage
@@ -1343,6 +1345,30 @@ class TriageScreen(Screen[None]):
         self.session.save()
 
     # ----------------------------------------------------------------- app
+
+    def action_quick_triage(self) -> None:
+        """The unread papers shown (not starred), one at a time; then the later queue."""
+        later = LaterQueue()
+        for notice in later.notices:
+            self.app.notify(notice, title="Later queue", severity="warning", timeout=10)
+        get = self.flags.get
+        papers = [
+            paper
+            for paper in self.papers.shown_papers
+            if not get(paper.id).read and not get(paper.id).starred
+        ]
+        put_off = [self._seen[paper_id] for paper_id in later.ids if paper_id in self._seen]
+        if not papers and not put_off:
+            self.app.notify("Every paper shown is read, and nothing is put off.", timeout=3)
+            return
+
+        def closed(_: None) -> None:
+            self.flags_changed()
+            self._stars_changed()
+
+        self.app.push_screen(
+            QuickTriageScreen(papers, flags=self.flags, later=later, put_off=put_off), closed
+        )
 
     def action_help(self) -> None:
         self.actions.help()
