@@ -821,3 +821,31 @@ async def test_rows_out_of_sight_at_the_first_paint_are_measured_right_after() -
         assert expected > 2
         assert papers_list._map.row_height(far) == expected
         assert papers_list._map.row_height(far + 1) == 2
+
+
+async def test_a_cursor_far_down_keeps_its_place_when_the_list_is_shown_again() -> None:
+    # Rows below the first screens are measured after the first paint; a cursor down there
+    # must not lose its place when a filter shows the list again (a review found it 5,000
+    # lines off screen).
+    from tui.app.widgets.paper_list import MEASURED_FIRST
+
+    papers = [
+        replace(
+            make_paper(n),
+            title=f"Short {n}" if n < MEASURED_FIRST else "A long title " * 10 + str(n),
+        )
+        for n in range(3000)
+    ]
+    matches = [Match(p, ()) for p in papers]
+    app = ListApp(matches, compact=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        papers_list = app.papers
+        assert papers_list.move_to(papers[2000].id)
+        await pilot.pause()
+        papers_list.show(matches[1:], keep_position=True)
+        await pilot.pause()
+        await pilot.pause()
+        line = papers_list._map.line_of(papers_list._cursor or 0)
+        top = papers_list.scroll_offset.y
+        assert top <= line < top + papers_list.scrollable_content_region.height

@@ -120,3 +120,37 @@ async def test_t_on_the_list_goes_through_its_unread_papers(tmp_path: Path) -> N
         await pilot.press("s", "escape")
         assert app.screen is triage
         assert app.flags is not None and app.flags.get(second.id).starred
+
+
+async def test_undo_takes_back_only_what_the_decision_changed(tmp_path: Path) -> None:
+    flags = keeper(tmp_path / "flags")
+    later = LaterQueue(tmp_path / "later.json")
+    quick = QuickTriageScreen(PAPERS, flags=flags, later=later)
+    try:
+        async with Host(quick).run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("l")  # put off…
+            flags.set("starred", [PAPERS[0].id], True).result(5)  # …then starred elsewhere
+            await pilot.press("u")
+            assert flags.get(PAPERS[0].id).starred  # not this decision's to take back
+            assert later.ids == []
+    finally:
+        flags.close()
+
+
+async def test_a_later_queue_that_cannot_be_saved_is_said_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    flags = keeper(tmp_path / "flags")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    later = LaterQueue(blocked / "later.json")  # its folder is a file: every save fails
+    quick = QuickTriageScreen(PAPERS, flags=flags, later=later)
+    try:
+        async with Host(quick).run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("l")
+            assert later.ids == []
+            assert "4 papers left" in quick.bar_text  # still on the same paper
+    finally:
+        flags.close()

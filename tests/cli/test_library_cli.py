@@ -248,3 +248,19 @@ def test_positives_merge_files_and_weigh_recent_additions_more(tmp_path: Path) -
     assert found["2401.00001"].weight == pytest.approx(1 / (1 + 0.30103), abs=1e-4)
     assert found["By title"].weight == pytest.approx(1 / (1 + 0.47712), abs=1e-4)
     assert len(positives(store.files())) == 3
+
+
+def test_a_library_file_of_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    from tui import paths
+
+    library = paths.data_dir() / "library.json"
+    library.parent.mkdir(parents=True, exist_ok=True)
+    written = b'{"version": 2, "files": {}, "future": true}'
+    library.write_bytes(written)
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{k, title={T}, eprint={2504.06312}, archivePrefix={arXiv}}\n")
+    result = run("library", "import", str(bib))
+    assert result.returncode == 1
+    assert "written by a newer arxiv-daily (format 2)" in result.stderr
+    assert library.read_bytes() == written
+    assert not list(library.parent.glob("library.json.corrupt-*"))

@@ -186,3 +186,12 @@ def test_on_the_real_day_kinds_and_categories_partition_as_arxiv_counted(
     assert 0 < count("ti:diffusion") < diffusion < 1504
     assert count("diffusion OR transformer") >= max(diffusion, count("transformer"))
     assert count('"diffusion model"') <= diffusion
+
+
+def test_a_query_that_asks_the_flags_says_so() -> None:
+    from tui.core.query import asks_the_flags
+
+    assert asks_the_flags(parse_query("ti:survey -is:starred"))
+    assert asks_the_flags(parse_query("(a OR is:unread) b"))
+    assert not asks_the_flags(parse_query("is:replace cat:cs"))
+    assert not asks_the_flags(None)

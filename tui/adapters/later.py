@@ -40,24 +40,40 @@ class LaterQueue:
             return list(self._ids)
 
     def add(self, paper_id: str, title: str = "") -> None:
+        """Queue ``paper_id`` last. OSError if the disk refuses (the queue is then unchanged)."""
         with self._lock:
-            self._ids.pop(paper_id, None)
-            self._ids[paper_id] = title
-            self._save()
+            ids = self._current()
+            ids.pop(paper_id, None)
+            ids[paper_id] = title
+            self._save(ids)
 
     def remove(self, paper_id: str) -> bool:
-        """Take ``paper_id`` off the queue; whether it was on it."""
+        """Take ``paper_id`` off the queue; whether it was on it. OSError as ``add``."""
         with self._lock:
-            if paper_id not in self._ids:
+            ids = self._current()
+            if paper_id not in ids:
+                self._ids = ids
                 return False
-            del self._ids[paper_id]
-            self._save()
+            del ids[paper_id]
+            self._save(ids)
             return True
+
+    def _current(self) -> dict[str, str]:
+        """The queue as on disk now (another reader may have changed it), else as known."""
+        try:
+            return _parse(json.loads(self.path.read_bytes()))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            return dict(self._ids)
 
     def _load(self) -> dict[str, str]:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            return {}
+        except OSError as error:
+            self.notices.append(f"{self.path.name} could not be read: {describe_error(error)}")
             return {}
         try:
             return _parse(json.loads(raw))
@@ -73,12 +89,13 @@ class LaterQueue:
             )
             return {}
 
-    def _save(self) -> None:
+    def _save(self, ids: dict[str, str]) -> None:
+        """Write ``ids`` and take them as the queue; on OSError the queue stays as it was."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"version": 1, "later": [{"id": i, "title": t} for i, t in self._ids.items()]}
-        atomic_write_bytes(
-            self.path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
-        )
+        data = {"version": 1, "later": [{"id": i, "title": t} for i, t in ids.items()]}
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        atomic_write_bytes(self.path, text.encode("utf-8"))
+        self._ids = ids
 
 
 def _parse(data: Any) -> dict[str, str]:

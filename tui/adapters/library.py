@@ -130,6 +130,13 @@ class LibraryStore:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return []
+        newer = _newer_version(raw)
+        if newer is not None:
+            # Written by a newer arxiv-daily: not damaged, and not ours to rewrite.
+            raise OSError(
+                f"{self.path} was written by a newer arxiv-daily (format {newer}); "
+                "it is left as it is"
+            )
         try:
             return _decode(raw)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -182,6 +189,18 @@ def _encode_file(imported: ImportedFile) -> dict[str, Any]:
             for item in imported.items
         ],
     }
+
+
+def _newer_version(raw: bytes) -> int | None:
+    """The format version of a library file newer than this program's, if it is one."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    version = data.get("version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        return version
+    return None
 
 
 def _decode(raw: bytes) -> list[ImportedFile]:

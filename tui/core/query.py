@@ -276,6 +276,18 @@ def plain_words(expr: Expr | None) -> tuple[str, ...] | None:
     return tuple(words) if words else None
 
 
+def asks_the_flags(expr: Expr | None) -> bool:
+    """Whether ``expr`` has ``is:read``, ``is:unread`` or ``is:starred`` (its answer then
+    depends on the flag store, which must be open to give it)."""
+    if isinstance(expr, State):
+        return expr.name in ("read", "unread", "starred")
+    if isinstance(expr, Not):
+        return asks_the_flags(expr.part)
+    if isinstance(expr, And | Or):
+        return any(asks_the_flags(part) for part in expr.parts)
+    return False
+
+
 # ---------------------------------------------------------------- matching
 
 

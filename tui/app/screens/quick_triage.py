@@ -9,7 +9,7 @@ papers put off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -147,7 +147,7 @@ class QuickTriageScreen(Screen[None]):
             self.flags.set("starred", [paper.id], True)
         if not flag.read:
             self.flags.set("read", [paper.id], True)
-        self.later.remove(paper.id)
+        self._keep_later(lambda: self.later.remove(paper.id))
         self.decided[decision] += 1
         self.position += 1
         self._show()
@@ -165,7 +165,9 @@ class QuickTriageScreen(Screen[None]):
         self._steps.append(
             _Step(paper, "later", self.position, flag.read, flag.starred, paper.id in self.later)
         )
-        self.later.add(paper.id, latex_to_text(paper.title))
+        if not self._keep_later(lambda: self.later.add(paper.id, latex_to_text(paper.title))):
+            self._steps.pop()
+            return
         if paper not in self._put_off:
             self._put_off.append(paper)
         self.decided["later"] += 1
@@ -178,20 +180,36 @@ class QuickTriageScreen(Screen[None]):
             return
         step = self._steps.pop()
         paper_id = step.paper.id
-        flag = self.flags.get(paper_id)
-        if flag.starred != step.was_starred:
-            self.flags.set_unless_changed("starred", {paper_id: (flag.starred, step.was_starred)})
-        if flag.read != step.was_read:
-            self.flags.set_unless_changed("read", {paper_id: (flag.read, step.was_read)})
+        # Only what the decision changed goes back, and only where it still stands: a star
+        # another reader made meanwhile stays.
+        if step.decision == "star" and not step.was_starred:
+            self.flags.set_unless_changed("starred", {paper_id: (True, False)})
+        if step.decision in ("star", "read") and not step.was_read:
+            self.flags.set_unless_changed("read", {paper_id: (True, False)})
         if step.was_later:
-            self.later.add(paper_id, latex_to_text(step.paper.title))
+            self._keep_later(lambda: self.later.add(paper_id, latex_to_text(step.paper.title)))
         else:
-            self.later.remove(paper_id)
+            self._keep_later(lambda: self.later.remove(paper_id))
         self.decided[step.decision] -= 1
         if self.queue[step.position : step.position + 1] == [step.paper]:
             self.position = step.position
         self._show()
         self.app.notify(f"Undone: {step.decision} {paper_id}.", timeout=3)
+
+    def _keep_later(self, change: Callable[[], object]) -> bool:
+        """Change the later queue; a disk that refuses is said, and the queue is left as it
+        was (whether the change was made)."""
+        try:
+            change()
+        except OSError as error:
+            self.app.notify(
+                f"The later queue could not be saved: {error}",
+                title="Later queue",
+                severity="error",
+                timeout=8,
+            )
+            return False
+        return True
 
     def action_move(self, by: int) -> None:
         self.position = max(0, min(len(self.queue), self.position + by))

@@ -34,7 +34,7 @@ from tui.app.services.day_sources import DaySources
 from tui.core.filters import DayIndex
 from tui.core.follow import KeywordProfile
 from tui.core.paper import Day, Paper
-from tui.core.query import Facts, QueryIndex
+from tui.core.query import Facts, QueryIndex, asks_the_flags
 from tui.core.rules import NOTHING_CLEARED, Rule, apply_rules
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class DayFeed:
         *,
         rules: Sequence[Rule] = (),
         facts: Callable[[], Facts] | None = None,
+        settle: Callable[[], None] | None = None,
     ) -> None:
         """``rules``: kill rules applied to each day as its index is built (``facts``: the
         flags their ``is:`` terms ask about)."""
@@ -67,6 +68,8 @@ class DayFeed:
         self.profiles = tuple(profiles)
         self.rules = tuple(rules)
         self._facts = facts
+        self._settle = settle
+        """Waits until the flag store is open, for rules that ask about the flags."""
         self._post = post
 
     def load(self, requested: date, generation: int, cancel: threading.Event, first: bool) -> None:
@@ -189,6 +192,8 @@ class DayFeed:
         index = DayIndex(day.papers, self.profiles)
         query_index, cleared = None, NOTHING_CLEARED
         if self.rules and self._facts is not None:
+            if self._settle is not None and any(asks_the_flags(r.expr) for r in self.rules):
+                self._settle()  # at start-up the store opens after the first paint
             query_index = QueryIndex(day.papers, index.search_texts())
             cleared = apply_rules(self.rules, query_index, self._facts())
         self._post(

@@ -532,7 +532,10 @@ class PaperList(ScrollView, can_focus=True):
         key = (width, self._scores is not None)
         shape = self._shape
         if shape is None or shape[0] != key:
-            shape = self._shape = self._measure(key, exact=False)
+            # Deferred only while the cursor is among the rows measured: a cursor further down
+            # needs every row above it measured to keep its place.
+            cursor_below = self._cursor is not None and self._cursor >= MEASURED_FIRST
+            shape = self._shape = self._measure(key, exact=cursor_below)
             if shape[3]:
                 self.call_after_refresh(self._measure_exactly, key)
         return shape[1], shape[2]
@@ -569,9 +572,17 @@ class PaperList(ScrollView, can_focus=True):
             return
         exact = self._measure(key, exact=True)
         self._shape = exact
-        if exact[1:3] != shape[1:3]:
-            self._update_layout()
-            self.refresh()
+        if exact[1:3] == shape[1:3]:
+            return
+        screen_offset = None
+        if self._cursor is not None:
+            screen_offset = self._map.line_of(self._cursor) - self.scroll_offset.y
+        self._update_layout()
+        if self._cursor is not None and screen_offset is not None:
+            top = max(0, self._map.line_of(self._cursor) - max(0, screen_offset))
+            self.scroll_to(y=top, animate=False, force=True)
+            self._scroll_cursor_into_view()
+        self.refresh()
 
     def _title_width(self, width: int) -> int:
         return max(1, width - 4 - (0 if self._scores is None else SCORE_WIDTH))

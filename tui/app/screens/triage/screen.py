@@ -165,6 +165,7 @@ class TriageScreen(Screen[None]):
             self.post_message,
             rules=extras.rules,
             facts=self._facts,
+            settle=flags.settle,
         )
         self.set_reactive(TriageScreen.hide_read, extras.hide_read)
         self.set_reactive(TriageScreen.compact_list, extras.compact_list)
@@ -569,10 +570,19 @@ class TriageScreen(Screen[None]):
             line.display = bool(text)
 
     def _view_before_index(self) -> View:
-        """Every paper if nothing filters them, else none yet (the index is a moment away)."""
+        """Every paper if nothing filters them, else none yet (the index is a moment away). Kill
+        rules, hidden read papers and the cleared view filter too: what they hide never shows."""
         papers = self.day.papers if self.day is not None else ()
         query = self._query()
-        unfiltered = query.categories is None and query.profile is None and not query.text.strip()
+        self._read_hidden = None
+        unfiltered = (
+            query.categories is None
+            and query.profile is None
+            and not query.text.strip()
+            and not self.extras.rules
+            and not self.hide_read
+            and not self.cleared_by_rules
+        )
         matches = tuple(Match(paper, ()) for paper in papers) if unfiltered else ()
         return View(matches=matches, category_counts={}, profile_counts={}, total=len(papers))
 
