@@ -123,3 +123,19 @@ def test_the_demo_never_fetches(tmp_path: Path, arxiv_double: ArxivDouble) -> No
     failed = [m for m in posted.messages if isinstance(m, FetchFailed)]
     assert [m.reason for m in failed] == ["nothing cached for this day (the demo never fetches)"]
     assert arxiv_double.requests == []
+
+
+def test_progress_reports_of_working_requests_bring_no_stand_in(
+    tmp_path: Path, arxiv_double: ArxivDouble
+) -> None:
+    # A day older than catchup's 90 days: the API and OAI-PMH report progress ("read 5
+    # records from arXiv's OAI-PMH") with no papers counted yet; that is not a failure, and
+    # the sample day must not stand in for it (a CI run once showed it did).
+    old = date(2024, 12, 11)
+    day_feed, posted, _ = feed(tmp_path)
+    serve_day(arxiv_double, make_day(old, 3))
+    day_feed.load(old, 1, threading.Event(), first=True)
+    sources = {m.day.source for m in posted.days()}
+    assert "sample" not in sources
+    final = posted.days()[-1]
+    assert len(final.day.papers) == 3 and not final.still_fetching

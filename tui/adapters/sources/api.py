@@ -411,9 +411,9 @@ class ArxivSource:
         failures = 0
         wait = 0.0
 
-        def report(message: str) -> None:
+        def report(message: str, *, failed: bool = False) -> None:
             if progress is not None:
-                progress(FetchProgress(made, len(collected), total, message))
+                progress(FetchProgress(made, len(collected), total, message, failed))
 
         while total is None or len(collected) < total:
             self._wait_turn(wait, cancel)
@@ -427,11 +427,11 @@ class ArxivSource:
                 outcome = self._empty_page(len(collected), total)
             if isinstance(outcome, _Failure):
                 if not outcome.retryable:
-                    report(outcome.summary)
+                    report(outcome.summary, failed=True)
                     raise FetchError(outcome.summary)
                 failures += 1
                 if failures >= self.policy.attempts:
-                    report(outcome.summary)
+                    report(outcome.summary, failed=True)
                     message = self._give_up_message(outcome, failures, total, empty_means)
                     if outcome.empty and total is None:
                         raise EmptyAnswer(message)
@@ -441,7 +441,8 @@ class ArxivSource:
                 shown = f"{pause:.0f}" if pause >= 1 else f"{pause:.1f}"
                 report(
                     f"{outcome.summary}; retrying in {shown} s "
-                    f"(try {failures + 1} of {self.policy.attempts})"
+                    f"(try {failures + 1} of {self.policy.attempts})",
+                    failed=True,
                 )
                 continue
             failures = 0

@@ -228,7 +228,7 @@ class DayLoader:
         def failed(reason: str) -> None:
             tried.append(reason)
             if progress is not None:
-                progress(FetchProgress(len(tried), 0, None, reason))
+                progress(FetchProgress(len(tried), 0, None, reason, failed=True))
 
         newest = listing.date == self.calendar.latest_listing_day(now)
         from tui.adapters.sources.announced import OtherListing

@@ -63,6 +63,8 @@ class FetchProgress:
     total: int | None
     """Entries the source says there are (None until known)."""
     message: str
+    failed: bool = False
+    """The report of a failed request (retried, or given up), not of progress."""
 
 
 ProgressCallback = Callable[[FetchProgress], None]
@@ -384,6 +386,7 @@ class PoliteClient:
                         None,
                         f"{summary}; retrying in {shown} s "
                         f"(try {failures + 1} of {self.policy.attempts})",
+                        failed=True,
                     )
                 )
 

@@ -123,7 +123,9 @@ class DayFeed:
             if cancel.is_set():
                 return
             self._post(FetchProgressed(report, generation=generation))
-            failed_attempt = report.total is None and report.requests >= 1 and report.papers == 0
+            # A request that failed, not a progress report of one that is working (reading
+            # OAI-PMH records, say): only a failure brings the stand-in day.
+            failed_attempt = report.failed and report.papers == 0
             if fall_back_early and failed_attempt and not fell_back:
                 fell_back = True
                 self._fall_back(post_day, report.message, retrying=True)
