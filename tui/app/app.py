@@ -32,6 +32,7 @@ from tui.adapters.store import FlagStore
 from tui.app.commands import KeyOverrides, keymap
 from tui.app.messages import FlagsChangedElsewhere, FlagWriteFailed, StoreFailed, StoreOpened
 from tui.app.screens.triage import DaySources, TriageExtras, TriageScreen
+from tui.app.services.day_sources import once
 from tui.app.services.flag_keeper import FlagKeeper
 from tui.app.services.memory import keep_long_lived
 from tui.app.services.session_keeper import SessionKeeper
@@ -124,9 +125,9 @@ class ArxivDailyApp(App[int]):
         """Every page asked to open, whether or not a browser was started."""
         self._source = source or _arxiv_source
         self._store_factory = store
-        self._cache_factory = cache
-        self._cache: DayCache | None = None
-        self._cache_lock = threading.Lock()
+        self._day_cache = once(cache)
+        """The day cache, built on first use (on a worker thread: it touches the disk), the
+        same one for every thread that asks (the cache itself is thread-safe)."""
         self.flags: FlagKeeper | None = None
         self.startup_warnings: list[str] = []
         """Shown as warnings once the app is up (a settings file that could not be read)."""
@@ -273,14 +274,6 @@ class ArxivDailyApp(App[int]):
                 title="Settings",
                 severity="warning",
             )
-
-    def _day_cache(self) -> DayCache:
-        """Built on first use, on a worker thread (it touches the disk); the same one for every
-        thread that asks (the cache itself is thread-safe)."""
-        with self._cache_lock:
-            if self._cache is None:
-                self._cache = self._cache_factory()
-            return self._cache
 
     @property
     def triage(self) -> TriageScreen:
