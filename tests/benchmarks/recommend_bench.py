@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,15 +38,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import RECORDED
 
 from tui.adapters.sources.rss import parse_rss
+from tui.core.library_file import recency_weights
 from tui.core.paper import Paper
 from tui.core.ranking import Ranker
-from tui.core.recommend import Corpus, Model, recency_weights
+from tui.core.recommend import Corpus, Model
 
 FULL_DAY = RECORDED / "rss-all-archives-2024-11-28.xml"
 CATEGORIES = ("cs.CV", "cs.LG", "cs.CL", "quant-ph", "hep-ph", "cs.RO")
 SEEDS = 20
 STARS = 5
 LIBRARY = 20
+ADDED = [datetime(2025, 4, 9, tzinfo=UTC) - timedelta(days=n) for n in range(LIBRARY)]
+"""The library papers' added dates, newest first, a day apart: weighed as an import is."""
 TOP = 20
 
 Ranking = list[Paper]
@@ -115,7 +119,7 @@ def quality(papers: list[Paper]) -> None:
             rest = [p for p in papers if p.id not in shelved]
             record("cosine lib", by_scores(rest, Ranker(rest).scores(library)), set())
             rest_corpus = Corpus(rest)
-            weights = recency_weights(LIBRARY)
+            weights = recency_weights(ADDED)
             library_model = Model.train(rest_corpus, library, weights=weights)
             record("model lib", [p for p, _ in library_model.rank()], set())
             record("centr lib", by_scores(rest, centroid_scores(rest_corpus, library)), set())
@@ -186,7 +190,7 @@ def timings(papers: list[Paper]) -> None:
         Model.train(corpus, star_sets[run % len(star_sets)]).rank()
 
     show("after a star: train + rank the day", timed(15, after_a_star))
-    weights = recency_weights(LIBRARY)
+    weights = recency_weights(ADDED)
 
     def with_library(run: int) -> None:
         Model.train(corpus, [*star_sets[run], *library], negatives, [1.0] * 5 + weights).rank()

@@ -6,14 +6,16 @@ import random
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import RECORDED
 from factories import paper
 
+from tui.core.library_file import recency_weights
 from tui.core.paper import Paper
-from tui.core.recommend import Corpus, Model, recency_weights, terms
+from tui.core.recommend import Corpus, Model, terms
 
 # Four topics, each a pool of phrases; a paper of a topic is a few of its phrases.
 # fmt: off
@@ -146,8 +148,9 @@ def test_library_papers_from_elsewhere_are_positives_weighted_by_recency() -> No
             ]
         )
     ]
-    assert recency_weights(3) == sorted(recency_weights(3), reverse=True)
-    model = Model.train(DAY, elsewhere, weights=recency_weights(2))
+    weights = recency_weights(added_days_ago(2))
+    assert weights == sorted(weights, reverse=True)
+    model = Model.train(DAY, elsewhere, weights=weights)
     assert top_topics(model, [], 6) == ["graphs"] * 6
 
 
@@ -263,3 +266,9 @@ def test_importing_the_module_loads_no_numerical_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "", f"imported with tui.core.recommend: {loaded}"
+
+
+def added_days_ago(count: int) -> list[datetime]:
+    """Added dates of ``count`` library papers, newest first, a day apart."""
+    newest = datetime(2025, 4, 9, tzinfo=UTC)
+    return [newest - timedelta(days=n) for n in range(count)]

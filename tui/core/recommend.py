@@ -5,9 +5,9 @@ its title and abstract (sublinear tf ``1 + ln(tf)``, smooth IDF fitted on the da
 and a linear SVM is trained on the spot with the user's papers as positives and the day as the
 background. Papers read and not starred (or cleared) are explicit negatives, each weighing
 NEGATIVE_WEIGHT of an average positive; library papers are positives with a weight each
-(``recency_weights`` favours recent additions). A paper's score is the SVM's decision value
-``w·x + b``; ``Model.relevance`` maps it to 0-1 for a threshold the user can move, and
-``explain`` / ``explain_paper`` name the 1-2-grams that pull papers up or down.
+(``tui.core.library_file.recency_weights`` favours recent additions). A paper's score is the
+SVM's decision value ``w·x + b``; ``Model.relevance`` maps it to 0-1 for a threshold the user
+can move, and ``explain`` / ``explain_paper`` name the 1-2-grams that pull papers up or down.
 
 Words are as in tui.core.ranking (lowercased, two characters or more, LaTeX command names dropped,
 the same stop list). A bigram is two such words next to each other in the text, with no stop word,
@@ -87,12 +87,6 @@ def terms(paper: Paper) -> list[str]:
             out.append(f"{previous} {token}")
         previous = token
     return out
-
-
-def recency_weights(count: int, half_life: float = 20.0) -> list[float]:
-    """Weights for ``count`` library papers, newest first: 1 for the newest, halving every
-    ``half_life`` papers, never below 0.25 (an old favourite still counts)."""
-    return [max(0.25, 0.5 ** (index / half_life)) for index in range(count)]
 
 
 class Corpus:
