@@ -72,6 +72,13 @@ def _add_day_options(parser: argparse.ArgumentParser, *, inherited: bool) -> Non
         help="comma-separated keywords, any of which a paper must contain (case-insensitive)",
     )
     parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default,
+        help="a keyword profile or saved search of the settings, by name "
+        "(default: default_profile there)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         default=default if inherited else False,
@@ -109,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fetch_parser(commands)
     _add_export_parser(commands)
     _add_library_parser(commands)
+    commands.add_parser(
+        "tags",
+        help="list the tags given to papers (with #, in the reader) and how many have each",
+        description=(
+            "Print each tag and each collection (thesis for thesis/ch2) with the number of "
+            "papers that have it, one a line; `export --tag NAME` writes them out."
+        ),
+    )
     return parser
 
 
@@ -162,6 +177,15 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--starred",
         action="store_true",
         help="the starred papers of every cached day instead of one day's",
+    )
+    export.add_argument(
+        "--tag",
+        metavar="NAME",
+        help=(
+            "the papers of every cached day with this tag (given in the reader with #), or "
+            "with a tag in this collection (--tag thesis: thesis/ch2 too); with --starred, "
+            "the starred ones among them"
+        ),
     )
     export.add_argument(
         "--format",
@@ -254,12 +278,33 @@ def _parse_categories(text: str | None) -> tuple[str, ...] | None:
 def options_from(args: argparse.Namespace) -> Options:
     """Check what was typed and turn it into Options; CommandError (exit 2) otherwise."""
     demo = bool(args.demo)
+    profile = getattr(args, "profile", None)
+    if profile is not None and args.keyword is not None:
+        raise CommandError("give --keyword or --profile, not both")
     return Options(
         date=_parse_date(args.date, demo),
         categories=_parse_categories(args.category),
         keywords=_parse_keywords(args.keyword),
         demo=demo,
+        profile=profile,
     )
+
+
+def named_profile(options: Options, config: Config | None) -> KeywordProfile | None:
+    """The profile or saved search ``--profile`` names (None without it); CommandError (exit 2)
+    naming the known ones if the settings have no such name."""
+    if options.profile is None:
+        return None
+    follow = config.follow if config is not None else DEFAULT_FOLLOW
+    found = follow.profile(options.profile)
+    if found is None:
+        profiles = ", ".join(p.name for p in follow.profiles if not p.query) or "none"
+        searches = ", ".join(p.name for p in follow.profiles if p.query) or "none"
+        raise CommandError(
+            f"no profile or saved search named {options.profile!r} in the settings "
+            f"(profiles: {profiles}; saved searches: {searches})"
+        )
+    return found
 
 
 # ---------------------------------------------------------------- digest
@@ -364,11 +409,14 @@ def select(
 
 
 def digest_profile(options: Options, config: Config | None) -> KeywordProfile | None:
-    """--keyword wins; otherwise the configured default profile; otherwise no keyword filter."""
+    """--keyword or --profile; otherwise the configured default profile (a keyword profile or
+    a saved search); otherwise no keyword filter."""
     from tui.core.follow import KeywordProfile
 
     if options.keywords:
         return KeywordProfile("--keyword", options.keywords)
+    if options.profile is not None:
+        return named_profile(options, config)
     if config is not None:
         return config.follow.profile(config.follow.default_profile)
     return None
@@ -396,9 +444,77 @@ def choose_papers(options: Options, config: Config | None) -> Chosen:
     else:
         day = load_day(options.date or calendar().latest_listing_day(), categories)
     profile = digest_profile(options, config)
+    if profile is not None and profile.query:  # a saved search: its query names it
+        matches = select_saved(day.papers, categories, profile)
+        return Chosen(day, categories, (profile.query,), matches)
     keywords = profile.keywords if profile else None
     matches = select(day, categories, keywords, profile.exclude if profile else ())
     return Chosen(day, categories, keywords, matches)
+
+
+def select_saved(
+    papers: Sequence[Paper], categories: Sequence[str] | None, search: KeywordProfile
+) -> list[Match]:
+    """The papers in any of ``categories`` (None: all) that the saved search matches, chosen as
+    the reader's list chooses them (its ``is:read``, ``is:unread``, ``is:starred`` asked of the
+    flag store, read only)."""
+    from tui.core.filters import DayIndex, Query
+    from tui.core.query import QueryIndex, asks_the_flags
+    from tui.core.saved_search import saved_query
+
+    expr = saved_query(search.query)
+    index = DayIndex(papers)
+    facts = _store_facts([p.id for p in papers]) if asks_the_flags(expr) else _NoFlags()
+    positions = QueryIndex(papers, index.search_texts()).positions(expr, facts)
+    wanted = frozenset(categories) if categories is not None else None
+    query = Query(categories=wanted, profile=search, searched=positions)
+    return list(index.view(query, (), ()).matches)
+
+
+class _NoFlags:
+    """Nothing read, nothing starred."""
+
+    def is_read(self, paper_id: str) -> bool:
+        return False
+
+    def is_starred(self, paper_id: str) -> bool:
+        return False
+
+
+class _StoreFacts:
+    def __init__(
+        self,
+        read: set[str],
+        starred: set[str],
+        tagged: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.read, self.starred, self.tagged = read, starred, tagged or {}
+
+    def is_read(self, paper_id: str) -> bool:
+        return paper_id in self.read
+
+    def is_starred(self, paper_id: str) -> bool:
+        return paper_id in self.starred
+
+    def tags(self, paper_id: str) -> tuple[str, ...]:
+        """``tag:`` and ``is:tagged`` of a saved search."""
+        return self.tagged.get(paper_id, ())
+
+
+def _store_facts(ids: Sequence[str]) -> _StoreFacts:
+    """The flags of these papers, as the flag store has them (exit 1 if it cannot be read)."""
+    from tui.adapters.store import FlagStore
+
+    try:
+        with FlagStore(read_only=True) as store:  # a reading command changes nothing
+            flags = [store.get(paper_id) for paper_id in ids]
+            notices = list(store.notices)
+    except OSError as error:
+        raise CommandError(f"cannot read the read and starred marks: {error}", code=1) from None
+    for notice in notices:
+        _warn(notice)
+    tagged = {f.id: f.tags for f in flags if f.tags}
+    return _StoreFacts({f.id for f in flags if f.read}, {f.id for f in flags if f.starred}, tagged)
 
 
 def run_digest(
@@ -521,6 +637,8 @@ def run_fetch(options: Options, days: int, config: Config, *, refresh: bool = Fa
         raise CommandError("--demo has nothing to fetch: the sample day is part of the program")
     if options.keywords is not None:
         raise CommandError("fetch takes no --keyword: a day is fetched whole")
+    if options.profile is not None:
+        raise CommandError("fetch takes no --profile: a day is fetched whole")
     if not 1 <= days <= MAX_FETCH_DAYS:
         raise CommandError(f"--days must be between 1 and {MAX_FETCH_DAYS}, not {days}")
     categories = options.categories or config.follow.categories
@@ -601,12 +719,18 @@ def run_export(
     *,
     starred: bool = False,
     rank: bool = False,
+    tag: str | None = None,
 ) -> str:
-    """The day's matching papers (as ``digest`` chooses them), or the starred ones, as text."""
+    """The day's matching papers (as ``digest`` chooses them), or the starred ones, or those
+    with a tag, as text."""
+    if tag is not None:
+        if rank:
+            raise CommandError("--rank orders one day's papers: leave out --tag")
+        return _export_tagged(options, output_format, tag, config, starred=starred)
     if starred:
         if rank:
             raise CommandError("--rank orders one day's papers: leave out --starred")
-        return _export_starred(options, output_format)
+        return _export_starred(options, output_format, named_profile(options, config))
     chosen = choose_papers(options, config)
     when = chosen.day.date.isoformat()
     if not chosen.matches:
@@ -618,12 +742,51 @@ def run_export(
     return _export_text(matches, output_format, title, scores)
 
 
-def _export_starred(options: Options, output_format: str) -> str:
+def _kept_papers(
+    ids: Sequence[str],
+    found: Mapping[str, Paper],
+    options: Options,
+    profile: KeywordProfile | None,
+    kept_as: str,
+) -> tuple[list[Match], tuple[str, ...] | None]:
+    """The papers of ``ids`` (starred, tagged: ``kept_as``) found in the day cache, in that
+    order, narrowed by --category and --keyword (or --profile: a keyword profile or saved
+    search); and the keywords the export's title names. Those not found are warned of."""
+    from tui.core.filters import Match, matched_keywords
+
+    missing = [paper_id for paper_id in ids if paper_id not in found]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        _warn(f"{count_papers(len(missing))} {kept_as} but not in the day cache, left out: {shown}")
+    wanted = set(options.categories) if options.categories else None
+    keywords = options.keywords
+    exclude: tuple[str, ...] = ()
+    if profile is not None and not profile.query:
+        keywords, exclude = profile.keywords, profile.exclude
+    matches: list[Match] = []
+    for paper_id in ids:
+        paper = found.get(paper_id)
+        if paper is None or (wanted is not None and wanted.isdisjoint(paper.categories)):
+            continue
+        hits: tuple[str, ...] = ()
+        if keywords:
+            hits = matched_keywords(paper, keywords, exclude)
+            if not hits:
+                continue
+        matches.append(Match(paper, hits))
+    if profile is not None and profile.query:
+        matches = select_saved([m.paper for m in matches], None, profile)
+        keywords = (profile.query,)
+    return matches, keywords
+
+
+def _export_starred(
+    options: Options, output_format: str, profile: KeywordProfile | None = None
+) -> str:
     """Every starred paper in the day cache, the most recently starred first; --category and
-    --keyword narrow them."""
+    --keyword (or --profile: a keyword profile or saved search) narrow them."""
     from tui.adapters.day_cache import DayCache
     from tui.adapters.store import FlagStore
-    from tui.core.filters import Match, matched_keywords
 
     if options.date is not None or options.demo:
         raise CommandError("--starred takes papers from every day: leave out --date and --demo")
@@ -638,25 +801,98 @@ def _export_starred(options: Options, output_format: str) -> str:
         raise CommandError(f"cannot read the starred papers: {error}", code=1) from None
     for notice in notices:
         _warn(notice)
-    missing = [paper_id for paper_id in ids if paper_id not in found]
-    if missing:
-        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-        _warn(f"{count_papers(len(missing))} starred but not in the day cache, left out: {shown}")
-    wanted = set(options.categories) if options.categories else None
-    matches: list[Match] = []
-    for paper_id in ids:
-        paper = found.get(paper_id)
-        if paper is None or (wanted is not None and wanted.isdisjoint(paper.categories)):
-            continue
-        hits: tuple[str, ...] = ()
-        if options.keywords:
-            hits = matched_keywords(paper, options.keywords)
-            if not hits:
-                continue
-        matches.append(Match(paper, hits))
+    matches, keywords = _kept_papers(ids, found, options, profile, "starred")
     if not matches:
         _warn("no starred papers to export")
-    title = _export_title("Starred arXiv papers", options.categories or (), options.keywords)
+    title = _export_title("Starred arXiv papers", options.categories or (), keywords)
+    return _export_text(matches, output_format, title)
+
+
+# ---------------------------------------------------------------- tags
+
+
+def _read_tags() -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Every tagged paper's tags, and the flag store's notices (exit 1 if it cannot be read)."""
+    from tui.adapters.store import FlagStore
+
+    try:
+        with FlagStore(read_only=True) as store:  # a reading command changes nothing
+            return store.tagged(), list(store.notices)
+    except OSError as error:
+        raise CommandError(f"cannot read the tags: {error}", code=1) from None
+
+
+def _starred_ids() -> list[str]:
+    from tui.adapters.store import FlagStore
+
+    try:
+        with FlagStore(read_only=True) as store:
+            return [flag.id for flag in store.starred()]
+    except OSError as error:
+        raise CommandError(f"cannot read the starred papers: {error}", code=1) from None
+
+
+def run_tags() -> str:
+    """``arxiv-daily tags``: each tag and collection, and how many papers have it."""
+    from tui.core.tags import tag_counts
+
+    tagged, notices = _read_tags()
+    for notice in notices:
+        _warn(notice)
+    counts = tag_counts(tagged.values())
+    if not counts:
+        _warn("no paper is tagged yet: # in the reader tags the highlighted paper")
+        return ""
+    width = max(len(name) for name in counts)
+    return "".join(f"{name:<{width}}  {count}\n" for name, count in counts.items())
+
+
+def _export_tagged(
+    options: Options,
+    output_format: str,
+    name: str,
+    config: Config | None,
+    *,
+    starred: bool = False,
+) -> str:
+    """The papers in the day cache with the tag ``name`` (or one in that collection), newest
+    first (the most recently starred first, with --starred: only the starred ones); --category
+    and --keyword (or --profile) narrow them. An unknown tag: exit 2, naming the tags."""
+    from tui.adapters.day_cache import DayCache
+    from tui.core.tags import TagError, has_tag, known_tags, normalise_tag
+
+    if options.date is not None or options.demo:
+        raise CommandError("--tag takes papers from every day: leave out --date and --demo")
+    try:
+        tag = normalise_tag(name)
+    except TagError as error:
+        raise CommandError(f"--tag: {error}") from None
+    tagged, notices = _read_tags()
+    ids = sorted((i for i, tags in tagged.items() if has_tag(tags, tag)), reverse=True)
+    if not ids:
+        known = ", ".join(known_tags(tagged))
+        raise CommandError(
+            f"no paper is tagged {tag!r} (tags: {known})"
+            if known
+            else f"no paper is tagged {tag!r}: no paper is tagged yet (# in the reader)"
+        )
+    if starred:
+        having = set(ids)
+        ids = [paper_id for paper_id in _starred_ids() if paper_id in having]
+    try:
+        cache = DayCache()
+        found = cache.find(ids)
+        notices += cache.notices
+    except OSError as error:
+        raise CommandError(f"cannot read the day cache: {error}", code=1) from None
+    for notice in notices:
+        _warn(notice)
+    profile = named_profile(options, config)
+    matches, keywords = _kept_papers(ids, found, options, profile, f"tagged {tag}")
+    what = "starred and tagged" if starred else "tagged"
+    if not matches:
+        _warn(f"no {what} {tag} papers to export")
+    title = _export_title(f"arXiv papers {what} {tag}", options.categories or (), keywords)
     return _export_text(matches, output_format, title)
 
 
@@ -798,9 +1034,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _write(run_config(args.path))
         if args.command == "library":
             return run_library(args)
+        if args.command == "tags":
+            return _write(run_tags())
         config = load_settings()
         _use_user_holidays()
         options = options_from(args)
+        named_profile(options, config)  # a name the settings do not have: exit 2 at once
         if not options.demo:
             _check_endpoints()
         if args.command == "digest":
@@ -809,7 +1048,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_fetch(options, args.days, config, refresh=args.refresh)
         if args.command == "export":
             return _write(
-                run_export(options, args.format, config, starred=args.starred, rank=args.rank)
+                run_export(
+                    options,
+                    args.format,
+                    config,
+                    starred=args.starred,
+                    rank=args.rank,
+                    tag=args.tag,
+                )
             )
         return run_reader(options, config)
     except CommandError as error:

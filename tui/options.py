@@ -14,5 +14,8 @@ class Options:
     """Categories given with --category; None means the followed ones."""
     keywords: tuple[str, ...] | None = None
     """Keywords given with --keyword (an ad-hoc profile); None means the configured profiles."""
+    profile: str | None = None
+    """A keyword profile or saved search of the settings, by name (--profile); None: the
+    settings' default_profile."""
     demo: bool = False
     """Open the bundled sample day instead of fetching."""

@@ -412,3 +412,31 @@ def test_shown_before_reads_the_indexes_for_the_newest_earlier_day(cache: DayCac
     cache.save(make_day(late, papers=(a, b, c)))
     assert cache.shown_before([a.id, b.id, c.id], late) == {a.id: early, b.id: middle}
     assert cache.shown_before([a.id], early) == {}
+
+
+# ---------------------------------------------------------------- papers kept by id
+
+
+def test_papers_kept_by_id_are_found_after_the_days(cache: DayCache) -> None:
+    listed = factories.paper(number=1, day=date(2025, 4, 9), title="Listed on a day")
+    cache.save(factories.day(date(2025, 4, 9), (listed,)))
+    fetched = factories.paper(number=7, day=date(2024, 12, 3), title="Fetched by its id")
+    other = factories.paper(number=1, day=date(2025, 4, 9), title="An older copy")
+    cache.keep([fetched, other])
+    again = DayCache(cache.directory)  # another process, or the next run
+    found = again.find([fetched.id, listed.id, "2412.99999"])
+    assert found == {fetched.id: fetched, listed.id: listed}  # a day's copy first
+    cache.keep([])  # nothing to keep writes nothing
+    assert again.find([fetched.versioned_id]) == {fetched.id: fetched}
+
+
+def test_a_damaged_file_of_kept_papers_is_moved_aside_and_said(cache: DayCache) -> None:
+    path = cache.directory / "papers-by-id.json"
+    path.write_bytes(b'{"version": 1, "papers": [not json')
+    assert cache.find(["2412.00007"]) == {}
+    assert not path.exists()
+    assert [p.name for p in cache.directory.glob("papers-by-id.json.corrupt-*")]
+    assert any("papers-by-id.json was damaged" in notice for notice in cache.notices)
+    fetched = factories.paper(number=7, day=date(2024, 12, 3))
+    cache.keep([fetched])  # written anew
+    assert cache.find([fetched.id]) == {fetched.id: fetched}

@@ -287,6 +287,24 @@ async def test_papers_in_no_cached_day_are_fetched_by_id(arxiv_double: ArxivDoub
         assert elsewhere.id in {p.id for p in app.triage.papers.shown_papers}
 
 
+async def test_papers_fetched_by_id_are_kept_for_the_next_run(arxiv_double: ArxivDouble) -> None:
+    newest = make_day(date(2025, 4, 9), 2)
+    arxiv_double.add_many(newest.papers)
+    elsewhere = make_paper(7, date(2024, 12, 3), title="A paper from last December")
+    arxiv_double.add(elsewhere)
+    star_in_store([elsewhere.id])
+    for _ in range(2):  # two runs: arXiv is asked in the first only
+        app = RecordingApp(Options())
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = await open_library(pilot)
+            await wait_until(pilot, lambda: library.fetching == 0, "the metadata")  # noqa: B023
+            await settle(pilot)
+            assert "A paper from last December" in text(app)
+    id_requests = [r for r in arxiv_double.query_requests if r.params.get("id_list")]
+    assert len(id_requests) == 1
+
+
 async def test_offline_the_ids_stay_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARXIV_DAILY_API_MIN_INTERVAL", "0.01")
     monkeypatch.setenv("ARXIV_DAILY_API_BACKOFF", "0.01")

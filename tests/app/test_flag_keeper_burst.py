@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.adapters.store import Field, FlagStore
+from tui.adapters.store import FlagStore, Value, Write
 from tui.app.services.flag_keeper import FlagKeeper
 
 
@@ -17,9 +17,7 @@ class CountingStore(FlagStore):
 
     appends = 0
 
-    def set_many(
-        self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]
-    ) -> list[dict[str, bool | str]]:
+    def set_many(self, writes: Sequence[Write]) -> list[dict[str, Value]]:
         CountingStore.appends += 1
         return super().set_many(writes)
 

@@ -397,7 +397,7 @@ def test_the_line_map_imports_no_textual_and_no_rich() -> None:
         for alias in node.names
     }
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert imported <= {"__future__", "bisect", "collections.abc", "typing"}
+    assert imported <= {"__future__", "bisect", "collections.abc", "itertools", "typing"}
 
 
 # ----------------------------------------------------------------------------- rows of several

@@ -20,6 +20,7 @@ from app_helpers import (
     make_day,
     serve_day,
     settle,
+    star_in_store,
     wait_until,
 )
 from arxiv_double import ArxivDouble
@@ -29,6 +30,7 @@ from textual.widgets import Input
 
 from tui.adapters.store import FlagStore
 from tui.adapters.store import rows as store_module
+from tui.app.widgets.date_bar import DateBar
 from tui.config import Config
 from tui.core.follow import DEFAULT_FOLLOW
 from tui.options import Options
@@ -57,6 +59,8 @@ def after(*steps: Iterable[str] | Callable[[Pilot[Any]], Awaitable[None]]) -> An
             else:
                 await pilot.press(*step)
             await settle(pilot)
+        bars = list(pilot.app.screen.query(DateBar))  # a line no longer needed given back
+        await wait_until(pilot, lambda: not any(bar.shrinking for bar in bars), "the date bar")
         steady(pilot.app)
 
     return run
@@ -96,6 +100,26 @@ def test_starred_view(snap_compare: SnapCompare) -> None:
         demo_app(),
         terminal_size=SIZE,
         run_before=after(["s", "j", "j", "s"], ["f"], starred_shown),
+    )
+
+
+def test_recommended_view(snap_compare: SnapCompare) -> None:
+    """One paper starred (DMol, a diffusion paper), `P`, then `-` eight times: the papers the
+    model recommends at 0.10, best first, each with its relevance; the sidebar counts them."""
+    star_in_store(["2504.06312"])
+
+    async def trained(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, RecordingApp)
+        await wait_until(pilot, lambda: app.triage.recommendation is not None, "the model")
+
+    async def recommended(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, RecordingApp)
+        await wait_until(pilot, lambda: app.triage.papers.scores is not None, "the ranking")
+
+    assert snap_compare(
+        demo_app(), terminal_size=SIZE, run_before=after(trained, ["P"], recommended, ["minus"] * 8)
     )
 
 

@@ -5,7 +5,22 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("arxiv", "requests", "urllib3", "lxml", "feedparser", "importlib.metadata", "tomlkit")
+HEAVY = (
+    "arxiv",
+    "requests",
+    "urllib3",
+    "lxml",
+    "feedparser",
+    "importlib.metadata",
+    "tomlkit",
+    # The recommendations: loaded by their first training, never to open the reader.
+    "numpy",
+    "scipy",
+    "sklearn",
+    "tui.core.recommend",
+    "tui.adapters.library",
+    "tui.core.library_file",
+)
 
 
 def test_the_reader_imports_no_network_library_until_it_fetches() -> None:

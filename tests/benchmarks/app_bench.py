@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -195,14 +196,21 @@ async def bench(size: int) -> None:
         await pilot.press("q")
 
 
-def main() -> None:
+def run_offline(bench: Callable[[int], Coroutine[Any, Any, None]]) -> None:
+    """Run ``bench`` with the size given on the command line (5,000 by default) in a fresh data
+    dir, arXiv pointed at a closed port, no browser, the clipboard as OSC 52."""
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     with tempfile.TemporaryDirectory() as data:
         os.environ["ARXIV_DAILY_DATA_DIR"] = data
         os.environ["ARXIV_DAILY_API_URL"] = "http://127.0.0.1:9/api/query"
+        os.environ["ARXIV_DAILY_RSS_URL"] = "http://127.0.0.1:9/rss/{categories}"
         os.environ["ARXIV_DAILY_BROWSER"] = "none"
         os.environ["ARXIV_DAILY_CLIPBOARD"] = "osc52"
         asyncio.run(bench(size))
+
+
+def main() -> None:
+    run_offline(bench)
 
 
 if __name__ == "__main__":

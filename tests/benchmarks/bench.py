@@ -189,6 +189,18 @@ def benchmark_day(size: int) -> Day:
     return replace(app_bench.synthetic_day(0), papers=marked)
 
 
+SEEN_SHARE = 10
+"""One paper in this many of the benchmark day was listed the day before too: seen before."""
+
+
+def earlier_day(day: Day) -> Day:
+    """The listing day before ``day``, kept too: one paper in SEEN_SHARE of ``day``'s (what B
+    hides in the live sessions)."""
+    from tui.core.listing import previous_listing_day
+
+    return replace(day, date=previous_listing_day(day.date), papers=day.papers[::SEEN_SHARE])
+
+
 class Fixtures:
     """Cached days and filled flag stores, made once; each run gets its own copy."""
 
@@ -201,7 +213,9 @@ class Fixtures:
     def days(self, size: int) -> Path:
         if size not in self._days:
             directory = self.root / f"days-{size}"
-            DayCache(directory).save(benchmark_day(size))
+            day = benchmark_day(size)
+            DayCache(directory).save(day)
+            DayCache(directory).save(earlier_day(day))
             self._days[size] = directory
         return self._days[size]
 
@@ -576,6 +590,7 @@ class Session:
     peak_rss_kib: int
     hide_read: list[KeySample] = field(default_factory=list)
     query: list[KeySample] = field(default_factory=list)
+    hide_seen: list[KeySample] = field(default_factory=list)
 
 
 def collect(term: Terminal, key: bytes, times: int) -> list[KeySample]:
@@ -615,10 +630,12 @@ def run_session(fixtures: Fixtures, size: int, flags: int, api_url: str) -> Sess
         term.settle(0.3)
         hide_read = collect(term, b"H", 20)  # on, off, … (the expanded papers were read)
         term.settle(0.3)
+        hide_seen = collect(term, b"B", 20)  # on, off, … (the papers kept the day before)
+        term.settle(0.3)
         peak = term.peak_rss_kib()
         term.end(b"q")
     return Session(
-        size, flags, first_paint, cursor, expand, star, filtering, peak, hide_read, query
+        size, flags, first_paint, cursor, expand, star, filtering, peak, hide_read, query, hide_seen
     )
 
 
@@ -651,6 +668,7 @@ def bench_sessions(fixtures: Fixtures, configs: Sequence[tuple[int, int]], api_u
             ("filter keystroke", session.filtering, TARGET_FILTER_MS),
             ("query keystroke (3 fields)", session.query, TARGET_FILTER_MS),
             ("H (hide read)", session.hide_read, TARGET_KEY_MS),
+            ("B (hide seen before)", session.hide_seen, TARGET_KEY_MS),
         ):
             at_target_size = session.size == 5000
             if not samples:
@@ -676,7 +694,8 @@ def bench_sessions(fixtures: Fixtures, configs: Sequence[tuple[int, int]], api_u
         "not count). A frame right after another waits for Textual's 60 Hz grid. CPU: what "
         "the app's threads used meanwhile (steadier under load). Day of real "
         f"papers; typed words: {', '.join(SEARCH_WORDS)}; typed query: {QUERY}; H toggles "
-        "hiding the papers read (the 25 expanded above). Targets (on the median) are for "
+        "hiding the papers read (the 25 expanded above); B those seen before (one in "
+        f"{SEEN_SHARE} was kept the day before too). Targets (on the median) are for "
         "5,000 papers."
     )
     keys.print()
@@ -1055,6 +1074,67 @@ def bench_triage(size: int = 5000, runs: int = 9) -> None:
     table.print()
 
 
+SEEN_ARCHIVES = (1, 20, 60)
+"""Earlier days kept (each as big as the day) when a day's papers seen before are found."""
+
+
+def bench_seen(size: int = 5000, runs: int = 7) -> None:
+    """Finding a day's papers seen before (``seen_days.find_seen``: the earlier days' index
+    files and the flags) on the loader's worker, with 1, 20 and 60 earlier days of ``size``
+    papers kept; one paper in SEEN_SHARE of the day was listed the day before."""
+    from tui.app.services.seen_days import find_seen
+    from tui.core.listing import previous_listing_day
+    from tui.core.paper import Kind
+
+    day = benchmark_day(size)
+    table = Table(
+        f"Seen before, {size:,} papers, on the loader's worker (median / p90 / worst, ms)",
+        ("earlier days kept", "papers seen before", "find_seen", "target"),
+    )
+    with tempfile.TemporaryDirectory(prefix="arxiv-daily-seen-") as root:
+        cache = DayCache(Path(root) / "days")
+        cache.save(day)
+        keeper = FlagKeeper(
+            lambda: FlagStore(Path(root) / "flags"),
+            on_opened=lambda notices: None,
+            on_open_failed=lambda reason: None,
+            on_write_failed=lambda ids, reason: None,
+        )
+        replaced = [p.id for p in day.papers if p.kind is Kind.REPLACE and p.version > 1]
+        keeper.set("read", replaced[::3], True).result(timeout=30)
+        when, kept = day.date, 0
+        try:
+            for archive in SEEN_ARCHIVES:
+                while kept < archive:
+                    when = previous_listing_day(when)
+                    if kept == 0:  # the day before: one paper in SEEN_SHARE of the day's
+                        papers = day.papers[::SEEN_SHARE] + tuple(
+                            replace(p, id=f"{p.id}{kept:02d}")
+                            for p in day.papers[: size - size // SEEN_SHARE]
+                        )
+                    else:
+                        papers = tuple(replace(p, id=f"{p.id}{kept:02d}") for p in day.papers)
+                    cache.save(replace(day, date=when, papers=papers))
+                    kept += 1
+                samples: list[float] = []
+                found = 0
+                for _ in range(runs):
+                    fresh = DayCache(Path(root) / "days")  # nothing parsed in memory
+                    began = time.perf_counter()
+                    found = len(find_seen(day, partial(lambda kept: kept, fresh), keeper))
+                    samples.append(time.perf_counter() - began)
+                table.add(archive, f"{found:,}", spread(samples), "off the UI thread")
+        finally:
+            keeper.close()
+    table.notes.append(
+        "After the day's index is posted (the sidebar's counts do not wait for it), on the same "
+        "worker: DayCache.shown_before reads every earlier day's small index file (ids only, "
+        "never the day files) until each paper is placed, so the time grows with the days "
+        "kept. B then only takes the marked papers out of the view."
+    )
+    table.print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=numbers, default=[100, 1000, 5000])
@@ -1095,6 +1175,7 @@ def main() -> None:
             bench_days()
         if "triage" in sections:
             bench_triage(max(args.sizes))
+            bench_seen(max(args.sizes))
     print(f"\n(done in {time.perf_counter() - started:.0f} s, load average {load()})")
 
 

@@ -659,5 +659,5 @@ def test_kill_rules_are_read_and_a_bad_one_names_its_line() -> None:
         parse_config(bad)
     assert str(refused.value) == (
         "config.toml line 4: rules.hide: 'xx:spam': no field xx: "
-        "(the fields: au:, ti:, abs:, co:, cat:, id:, is:)"
+        "(the fields: au:, ti:, abs:, co:, cat:, id:, is:, tag:)"
     )

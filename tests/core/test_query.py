@@ -58,8 +58,16 @@ def test_words_side_by_side_all_must_match_and_not_binds_tighter_than_or() -> No
 @pytest.mark.parametrize(
     ("typed", "message", "span"),
     [
-        ("xx:diffusion", "no field xx: (the fields: au:, ti:, abs:, co:, cat:, id:, is:)", (0, 3)),
-        ("is:fresh", "is:fresh? is: takes unread, read, starred, new, cross, replace", (0, 8)),
+        (
+            "xx:diffusion",
+            "no field xx: (the fields: au:, ti:, abs:, co:, cat:, id:, is:, tag:)",
+            (0, 3),
+        ),
+        (
+            "is:fresh",
+            "is:fresh? is: takes unread, read, starred, new, cross, replace, seen, tagged",
+            (0, 8),
+        ),
         ('ti:"score matching', 'a " without its closing "', (0, 18)),
         ("(a OR b", "a ( without its )", (0, 1)),
         ("a b)", "a ) without its (", (3, 4)),

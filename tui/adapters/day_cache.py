@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 DAY_TABLE: Final = "day"
 PAPERS_TABLE: Final = "papers"
 INDEX_SUFFIX: Final = ".index.json"
+KEPT_FILE: Final = "papers-by-id.json"
+"""Papers fetched by id (starred or imported papers no cached day has), for ``find``."""
+KEPT_VERSION: Final = 1
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 _PARSED_DAYS_KEPT: Final = 4
 
@@ -105,6 +108,7 @@ class DayCache:
         remove_abandoned_temps(self.directory)  # a day file is megabytes: don't let them pile up
         self.notices: list[str] = []
         self._lock = threading.Lock()
+        self._kept_lock = threading.Lock()
         self._parsed: OrderedDict[tuple[date, Signature], Day] = OrderedDict()
 
     # ----------------------------------------------------------------- public
@@ -217,7 +221,53 @@ class DayCache:
                 if paper.id in hits:
                     found[paper.id] = paper
                     wanted.discard(paper.id)
+        if wanted:
+            kept = self._read_kept()
+            for paper_id in wanted & kept.keys():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    found[paper_id] = Paper.from_dict(kept[paper_id])
         return found
+
+    def keep(self, papers: Iterable[Paper]) -> None:
+        """Keep papers fetched by id (starred or imported papers no cached day has), so that
+        ``find`` has them next time without asking arXiv. OSError if it cannot be written.
+        Two processes keeping papers at the same moment may lose one's: it is a cache."""
+        fresh = {paper.id: paper.to_dict() for paper in papers}
+        if not fresh:
+            return
+        with self._kept_lock:
+            kept = self._read_kept()
+            kept.update(fresh)
+            data = {"version": KEPT_VERSION, "papers": kept}
+            atomic_write_bytes(self._kept_path(), json.dumps(data, ensure_ascii=False).encode())
+
+    def _kept_path(self) -> Path:
+        return self.directory / KEPT_FILE
+
+    def _read_kept(self) -> dict[str, Any]:
+        """The kept papers' documents by id; a damaged file is moved aside (and said)."""
+        path = self._kept_path()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            self._notice(f"{path.name} could not be read ({os_reason(error)})")
+            return {}
+        try:
+            data = json.loads(raw)
+            papers = data["papers"]
+            if not isinstance(papers, dict) or data.get("version") != KEPT_VERSION:
+                raise ValueError("not a file of kept papers")
+            return papers
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+            with contextlib.suppress(OSError):
+                aside = move_aside(path)
+                self._notice(
+                    f"{path.name} was damaged ({describe_error(error)}); moved aside to "
+                    f"{aside.name}"
+                )
+            return {}
 
     # ----------------------------------------------------------------- files
 

@@ -37,6 +37,8 @@ class Session:
     paper_id: str | None = None
     """The highlighted paper (id without version)."""
     starred_only: bool = False
+    threshold: float | None = None
+    """Where the reader moved the Recommended threshold (None: the default)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class Session:
             "search": self.search,
             "paper_id": self.paper_id,
             "starred_only": self.starred_only,
+            "threshold": self.threshold,
         }
 
     @classmethod
@@ -64,6 +67,13 @@ class Session:
         search = data.get("search", "")
         if not isinstance(search, str):
             raise ValueError("search is not a string")
+        threshold = data.get("threshold")
+        if threshold is not None and (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not 0 <= threshold <= 1
+        ):
+            threshold = None  # a threshold out of reach is not worth losing the session for
         return cls(
             day=date.fromisoformat(day) if day else None,
             categories_off=tuple(categories),
@@ -71,6 +81,7 @@ class Session:
             search=search,
             paper_id=_optional(data, "paper_id", str),
             starred_only=starred_only,
+            threshold=None if threshold is None else float(threshold),
         )
 
 

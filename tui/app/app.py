@@ -42,7 +42,9 @@ from tui.config import (
     add_watch_author,
     default_config,
     load_config,
+    remove_search,
     remove_watch_author,
+    save_search,
 )
 from tui.core.follow import Follow, KeywordProfile
 from tui.core.listing import latest_listing_day
@@ -83,7 +85,12 @@ def session_file(options: Options) -> Path:
 
 def restores_session(options: Options) -> bool:
     """Pick up where the last run left off unless the command line says where to start."""
-    return options.date is None and options.categories is None and options.keywords is None
+    return (
+        options.date is None
+        and options.categories is None
+        and options.keywords is None
+        and options.profile is None
+    )
 
 
 def profiles_for(options: Options, follow: Follow) -> tuple[tuple[KeywordProfile, ...], str | None]:
@@ -91,6 +98,8 @@ def profiles_for(options: Options, follow: Follow) -> tuple[tuple[KeywordProfile
     if options.keywords:
         adhoc = KeywordProfile(ADHOC_PROFILE, tuple(options.keywords))
         return (adhoc, *follow.profiles), ADHOC_PROFILE
+    if options.profile is not None and follow.profile(options.profile) is not None:
+        return follow.profiles, options.profile  # --profile: a profile or a saved search
     return follow.profiles, follow.default_profile
 
 
@@ -212,10 +221,13 @@ class ArxivDailyApp(App[int]):
                     open_pdf=self.open_pdf,
                     save_watch_author=self._save_watch_author,
                     remove_watch_author=self._remove_watch_author,
+                    save_search=partial(save_search, path=self.config.path),
+                    remove_search=partial(remove_search, path=self.config.path),
                     keep_session=self._keep_session if self.session_keeper else None,
                     restore=restored,
                     rules=make_rules(self.config.rules_hide, self.config.rules_read),
                     hide_read=self.config.hide_read,
+                    hide_seen=self.config.hide_seen,
                     compact_list=self.config.compact_list,
                 ),
             )

@@ -29,6 +29,7 @@ LIBRARY = "Library and export"
 APP = "App"
 SELECT = "Selection"
 WATCH = "Watch list"
+RECOMMEND = "Recommendations"
 PDF = "PDFs"
 
 
@@ -145,7 +146,21 @@ class MarkAllRead(Command):
 
 class Undo(Command):
     KEYS, KEY_DISPLAY, ACTION = "u", "u", "undo"
-    TITLE, HELP, GROUP = "Undo", "Undo the last star, read or mark-all (of one or many)", FLAGS
+    TITLE, HELP, GROUP = (
+        "Undo",
+        "Undo the last star, read, mark-all or tag change (of one or many)",
+        FLAGS,
+    )
+
+
+class EditTags(Command):
+    KEYS, KEY_DISPLAY, ACTION = "number_sign", "#", "edit_tags"
+    TITLE, HELP, GROUP = (
+        "Tags",
+        "Add or take away tags and collections (thesis/ch2) on the paper or the selection; "
+        "/tag:NAME and the sidebar's Tags filter by them",
+        FLAGS,
+    )
 
 
 class CopyId(Command):
@@ -208,9 +223,55 @@ class StarredOnly(Command):
 class RankByStars(Command):
     KEYS, KEY_DISPLAY, ACTION = "R", "R", "toggle_ranking"
     TITLE, HELP, GROUP = (
-        "Rank by my stars",
-        "Order the day by likeness to the starred papers, with scores (again: the usual order)",
-        FILTER,
+        "Rank by my papers",
+        "Order the day by the model learnt from your stars, library and skips, with each "
+        "paper's relevance (again: the usual order)",
+        RECOMMEND,
+    )
+
+
+class RecommendedOnly(Command):
+    KEYS, KEY_DISPLAY, ACTION = "P", "P", "recommended_only"
+    TITLE, HELP, GROUP = (
+        "Recommended",
+        "Only the papers at or above the threshold, best first (again: every paper)",
+        RECOMMEND,
+    )
+
+
+class RaiseThreshold(Command):
+    KEYS, KEY_DISPLAY, ACTION = "plus,equals_sign", "+", "raise_threshold"
+    TITLE, HELP, GROUP = (
+        "Raise threshold",
+        "Recommend fewer papers: the relevance they need goes up by 0.05",
+        RECOMMEND,
+    )
+
+
+class LowerThreshold(Command):
+    KEYS, KEY_DISPLAY, ACTION = "minus", "-", "lower_threshold"
+    TITLE, HELP, GROUP = (
+        "Lower threshold",
+        "Recommend more papers: the relevance they need goes down by 0.05",
+        RECOMMEND,
+    )
+
+
+class MoreLikeThis(Command):
+    KEYS, KEY_DISPLAY, ACTION = "M", "M", "more_like_this"
+    TITLE, HELP, GROUP = (
+        "More like this",
+        "Order the day by likeness to the highlighted paper (Esc: back)",
+        RECOMMEND,
+    )
+
+
+class Explain(Command):
+    KEYS, KEY_DISPLAY, ACTION = "E", "E", "explain"
+    TITLE, HELP, GROUP = (
+        "Why these papers",
+        "The words that pull papers up or down, for the model and for the highlighted paper",
+        RECOMMEND,
     )
 
 
@@ -236,6 +297,27 @@ class ClearFilter(Command):
         "Clear the search, else the selection, else leave the starred view",
         FILTER,
     )
+
+
+class SaveSearch(Command):
+    KEYS, KEY_DISPLAY, ACTION = "ctrl+s", "Ctrl+S", "save_search"
+    TITLE, HELP, GROUP = (
+        "Save search",
+        "Name the search typed in / and keep it in the settings' [searches]: the sidebar lists "
+        "it with its count, like a keyword profile",
+        FILTER,
+    )
+
+
+class RemoveSearch(Command):
+    KEYS, KEY_DISPLAY, ACTION = "delete", "Del", "remove_search"
+    TITLE, HELP, GROUP = (
+        "Remove saved search",
+        "On a saved search in the sidebar: take it out of the settings (asks first; or delete "
+        "its line under [searches] in the settings file)",
+        FILTER,
+    )
+    OWN_BINDING, IN_PALETTE = False, False
 
 
 # ---------------------------------------------------------------- power triage
@@ -270,6 +352,16 @@ class HideRead(Command):
     TITLE, HELP, GROUP = (
         "Only unread",
         "Hide the papers already read (again: show them); the date bar counts them",
+        FILTER,
+    )
+
+
+class HideSeenBefore(Command):
+    KEYS, KEY_DISPLAY, ACTION = "B", "B", "hide_seen"
+    TITLE, HELP, GROUP = (
+        "Hide seen before",
+        "Hide the papers seen on an earlier day or read in an earlier version (again: show "
+        "them); the date bar counts them",
         FILTER,
     )
 
@@ -337,7 +429,7 @@ class OpenLibrary(Command):
     KEYS, KEY_DISPLAY, ACTION = "L", "L", "library"
     TITLE, HELP, GROUP = (
         "Starred library",
-        "Every starred paper, searchable, with your notes",
+        "Every starred or tagged paper, searchable, with your notes and tags",
         LIBRARY,
     )
 
@@ -381,6 +473,7 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     MarkReadAndNext,
     MarkAllRead,
     Undo,
+    EditTags,
     CopyId,
     CopyAbsLink,
     CopyPdfLink,
@@ -393,14 +486,22 @@ TRIAGE_COMMANDS: tuple[type[Command], ...] = (
     Search,
     StarredOnly,
     RankByStars,
+    RecommendedOnly,
+    RaiseThreshold,
+    LowerThreshold,
+    MoreLikeThis,
+    Explain,
     ToggleSidebar,
     FocusSidebar,
     ClearFilter,
+    SaveSearch,
+    RemoveSearch,
     ToggleSelect,
     SelectAll,
     WatchAuthor,
     WatchedOnly,
     HideRead,
+    HideSeenBefore,
     ClearedByRules,
     CompactList,
     SortDay,
@@ -436,8 +537,19 @@ class NoteInLibrary(EditNote):
     FOOTER = True
 
 
+class TagsInLibrary(EditTags):
+    HELP = "Add or take away tags and collections (thesis/ch2) on the paper; tag:NAME in / filters"
+
+
+class UndoInLibrary(Undo):
+    HELP = "Undo the last tag change made here"
+
+
 class SearchLibrary(Search):
-    HELP = "Filter by title, author, abstract, id or note as you type (Escape clears)"
+    HELP = (
+        "Filter by title, author, abstract, id or note as you type; tag:NAME by a tag "
+        "(Escape clears)"
+    )
 
 
 class LeaveLibrary(ClearFilter):
@@ -465,6 +577,8 @@ LIBRARY_COMMANDS: tuple[type[Command], ...] = (
     SearchLibrary,
     SortLibrary,
     NoteInLibrary,
+    TagsInLibrary,
+    UndoInLibrary,
     ExportLibrary,
     LeaveLibrary,
     CloseLibrary,

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.app.services.day_ranking import Ranked
 from tui.app.services.watching import WatchHit
 from tui.core.filters import DayIndex
 from tui.core.fuzzy import FuzzyIndex
@@ -21,6 +20,7 @@ from tui.core.rules import NOTHING_CLEARED, Cleared
 
 if TYPE_CHECKING:
     from tui.adapters.sources.api import FetchProgress
+    from tui.app.services.recommender import Recommendation
 
 
 @dataclass(repr=False)  # a day's repr is its papers': not in every log line
@@ -184,13 +184,14 @@ class FlagWriteFailed(Message):
 
 
 @dataclass(repr=False)  # a day's repr is its papers': not in every log line
-class DayRanked(Message):
-    """The shown day's likeness scores to the starred papers."""
+class Recommended(Message):
+    """A model trained on the reader's papers (or one paper: more like this) and its verdict
+    on the shown day."""
 
-    ranked: Ranked
+    recommendation: Recommendation
     _: KW_ONLY
     sequence: int
-    """Which ranking request this answers (a later one supersedes it)."""
+    """Which training request this answers (a later one supersedes it)."""
 
 
 @dataclass

@@ -4,7 +4,8 @@
 template (``template.toml`` here, ``TEMPLATE``), which documents every setting with its
 default; ``default_config()`` is what that template says. A setting left out of the file takes
 its default, except keyword profiles: the profiles are exactly the ``[profiles.NAME]`` sections
-in the file (deleting the sample one means no profiles).
+in the file (deleting the sample one means no profiles). Saved searches (``[searches]``: name =
+query of the search language) are profiles too (``KeywordProfile.query``), after those.
 
 A bad file is a ``ConfigError`` whose text is one line naming the file and the line at fault.
 
@@ -15,7 +16,8 @@ The package, by role:
 - ``reader``: bytes to ``Config`` with ``tomllib`` (fast, stdlib: every start);
 - ``validate``: what the parsed TOML must say; ``locate`` (tomlkit) finds the line of a
   failure, loaded only then;
-- ``edit``: ``add_watch_author`` / ``remove_watch_author``, checked before they write;
+- ``edit``: ``add_watch_author`` / ``remove_watch_author``, ``save_search`` /
+  ``remove_search``, checked before they write;
   ``toml_edit`` (tomlkit) and ``array_text`` make the edit, loaded only then.
 
 tomlkit is never imported to read a valid file: start-up pays for ``tomllib`` only.
@@ -23,7 +25,13 @@ tomlkit is never imported to read a valid file: start-up pays for ``tomllib`` on
 
 from __future__ import annotations
 
-from tui.config.edit import add_watch_author, remove_watch_author
+from tui.config.edit import (
+    add_watch_author,
+    remove_search,
+    remove_watch_author,
+    save_search,
+    search_problem,
+)
 from tui.config.files import config_path, ensure_config_file, template_text
 from tui.config.model import (
     CONFIG_FILE_NAME,
@@ -48,7 +56,10 @@ __all__ = [
     "ensure_config_file",
     "load_config",
     "parse_config",
+    "remove_search",
     "remove_watch_author",
+    "save_search",
+    "search_problem",
     "template_text",
 ]
 

@@ -39,12 +39,14 @@ class Config:
     """Followed categories, keyword profiles and the profile selected at start."""
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Key overrides: action id (``toggle_star``) -> Textual key names, comma-separated
-    (``"x,ctrl+s"``). Only the shape is checked here; the app knows which action ids exist."""
+    (``"x,ctrl+y"``). Only the shape is checked here; the app knows which action ids exist."""
     theme: str = DEFAULT_THEME
     """A Textual theme name; the app checks it against the themes it has."""
     expand_marks_read: bool = True
     hide_read: bool = False
     """Start with the papers already read hidden (H toggles)."""
+    hide_seen: bool = False
+    """Start with the papers seen on an earlier day hidden (B toggles)."""
     compact_list: bool = False
     """Start with one line per paper instead of the two-line rows (z toggles)."""
     watch_authors: tuple[str, ...] = ()

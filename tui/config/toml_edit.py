@@ -1,4 +1,5 @@
-"""The settings file with an author added to or taken out of ``[watch] authors``, via tomlkit.
+"""The settings file with an author added to or taken out of ``[watch] authors``, or a saved
+search in or out of ``[searches]``, via tomlkit.
 
 tomlkit parses the file into a document that renders back to the very same text; the
 ``authors`` array is swapped for an edited copy and the document rendered again, so every other
@@ -12,11 +13,12 @@ does when the edited text does not mean exactly the settings wanted.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Array, InlineTable, Item, Table
+from tomlkit.items import Array, Comment, InlineTable, Item, Table
 
 from tui.config.array_text import ArrayItem, add_item, remove_items
 
@@ -128,3 +130,80 @@ def _with_watch_section(text: str, literal: str, newline: str) -> str:
     watch.append("authors", tomlkit.parse(f"authors = [{literal}]{newline}").item("authors"))
     document.append("watch", watch)
     return tomlkit.dumps(document)
+
+
+# ---------------------------------------------------------------- [searches]
+
+
+def search_line(name: str, query: str, newline: str = "\n") -> str:
+    """``name = 'query'`` as a line of ``[searches]``: a bare key where TOML allows one, and a
+    literal string (no escapes: phrases keep their plain double quotes) where it can be one."""
+    key = name if _BARE_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=False)
+    literal = "'" not in query and all(c.isprintable() or c == "\t" for c in query)
+    value = f"'{query}'" if literal else json.dumps(query, ensure_ascii=False)
+    return f"{key} = {value}{newline}"
+
+
+def with_search(text: str, name: str, query: str) -> str | None:
+    """``text`` with ``[searches]`` ``name = 'query'``: the line replaced where that name is,
+    else added after the section's last search (or its first comments), the section added at
+    the end of the file if there is none."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith("\n"):
+        text += newline
+    line = search_line(name, query, newline)
+    try:
+        document = tomlkit.parse(text)
+        if "searches" not in document:
+            return _with_searches_section(text, line, newline)
+        searches = document.item("searches")
+        if not isinstance(searches, Table) or searches.is_super_table():
+            return None  # an inline table or dotted keys: edit by hand
+        key, item = next(iter(tomlkit.parse(line).body))
+        if key is None:
+            return None
+        if name in searches:
+            old = searches.item(name)
+            if not isinstance(old, Item):
+                return None
+            item.trivia.comment_ws = old.trivia.comment_ws
+            item.trivia.comment = old.trivia.comment
+            searches[name] = item
+            return tomlkit.dumps(document)
+        body = searches.value.body
+        keyed = [i for i, (k, _) in enumerate(body) if k is not None]
+        if keyed:
+            at = keyed[-1] + 1
+        else:  # the comments right under the header go with it; a blank line ends them
+            at = 0
+            while at < len(body) and body[at][0] is None and isinstance(body[at][1], Comment):
+                at += 1
+        if at < len(body):
+            searches.value._insert_at(at, key, item)  # tomlkit has no public insert
+        else:
+            searches.append(key, item)
+        return tomlkit.dumps(document)
+    except _TOMLKIT_TROUBLE:
+        return None
+
+
+def without_search(text: str, name: str) -> str | None:
+    """``text`` without the line of ``name`` in ``[searches]`` (None if it is not there)."""
+    try:
+        document = tomlkit.parse(text)
+        searches = document.item("searches") if "searches" in document else None
+        if not isinstance(searches, Table) or searches.is_super_table() or name not in searches:
+            return None
+        del searches[name]
+        return tomlkit.dumps(document)
+    except _TOMLKIT_TROUBLE:
+        return None
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _with_searches_section(text: str, line: str, newline: str) -> str:
+    """``text`` with a ``[searches]`` section holding ``line`` at its end, after a blank line."""
+    blank = newline if text else ""
+    return f"{text}{blank}[searches]{newline}{line}"

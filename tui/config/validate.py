@@ -29,9 +29,10 @@ _TOP_SETTINGS = (
     "theme",
     "expand_marks_read",
     "hide_read",
+    "hide_seen",
     "compact_list",
 )
-_SECTIONS = ("profiles", "keys", "watch", "pdf", "rules")
+_SECTIONS = ("profiles", "searches", "keys", "watch", "pdf", "rules")
 _PROFILE_SETTINGS = ("keywords", "exclude")
 _WATCH_SETTINGS = ("authors", "phrases")
 _PDF_SETTINGS = ("folder",)
@@ -69,6 +70,7 @@ class _Reader:
         self.reject_unknown((), self.document, _TOP_SETTINGS + _SECTIONS)
         defaults = default_config()
         profiles = self.profiles()
+        profiles += self.searches(profiles)
         follow = Follow(
             categories=self.categories(),
             profiles=profiles,
@@ -85,6 +87,7 @@ class _Reader:
                 ("expand_marks_read",), self.document, defaults.expand_marks_read
             ),
             hide_read=self.flag(("hide_read",), self.document, defaults.hide_read),
+            hide_seen=self.flag(("hide_seen",), self.document, defaults.hide_seen),
             compact_list=self.flag(("compact_list",), self.document, defaults.compact_list),
             watch_authors=self.strings(("watch", "authors"), watch, defaults.watch_authors),
             watch_phrases=self.strings(("watch", "phrases"), watch, defaults.watch_phrases),
@@ -151,14 +154,46 @@ class _Reader:
             profiles.append(KeywordProfile(name, keywords, exclude))
         return tuple(profiles)
 
+    def searches(self, profiles: tuple[KeywordProfile, ...]) -> tuple[KeywordProfile, ...]:
+        """``[searches]``: name = query, each a saved search of the language of ``/``."""
+        from tui.core.query import QueryError, parse_query
+
+        table = self.document.get("searches", {})
+        if not isinstance(table, dict):
+            raise self.fail(("searches",), "searches must be a section: [searches]")
+        taken = {profile.name for profile in profiles}
+        searches = []
+        for name, text in table.items():
+            at: KeyPath = ("searches", name)
+            shape = f"{dotted(at)} must be a query string, like 'ti:diffusion -cat:astro-ph'"
+            if not isinstance(text, str):
+                raise self.fail(at, shape)
+            if not name.strip():
+                raise self.fail(at, "a saved search needs a name")
+            if name in taken:
+                raise self.fail(
+                    at,
+                    f"{dotted(at)}: a keyword profile [profiles.{dotted((name,))}] has that name",
+                )
+            try:
+                expr = parse_query(text)
+            except QueryError as error:
+                raise self.fail(at, f"{dotted(at)}: {text!r}: {error}") from None
+            if expr is None:
+                raise self.fail(at, f"{dotted(at)} is empty")
+            searches.append(KeywordProfile(name, (), (), query=" ".join(text.split())))
+        return tuple(searches)
+
     def default_profile(self, profiles: tuple[KeywordProfile, ...]) -> str | None:
         at: KeyPath = ("default_profile",)
         name = self.text_setting(at, self.document, "", blank_ok=True)
         if not name:
             return None
         if not any(profile.name == name for profile in profiles):
-            names = ", ".join(profile.name for profile in profiles)
+            names = ", ".join(p.name for p in profiles if not p.query)
             known = f"profiles: {names}" if names else "there are no [profiles.NAME] sections"
+            if searches := ", ".join(p.name for p in profiles if p.query):
+                known += f"; saved searches: {searches}"
             raise self.fail(at, f"default_profile {name!r} names no profile ({known})")
         return name
 
@@ -175,7 +210,7 @@ class _Reader:
         return MappingProxyType(overrides)
 
     def key_list(self, at: KeyPath, value: object) -> str:
-        shape = f'{dotted(at)} must be a key name or several: "x", "x,ctrl+s" or ["x", "ctrl+s"]'
+        shape = f'{dotted(at)} must be a key name or several: "x", "x,ctrl+y" or ["x", "ctrl+y"]'
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -2,6 +2,9 @@
 
 A ``DayIndex`` is built once per day (lowercased text, per-category index sets) and answers
 every filter keystroke from set operations plus a substring scan for the new search terms only.
+A view keeps the position sets it was made of (``Facets``), so that papers can be left out of it
+(the hide toggles: read papers, papers seen before) without making it again: ``DayIndex.without``
+filters its papers, in whatever order they are, and counts again from the sets.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import unicodedata
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter, not_
 from types import MappingProxyType
 
 from tui.core.follow import KeywordProfile
@@ -97,6 +102,9 @@ class Query:
     text: str = ""
     """Free text: every whitespace-separated term must occur in title, authors, abstract, id or
     categories (case-insensitive)."""
+    searched: frozenset[int] | None = None
+    """With a saved search as ``profile``: the positions its query matches (as the caller's
+    ``QueryIndex`` finds them); None matches nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,30 @@ class Match:
     paper: Paper
     keywords: tuple[str, ...]
     """Which of the active profile's keywords it matched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The position sets a view was made of, and what it counted: enough to count again with
+    papers left out (``DayIndex.without``)."""
+
+    in_categories: frozenset[int]
+    """Positions in a category the query turns on."""
+    in_profile: frozenset[int]
+    """Positions the query's profile (or saved search) matches; every one without a profile."""
+    in_text: frozenset[int]
+    """Positions the search and ``within`` keep: every count is of some of these."""
+    categories: tuple[str, ...]
+    """The categories counted."""
+    profiles: tuple[KeywordProfile, ...]
+    """The profiles counted."""
+    searched: Mapping[str, frozenset[int]]
+    """The saved searches' positions, by name, for their counts."""
+
+    @property
+    def passing(self) -> frozenset[int]:
+        """The positions of the view's papers."""
+        return self.in_categories & self.in_profile & self.in_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +147,12 @@ class View:
     """Per profile name: papers passing the category and text filters that match it."""
     total: int
     """Papers in the day."""
+    facets: Facets | None = field(default=None, compare=False, repr=False)
+    """What ``DayIndex.view`` made it of (None: made otherwise; nothing can be left out)."""
 
 
 _ProfileKey = tuple[tuple[str, ...], tuple[str, ...]]
+_paper_of = attrgetter("paper")
 
 
 # Search ignores accents however they are written: "remy", "rémy" and "R\'emy" all meet.
@@ -179,7 +214,8 @@ class DayIndex:
         if profiles:
             texts = [_keyword_haystack(p) for p in self.papers]
             for profile in profiles:
-                self._match_profile(profile, texts)
+                if not profile.query:  # a saved search: the caller's QueryIndex answers it
+                    self._match_profile(profile, texts)
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -261,13 +297,17 @@ class DayIndex:
         *,
         ranked: Sequence[tuple[int, float]] | None = None,
         within: frozenset[int] | None = None,
+        searched: Mapping[str, frozenset[int]] | None = None,
     ) -> View:
         """The papers passing ``query`` in day order, with counts for every facet.
 
         ``ranked`` (positions in ``papers``, best first, as ``FuzzyIndex.ranked`` gives them)
         replaces the substring search for ``query.text``: the papers are then in its order.
         ``within`` keeps only those positions (a watched-only view), counts included.
+        ``searched``: the positions each saved search among ``profiles`` (a profile with a
+        ``query``) matches, by name, for its count; one left out counts none.
         """
+        found = searched or {}
         in_categories = self._category_set(query.categories)
         in_text = self._text_set(query.text) if ranked is None else frozenset(i for i, _ in ranked)
         if within is not None:
@@ -275,6 +315,9 @@ class DayIndex:
         if query.profile is None:
             keyword_hits: Mapping[int, tuple[str, ...]] = {}
             in_profile = self._all
+        elif query.profile.query:
+            keyword_hits = {}
+            in_profile = query.searched or frozenset()
         else:
             keyword_hits = self.keyword_matches(query.profile)
             in_profile = frozenset(keyword_hits)
@@ -285,18 +328,56 @@ class DayIndex:
         else:
             passing = [i for i, _ in ranked if i in passing_set]
         matches = tuple(Match(self.papers[i], keyword_hits.get(i, ())) for i in passing)
-
-        profile_and_text = in_profile & in_text
-        category_counts = {
-            c: len(self._by_category.get(c, frozenset()) & profile_and_text) for c in categories
-        }
-        categories_and_text = in_categories & in_text
-        profile_counts = {
-            p.name: len(categories_and_text.intersection(self.keyword_matches(p))) for p in profiles
-        }
-        return View(
-            matches=matches,
-            category_counts=MappingProxyType(category_counts),
-            profile_counts=MappingProxyType(profile_counts),
-            total=len(self.papers),
+        facets = Facets(
+            in_categories, in_profile, in_text, tuple(categories), tuple(profiles), found
         )
+        category_counts, profile_counts = self._counts(facets)
+        return View(matches, category_counts, profile_counts, len(self.papers), facets)
+
+    def without(self, view: View, left_out: frozenset[int]) -> View:
+        """``view`` (made by this index, its papers in any order) less the papers at the
+        positions ``left_out``, counted as ``view`` with them left out of ``within`` would be:
+        the view's papers are filtered, not looked for again.
+
+        Raises:
+            ValueError: ``view`` was not made by ``view`` (it has no facets).
+        """
+        facets = view.facets
+        if facets is None:
+            raise ValueError("only a view made by DayIndex.view can leave papers out")
+        gone = left_out & facets.in_text
+        if not gone:
+            return view
+        narrowed = replace(facets, in_text=facets.in_text - gone)
+        matches = view.matches
+        dropped = gone & facets.in_categories & facets.in_profile
+        if dropped:
+            # By identity (the matches hold this index's own paper objects), with no Python
+            # call per match: a day's 5,000 at every toggle.
+            papers = self.papers
+            identities = {id(papers[i]) for i in dropped}
+            gone_ones = map(identities.__contains__, map(id, map(_paper_of, matches)))
+            matches = tuple(compress(matches, map(not_, gone_ones)))
+        category_counts, profile_counts = self._counts(narrowed)
+        return View(matches, category_counts, profile_counts, view.total, narrowed)
+
+    def _counts(self, facets: Facets) -> tuple[Mapping[str, int], Mapping[str, int]]:
+        """The papers per category (among those passing the profile and the text) and per
+        profile (among those passing the categories and the text)."""
+        in_text = facets.in_text
+        profile_and_text = facets.in_profile & in_text
+        category_counts = {
+            c: len(self._by_category.get(c, frozenset()) & profile_and_text)
+            for c in facets.categories
+        }
+        categories_and_text = facets.in_categories & in_text
+        found = facets.searched
+        profile_counts = {
+            p.name: len(
+                categories_and_text & found.get(p.name, frozenset())
+                if p.query
+                else categories_and_text.intersection(self.keyword_matches(p))
+            )
+            for p in facets.profiles
+        }
+        return MappingProxyType(category_counts), MappingProxyType(profile_counts)

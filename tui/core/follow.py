@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class KeywordProfile:
-    """A named list of keywords, OR'd, matched case-insensitively as substrings."""
+    """A named list of keywords, OR'd, matched case-insensitively as substrings; or, with
+    ``query`` set, a saved search: the papers that query of the search language matches."""
 
     name: str
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     """Phrases that veto a match where they contain it ("graph diffusion" for "Diffusion")."""
+    query: str = ""
+    """A saved search's query (``ti:diffusion -cat:astro-ph``; keywords are then empty)."""
 
 
 @dataclass(frozen=True, slots=True)

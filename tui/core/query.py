@@ -7,7 +7,10 @@ NOT, parentheses.
   id and categories. ``field:value`` looks in one field: ``au:`` authors, ``ti:`` title,
   ``abs:`` abstract, ``co:`` comments, ``cat:`` categories (``cat:cs`` is every cs.* category,
   ``cat:cs.LG`` that one), ``id:`` the arXiv id (a prefix: ``id:2504.0``), ``is:`` the paper's
-  state: ``unread``, ``read``, ``starred``, ``new``, ``cross``, ``replace``.
+  state: ``unread``, ``read``, ``starred``, ``new``, ``cross``, ``replace``, ``seen`` (seen
+  before: on an earlier day, or an earlier version read; see tui.core.seen), ``tagged``.
+  ``tag:`` a tag the reader gave the paper (``tag:thesis`` also finds ``thesis/ch2``, the
+  collection's papers; see tui.core.tags).
 - Words and phrases match at the start of a word, ignoring case and accents: ``diffus`` finds
   "Diffusion", ``fusion`` does not; ``au:muller`` finds "Müller".
 - Terms side by side must all match (AND). ``OR`` between two terms: either. ``NOT`` or a
@@ -30,11 +33,12 @@ from typing import Protocol
 
 from tui.core.filters import search_fold, search_text
 from tui.core.paper import Kind, Paper
+from tui.core.tags import TagError, has_tag, normalise_tag
 
 FIELDS = {"au": "authors", "ti": "title", "abs": "abstract", "co": "comments"}
 """Text fields, by the prefix typed."""
-STATES = ("unread", "read", "starred", "new", "cross", "replace")
-_ALL_PREFIXES = (*FIELDS, "cat", "id", "is")
+STATES = ("unread", "read", "starred", "new", "cross", "replace", "seen", "tagged")
+_ALL_PREFIXES = (*FIELDS, "cat", "id", "is", "tag")
 
 
 class QueryError(ValueError):
@@ -68,6 +72,14 @@ class State:
 
 
 @dataclass(frozen=True, slots=True)
+class Tag:
+    """``tag:`` — papers with this tag or one inside it (``thesis`` finds ``thesis/ch2``)."""
+
+    name: str
+    """Normalised (tui.core.tags.normalise_tag)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     part: Expr
 
@@ -82,7 +94,7 @@ class Or:
     parts: tuple[Expr, ...]
 
 
-Expr = Term | State | Not | And | Or
+Expr = Term | State | Tag | Not | And | Or
 
 
 # ---------------------------------------------------------------- reading the text
@@ -231,6 +243,11 @@ class _Parser:
                     f"is:{value}? is: takes {', '.join(STATES)}", token.start, token.end
                 )
             return State(state)
+        if name == "tag":
+            try:
+                return Tag(normalise_tag(value))
+            except TagError as error:
+                raise QueryError(str(error), token.start, token.end) from None
         target = FIELDS.get(name, name)
         if value.startswith('"'):
             return self.phrase(token, target, value)
@@ -277,10 +294,12 @@ def plain_words(expr: Expr | None) -> tuple[str, ...] | None:
 
 
 def asks_the_flags(expr: Expr | None) -> bool:
-    """Whether ``expr`` has ``is:read``, ``is:unread`` or ``is:starred`` (its answer then
-    depends on the flag store, which must be open to give it)."""
+    """Whether ``expr`` has ``is:read``, ``is:unread``, ``is:starred``, ``is:tagged`` or
+    ``tag:`` (its answer then depends on the flag store, which must be open to give it)."""
+    if isinstance(expr, Tag):
+        return True
     if isinstance(expr, State):
-        return expr.name in ("read", "unread", "starred")
+        return expr.name in ("read", "unread", "starred", "tagged")
     if isinstance(expr, Not):
         return asks_the_flags(expr.part)
     if isinstance(expr, And | Or):
@@ -292,7 +311,10 @@ def asks_the_flags(expr: Expr | None) -> bool:
 
 
 class Facts(Protocol):
-    """What ``is:unread``/``is:read``/``is:starred`` ask of the flag store."""
+    """What ``is:unread``/``is:read``/``is:starred`` ask of the flag store. ``is:seen`` asks an
+    ``is_seen_before(paper_id)`` method where the facts have one (else nothing is seen);
+    ``tag:`` and ``is:tagged`` a ``tags(paper_id)`` method giving the paper's tags (else none
+    is tagged)."""
 
     def is_read(self, paper_id: str) -> bool: ...
 
@@ -365,6 +387,12 @@ class QueryIndex:
             return self._term(expr)
         if isinstance(expr, State):
             return self._state(expr.name, facts)
+        if isinstance(expr, Tag):
+            tags = getattr(facts, "tags", None)
+            if tags is None:
+                return frozenset()
+            name = expr.name
+            return frozenset(i for i, p in enumerate(self.papers) if has_tag(tags(p.id), name))
         if isinstance(expr, Not):
             return self._all - self._eval(expr.part, facts)
         if isinstance(expr, And):
@@ -390,6 +418,12 @@ class QueryIndex:
             return frozenset(i for i, p in enumerate(papers) if facts.is_read(p.id) is want)
         if name == "starred":
             return frozenset(i for i, p in enumerate(papers) if facts.is_starred(p.id))
+        if name == "seen":
+            seen = getattr(facts, "is_seen_before", None)
+            return frozenset(i for i, p in enumerate(papers) if seen is not None and seen(p.id))
+        if name == "tagged":
+            tags = getattr(facts, "tags", None)
+            return frozenset(i for i, p in enumerate(papers) if tags is not None and tags(p.id))
         kind = Kind(name)
         return frozenset(i for i, k in enumerate(self._kinds) if k is kind)
 

@@ -1,4 +1,4 @@
-"""Read/starred flags and notes, durable in about a millisecond at any store size.
+"""Read/starred flags, notes and tags, durable in about a millisecond at any store size.
 
 Files in the flags directory:
 
@@ -25,8 +25,8 @@ default), ``store`` (``FlagStore``: the flags in memory, kept in step with the f
 from tui.adapters.store.checkpoint import DEFAULT_CHECKPOINT_EVERY, CheckpointIn
 from tui.adapters.store.directory import CHECKPOINT_LOCK_FILE, FLAGS_FILE, LOCK_FILE, NEXT_FILE
 from tui.adapters.store.journal import FOLDING_FILE, JOURNAL_FILE, JOURNAL_KIND
-from tui.adapters.store.rows import TABLE, Document, Field, Flag, Row
-from tui.adapters.store.store import FlagStore, ReadOnlyStore
+from tui.adapters.store.rows import TABLE, Document, Field, Flag, Row, Tags, Value
+from tui.adapters.store.store import FlagStore, ReadOnlyStore, Write
 
 __all__ = [
     "CHECKPOINT_LOCK_FILE",
@@ -45,4 +45,7 @@ __all__ = [
     "FlagStore",
     "ReadOnlyStore",
     "Row",
+    "Tags",
+    "Value",
+    "Write",
 ]

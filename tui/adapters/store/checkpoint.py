@@ -38,7 +38,7 @@ from typing import Final, Literal
 
 from tui.adapters.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps
 from tui.adapters.store.directory import FlagsDirectory
-from tui.adapters.store.journal import JOURNAL_FILE, open_or_none, read_header, read_lines
+from tui.adapters.store.journal import JOURNAL_FILE, Unknown, open_or_none, read_header, read_lines
 from tui.adapters.store.rows import Base
 
 CheckpointIn = Literal["process", "thread"]
@@ -124,7 +124,10 @@ def _fold(files: FlagsDirectory) -> None:
     with files.folding_path.open("rb") as folding:
         lines = read_lines(folding, read_header(folding).size)
     for change in lines.changes:
-        change.apply(base.rows)
+        if isinstance(change, Unknown):  # a newer version's field: kept in the document
+            change.fold_into(base.rows, base.extras)
+        else:
+            change.apply(base.rows)
     # The whole table in one storage write: tinydb's Table.insert_multiple would cost
     # ~0.5 s more at 100,000 documents (it wraps and re-keys each one).
     AtomicJSONStorage(files.next_path).write(base.tables_with_rows())

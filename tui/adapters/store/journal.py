@@ -2,7 +2,8 @@
 
 ``flags.journal`` starts with a header line holding a random generation token and the token of
 the generation before; every other line is one absolute change
-``{"id": …, "field": "starred", "value": true, "at": "…"}``. A change is durable once its line
+``{"id": …, "field": "starred", "value": true, "at": "…"}`` (``"field": "tags"`` holds the
+paper's whole sorted list of tags, ``"value": ["ml", "thesis"]``). A change is durable once its line
 is appended and fsynced (under the store's exclusive ``flock``): that costs the same at 100
 flags or 100,000, unlike a tinydb write, which rewrites the whole file. A checkpoint renames the
 journal to ``flags.journal.folding`` and starts the next generation, whose ``previous`` names
@@ -12,6 +13,10 @@ Replay is idempotent because lines carry absolute values (and a flag's time move
 value does), so replaying a generation that is already in ``flags.json`` does no harm. A crash
 mid-append leaves a torn last line, which readers ignore and the next append ends with a
 newline, so it never swallows a good line.
+
+A line whose field this version does not know (a newer version wrote it) is no damage: it is
+read as an ``Unknown`` change, which changes no row here, and a checkpoint folds it into the
+paper's document as a field of another writer's, kept for the version that knows it.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from tui.adapters.atomic import fsync_dir
-from tui.adapters.store.rows import FIELDS, Field, Row, new_row, parse_time
+from tui.adapters.store.rows import FIELDS, Field, Row, Value, new_row, parse_time, tags_value
 
 JOURNAL_FILE: Final = "flags.journal"
 FOLDING_FILE: Final = "flags.journal.folding"
@@ -40,27 +45,38 @@ class Change:
 
     id: str
     field: Field
-    value: bool | str
+    value: Value
     at: str
     """ISO 8601, UTC."""
 
     def to_line(self) -> bytes:
-        line = {"id": self.id, "field": self.field, "value": self.value, "at": self.at}
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        line = {"id": self.id, "field": self.field, "value": value, "at": self.at}
         return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
     @classmethod
-    def from_line(cls, raw: bytes) -> Change:
+    def from_line(cls, raw: bytes) -> Change | Unknown:
         data = json.loads(raw)
         if not isinstance(data, dict):
             raise ValueError("not an object")
-        field, value, at = data.get("field"), data.get("value"), data.get("at")
-        ok_value = isinstance(value, str) if field == "note" else isinstance(value, bool)
-        if not isinstance(data.get("id"), str) or field not in FIELDS or not ok_value:
+        paper_id, field, value = data.get("id"), data.get("field"), data.get("value")
+        at = data.get("at")
+        if not isinstance(paper_id, str) or not isinstance(field, str) or not field:
             raise ValueError("not a flag change")
-        assert isinstance(value, bool | str)
         if not isinstance(at, str) or parse_time(at) is None:
             raise ValueError("a change without a time")
-        return cls(id=data["id"], field=field, value=value, at=at)
+        if field not in FIELDS:
+            return Unknown(id=paper_id, field=field, value=value, at=at)
+        checked: Value | None
+        if field == "note":
+            checked = value if isinstance(value, str) else None
+        elif field == "tags":
+            checked = tags_value(value)
+        else:
+            checked = value if isinstance(value, bool) else None
+        if checked is None:
+            raise ValueError("not a flag change")
+        return cls(id=paper_id, field=field, value=checked, at=at)  # type: ignore[arg-type]
 
     def apply(self, rows: dict[str, Row]) -> bool:
         """Apply to ``rows``; True if it changed anything.
@@ -73,13 +89,39 @@ class Change:
         if getattr(current, self.field) == self.value:
             return False
         value = self.value
-        if isinstance(value, str):
-            rows[self.id] = current._replace(note=value)
+        # By the field, not the value's type: a tags list must never land in ``starred``.
+        if self.field == "note":
+            rows[self.id] = current._replace(note=str(value))
+        elif self.field == "tags":
+            rows[self.id] = current._replace(tags=tuple(value))  # type: ignore[arg-type]
         elif self.field == "read":
-            rows[self.id] = current._replace(read=value, read_changed=self.at)
+            rows[self.id] = current._replace(read=bool(value), read_changed=self.at)
         else:
-            rows[self.id] = current._replace(starred=value, starred_changed=self.at)
+            rows[self.id] = current._replace(starred=bool(value), starred_changed=self.at)
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A journal line of a field this version does not know (a newer one wrote it)."""
+
+    id: str
+    field: str
+    value: Any
+    at: str
+
+    def apply(self, rows: dict[str, Row]) -> bool:
+        """Changes no row: the field is not ours (a checkpoint keeps it: ``fold_into``)."""
+        return False
+
+    def fold_into(self, rows: dict[str, Row], extras: dict[str, dict[str, Any]]) -> None:
+        """Keep the value in the paper's document, as a field of another writer's."""
+        rows.setdefault(self.id, new_row(self.id))
+        extras.setdefault(self.id, {})[self.field] = self.value
+
+
+Line = Change | Unknown
+"""What a journal line holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +154,7 @@ def read_header(handle: BinaryIO) -> Header:
 class Lines:
     """What one read of a journal found."""
 
-    changes: list[Change]
+    changes: list[Line]
     end: int
     """Offset just past the last complete line: where the next read starts."""
     bad: int
@@ -123,7 +165,7 @@ def read_lines(handle: BinaryIO, start: int) -> Lines:
     handle.seek(start)
     data = handle.read()
     complete = data.rfind(b"\n") + 1
-    changes: list[Change] = []
+    changes: list[Line] = []
     bad = 0
     for raw in data[:complete].split(b"\n")[:-1]:
         if not raw.strip():

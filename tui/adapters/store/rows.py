@@ -1,9 +1,15 @@
 """Flags as rows in memory and as documents in ``flags.json``, and the times they carry.
 
 ``flags.json`` is the store of record: a tinydb database, table ``flags``, one document per paper
-(``id`` without version, ``read``, ``starred``, ``read_changed``, ``starred_changed``, ``note``).
-In memory a flag is a ``Row``, a tuple about a third of its document's size; ``Flag``s are made
-from rows on demand. Change times are ISO 8601 strings in UTC, parsed only when a ``Flag`` is.
+(``id`` without version, ``read``, ``starred``, ``read_changed``, ``starred_changed``, ``note``,
+and ``tags``, a sorted list of names, written only when the paper has some: a document without it
+is one an older version wrote, or one without tags, and reads the same). In memory a flag is a
+``Row``, a tuple about a third of its document's size; ``Flag``s are made from rows on demand.
+Change times are ISO 8601 strings in UTC, parsed only when a ``Flag`` is.
+
+A field this version does not know (a newer version's) is kept as it is: in a document it is
+written back with it, in a journal line it is skipped here and folded into the document by a
+checkpoint (see ``journal``).
 """
 
 from __future__ import annotations
@@ -18,8 +24,13 @@ from tui.adapters.atomic import AtomicJSONStorage
 
 TABLE: Final = "flags"
 
-Field = Literal["read", "starred", "note"]
-FIELDS: Final = frozenset({"read", "starred", "note"})
+Field = Literal["read", "starred", "note", "tags"]
+FIELDS: Final = frozenset({"read", "starred", "note", "tags"})
+
+Tags = tuple[str, ...]
+"""A paper's tags: sorted, each once (see ``tui.core.tags``)."""
+Value = bool | str | Tags
+"""What a field holds: a flag, a note, tags."""
 
 Document = dict[str, Any]
 """A flag as stored in ``flags.json``."""
@@ -35,6 +46,7 @@ class Row(NamedTuple):
     read_changed: str | None
     starred_changed: str | None
     note: str
+    tags: Tags = ()
 
 
 def new_row(paper_id: str) -> Row:
@@ -42,10 +54,28 @@ def new_row(paper_id: str) -> Row:
 
 
 def row_document(row: Row) -> Document:
-    return row._asdict()
+    """The row as ``flags.json`` holds it: ``tags`` only when there are some (the document of
+    a paper without tags is the one older versions wrote and read)."""
+    document = row._asdict()
+    if row.tags:
+        document["tags"] = list(row.tags)
+    else:
+        del document["tags"]
+    return document
 
 
 DOCUMENT_KEYS: Final = frozenset(Row._fields)
+"""Every field of ours a document may hold."""
+_PLAIN_KEYS: Final = DOCUMENT_KEYS - {"tags"}
+"""A document without tags: most of them."""
+
+
+def tags_value(value: Any) -> Tags | None:
+    """Stored tags (a list of names) as a row holds them, sorted, each once; None if not a list
+    of strings. Names are not checked again: a name another version allows is kept."""
+    if not isinstance(value, list | tuple) or not all(type(name) is str for name in value):
+        return None
+    return tuple(sorted(set(value)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +88,8 @@ class Flag:
     read_changed: datetime | None = None
     starred_changed: datetime | None = None
     note: str = ""
+    tags: Tags = ()
+    """Sorted, each once."""
 
     @classmethod
     def from_row(cls, row: Row) -> Flag:
@@ -68,6 +100,7 @@ class Flag:
             read_changed=parse_time(row.read_changed),
             starred_changed=parse_time(row.starred_changed),
             note=row.note,
+            tags=row.tags,
         )
 
 
@@ -84,7 +117,15 @@ def check_document(document: Any) -> Row:
         or not isinstance(checked["starred_changed"], str | None)
     ):
         raise ValueError(f"flag document {document['id']!r} has fields of the wrong type")
+    # A ``tags`` that is no list of names is another writer's field (kept, see Base.parse),
+    # not damage: the paper has no tags of ours.
+    checked["tags"] = tags_value(checked["tags"]) or ()
     return Row(*(checked[field] for field in Row._fields))
+
+
+def _foreign(key: str, document: Document) -> bool:
+    """Whether ``key`` of a flag document is another writer's field, to keep as it is."""
+    return key not in DOCUMENT_KEYS or (key == "tags" and tags_value(document[key]) is None)
 
 
 class RowDecoder:
@@ -101,7 +142,15 @@ class RowDecoder:
 
     def __call__(self, document: dict[str, Any]) -> Any:
         # 100,000 of these when the store opens: the checks are inline, exact types only.
-        if document.keys() != DOCUMENT_KEYS:
+        keys = document.keys()
+        if keys == _PLAIN_KEYS:
+            tags: Tags = ()
+        elif keys == DOCUMENT_KEYS:
+            stored = tags_value(document["tags"])
+            if stored is None:
+                return document
+            tags = stored
+        else:
             return document
         paper_id, read, starred = document["id"], document["read"], document["starred"]
         read_changed, starred_changed = document["read_changed"], document["starred_changed"]
@@ -120,7 +169,7 @@ class RowDecoder:
             read_changed = times.setdefault(read_changed, read_changed)
         if starred_changed is not None:
             starred_changed = times.setdefault(starred_changed, starred_changed)
-        return Row(paper_id, read, starred, read_changed, starred_changed, note)
+        return Row(paper_id, read, starred, read_changed, starred_changed, note, tags)
 
 
 def as_written(value: Any) -> Any:
@@ -174,7 +223,7 @@ class Base:
             if type(value) is not Row:  # missing fields, or fields of another writer's
                 value = as_written(value)
                 row = check_document(value)
-                extra = {key: item for key, item in value.items() if key not in DOCUMENT_KEYS}
+                extra = {key: item for key, item in value.items() if _foreign(key, value)}
                 if extra:
                     extras[row.id] = extra
                 table[doc_id] = row
@@ -195,7 +244,8 @@ class Base:
             if doc_id is None:
                 doc_id, next_id = str(next_id), next_id + 1
             extra = self.extras.get(paper_id)
-            table[doc_id] = row_document(row) if extra is None else {**row_document(row), **extra}
+            # Ours win: a foreign ``tags`` stays only until the paper is given tags here.
+            table[doc_id] = row_document(row) if extra is None else {**extra, **row_document(row)}
         return {**self.tables, TABLE: table}
 
 

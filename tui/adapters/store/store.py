@@ -27,9 +27,21 @@ from tui.adapters.store import checkpoint as checkpoints
 from tui.adapters.store import journal
 from tui.adapters.store.checkpoint import DEFAULT_CHECKPOINT_EVERY, CheckpointChild, CheckpointIn
 from tui.adapters.store.directory import FLAGS_FILE, FlagsDirectory
-from tui.adapters.store.journal import JOURNAL_FILE, Change, open_or_none, read_header, read_lines
-from tui.adapters.store.rows import Field, Flag, Row, now_stamp
+from tui.adapters.store.journal import (
+    JOURNAL_FILE,
+    Change,
+    Line,
+    open_or_none,
+    read_header,
+    read_lines,
+)
+from tui.adapters.store.rows import Field, Flag, Row, Tags, Value, now_stamp
 from tui.core.paper import base_id
+from tui.core.tags import TagEdit
+
+Write = tuple[Field, Sequence[str], "Value | TagEdit"]
+"""One write of ``set_many``: a field, the papers, the value (for ``tags``, the whole list or a
+``TagEdit`` applied to what each paper holds)."""
 
 
 class ReadOnlyStore(OSError):
@@ -58,7 +70,7 @@ def _file_signature(handle: BinaryIO | None) -> tuple[int, int, int] | None:
 
 
 class FlagStore:
-    """Read/starred flags and notes for papers, shared safely between processes.
+    """Read/starred flags, notes and tags for papers, shared safely between processes.
 
     Reads are served from memory. ``set_*`` return once the change is on disk (fsynced). Call
     ``refresh()`` to pick up other processes' writes. Thread-safe. ``close()`` (or ``with``)
@@ -94,10 +106,14 @@ class FlagStore:
         self.checkpoint_in: CheckpointIn = checkpoint_in
 
         self._rows: dict[str, Row] = {}
+        self._tagged: dict[str, Tags] = {}
+        """The papers with tags, and theirs (kept with ``_rows``: a library is a few hundred)."""
         self._base_seen: tuple[int, int, int] | None = None
         """inode, size and mtime of the flags.json last read (None: there was none)."""
         self._others_changed = False
         """Others' lines were taken in during a write of ours: the next refresh() says so."""
+        self.wrote_tags = False
+        """This process journalled a tags change (``close`` then folds the journal)."""
         self._state_lock = threading.Lock()  # guards _rows; held only briefly
         self._io_lock = self._files.io_lock  # one thread at a time on the files and the flocks
         self._checkpoint_thread: threading.Thread | None = None
@@ -149,6 +165,11 @@ class FlagStore:
         found.sort(key=lambda flag: flag.starred_changed or epoch, reverse=True)
         return found
 
+    def tagged(self) -> dict[str, Tags]:
+        """Every paper with tags, and its tags."""
+        with self._state_lock:
+            return dict(self._tagged)
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -166,15 +187,23 @@ class FlagStore:
     def set_note(self, paper_id: str, note: str) -> None:
         self._set("note", paper_id, str(note))
 
-    def _set(self, field: Field, ids: str | Iterable[str], value: bool | str) -> None:
+    def edit_tags(self, ids: str | Iterable[str], edit: TagEdit) -> None:
+        """Add and take away tags on these papers, each keeping its others (those another
+        process gave it just before included: the edit applies to what the journal holds)."""
+        self._set("tags", ids, edit)
+
+    def set_tags(self, ids: str | Iterable[str], tags: Iterable[str]) -> None:
+        """These papers' whole list of tags (normalise names first: ``tui.core.tags``)."""
+        self._set("tags", ids, tuple(sorted(set(tags))))
+
+    def _set(self, field: Field, ids: str | Iterable[str], value: Value | TagEdit) -> None:
         raw_ids = [ids] if isinstance(ids, str) else list(ids)
         self.set_many([(field, raw_ids, value)])
 
-    def set_many(
-        self, writes: Sequence[tuple[Field, Sequence[str], bool | str]]
-    ) -> list[dict[str, bool | str]]:
+    def set_many(self, writes: Sequence[Write]) -> list[dict[str, Value]]:
         """Several changes as one append and one fsync (a group commit), in the order given:
-        ``(field, paper ids, value)`` each, as ``set_read``/``set_starred``/``set_note`` take.
+        ``(field, paper ids, value)`` each, as ``set_read``/``set_starred``/``set_note``/
+        ``edit_tags`` take.
 
         Returns, for each write, what its papers held just before it, as the journal has them
         (others' changes included): what an undo must put back, and nothing else.
@@ -186,28 +215,35 @@ class FlagStore:
             (field, list(dict.fromkeys(base_id(raw) for raw in ids)), value)
             for field, ids, value in writes
         ]
-        changes = [
-            Change(id=key, field=field, value=value, at=now)
-            for field, keys, value in keyed
-            for key in keys
-        ]
-        if not changes:
+        if not any(keys for _, keys, _ in keyed):
             return [{} for _ in writes]
-        before: list[dict[str, bool | str]] = []
+        before: list[dict[str, Value]] = []
         with self._io_lock:
             self._files.ensure_open()
             with self._files.flock(fcntl.LOCK_EX):
                 self._caught_up_locked()
-                written: dict[tuple[str, str], bool | str] = {}
+                written: dict[tuple[str, str], Value] = {}
+                changes: list[Change] = []
                 for field, keys, value in keyed:
-                    before.append(
-                        {
-                            key: written.get((field, key), getattr(self.get(key), field))
-                            for key in keys
-                        }
-                    )
-                    written.update(((field, key), value) for key in keys)
-                self._append_locked(changes)
+                    held = {
+                        key: written.get((field, key), getattr(self.get(key), field))
+                        for key in keys
+                    }
+                    before.append(held)
+                    for key in keys:
+                        # A tag edit is made absolute here, under the lock: the line holds the
+                        # paper's whole list, as every line holds an absolute value.
+                        new: Value
+                        if isinstance(value, TagEdit):
+                            new = value.apply(held[key])
+                            if new == held[key]:
+                                continue  # the paper holds it already: no line
+                        else:
+                            new = value
+                        changes.append(Change(id=key, field=field, value=new, at=now))
+                        written[(field, key)] = new
+                if changes:
+                    self._append_locked(changes)
         if self.background_checkpoints and self._append_lines >= self.checkpoint_every:
             self._start_background_checkpoint()
         return before
@@ -218,6 +254,8 @@ class FlagStore:
         written = journal.append(fd, size, changes)
         self._apply(changes)
         self._append_lines += len(changes)
+        if not self.wrote_tags:
+            self.wrote_tags = any(change.field == "tags" for change in changes)
         if token == self._cursor_token:
             self._cursor_offset = size + written
 
@@ -243,7 +281,7 @@ class FlagStore:
         return fd, token, size
 
     def set_unless_changed(
-        self, field: Field, changes: Mapping[str, tuple[bool | str, bool | str]]
+        self, field: Field, changes: Mapping[str, tuple[Value, Value]]
     ) -> list[str]:
         """Set each paper's ``field`` from the first value to the second, but only where it
         still holds the first (another process may have changed it since this one looked):
@@ -300,11 +338,19 @@ class FlagStore:
         self._append_ino = None
         self._append_token = None
 
-    def _apply(self, changes: list[Change]) -> bool:
+    def _apply(self, changes: Sequence[Line]) -> bool:
         changed = False
         with self._state_lock:
+            rows, tagged = self._rows, self._tagged
             for change in changes:
-                changed = change.apply(self._rows) or changed
+                if change.apply(rows):
+                    changed = True
+                    if change.field == "tags":
+                        tags = rows[change.id].tags
+                        if tags:
+                            tagged[change.id] = tags
+                        else:
+                            tagged.pop(change.id, None)
         return changed
 
     # ----------------------------------------------------------------- other processes
@@ -364,7 +410,7 @@ class FlagStore:
             if header.previous != last:
                 return None
             pieces.append((live, header.size))
-        changes: list[Change] = []
+        changes: list[Line] = []
         bad = 0
         end = 0
         for handle, start in pieces:
@@ -423,9 +469,11 @@ class FlagStore:
                     bad += lines.bad
                     end, token = lines.end, header.token
                 self._note_bad_lines(bad)
+                tagged = {row.id: row.tags for row in rows.values() if row.tags}
                 with self._state_lock:
                     changed = rows != self._rows
                     self._rows = rows
+                    self._tagged = tagged
                 live, snapshot.journal = snapshot.journal, None  # the cursor keeps it open
                 self._set_cursor(live, token if live is not None else None)
                 self._cursor_offset = end if live is not None else 0
@@ -507,8 +555,12 @@ class FlagStore:
 
         ``fold=False`` leaves the journal as it is (every change in it is already durable, and
         a background checkpoint folds it once it grows): a process that is quitting need not
-        rewrite ``flags.json``, which at 100,000 flags costs ~0.3 s and tens of MiB.
+        rewrite ``flags.json``, which at 100,000 flags costs ~0.3 s and tens of MiB. Unless this
+        process journalled tags: a version before tags reads a tags line as damage and drops it
+        at its checkpoint, while it keeps a ``tags`` key of ``flags.json`` as another writer's
+        field, so tags are folded before leaving.
         """
+        fold = fold or self.wrote_tags
         if self._files.closed:
             return
         self.wait_for_background_checkpoint()

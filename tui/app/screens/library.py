@@ -1,12 +1,17 @@
-"""The starred library: every starred paper of every day, searchable, sortable, with notes.
+"""The starred library: every starred (or tagged) paper of every day, searchable, sortable, with
+notes and tags.
 
 Papers come from the session's days and the day cache (on a worker); starred papers found in
 neither are fetched by id from arXiv (another worker) and shown by their id meanwhile, or for
-good when offline ("metadata not cached"). Stars and notes go through the app's FlagKeeper.
+good when offline ("metadata not cached"). Stars, notes and tags go through the app's
+FlagKeeper. ``tag:NAME`` in the search keeps the papers with that tag (or one in that
+collection: ``tag:thesis`` finds ``thesis/ch2``); ``#`` tags the highlighted paper, ``u`` takes
+the last tag change back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,11 +33,13 @@ from tui.app.dialogs.export import (
     file_stem,
 )
 from tui.app.screens.paper_actions import PaperActions
+from tui.app.screens.tag_actions import TagStep, ask_for_tags, undo_tags
 from tui.app.services.flag_keeper import FlagKeeper
 from tui.app.widgets.library_list import LibraryEntry, LibraryList
 from tui.core.filters import Match, search_fold
 from tui.core.paper import Paper
 from tui.core.starred import starred_papers
+from tui.core.tags import TagError, has_tag, normalise_tag
 from tui.core.words import count_papers
 
 FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
@@ -40,6 +47,8 @@ FetchIds = Callable[[Sequence[str], threading.Event], list[Paper]]
 SortOrder = Literal["starred", "published"]
 _SORT_LABEL: dict[SortOrder, str] = {"starred": "date starred", "published": "date published"}
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+_TAG_PREFIX = "tag:"
+UNDO_KEPT = 50
 
 
 @dataclass
@@ -80,6 +89,23 @@ def _haystack(entry: LibraryEntry) -> str:
         " ".join(paper.categories),
     )
     return "\n".join(search_fold(part) for part in parts)
+
+
+def search_terms(text: str) -> tuple[list[str], list[str]]:
+    """The words typed in the library's search (folded), and the tags asked with ``tag:NAME``
+    (normalised; a name that is no tag is looked for as typed, and so finds nothing)."""
+    words: list[str] = []
+    tags: list[str] = []
+    for raw in text.split():
+        if raw.lower().startswith(_TAG_PREFIX) and len(raw) > len(_TAG_PREFIX):
+            name = raw[len(_TAG_PREFIX) :]
+            try:
+                tags.append(normalise_tag(name))
+            except TagError:
+                tags.append(name)
+        else:
+            words.extend(search_fold(raw).split())
+    return words, tags
 
 
 class LibrarySearch(Input):
@@ -135,11 +161,14 @@ class LibraryScreen(Screen[None]):
         """Papers whose metadata is being fetched."""
         self._fetch_note = ""
         self._cancel = threading.Event()
+        self._tag_steps: list[TagStep] = []
+        """The tag changes made here, for ``u`` (the latest last)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-bar", markup=False)
         yield LibrarySearch(
-            placeholder="/ Search: title, author, abstract, id, note", id="library-search"
+            placeholder="/ Search: title, author, abstract, id, note; tag:NAME",
+            id="library-search",
         )
         yield Static("", id="library-message", markup=False)
         yield LibraryList(flag_lookup=self.flags.get, id="library-list")
@@ -185,15 +214,20 @@ class LibraryScreen(Screen[None]):
         imported = _imported()
         starred = {flag.id for flag in flags}
         extra = [i for i in imported if i not in starred]
-        found = starred_papers([flag.id for flag in flags] + extra, seen, self._cache().find)
+        # Tagged papers are kept as starred ones are, starred or not (newest ids first).
+        tagged = sorted(set(self.flags.tagged()) - starred - set(extra), reverse=True)
+        wanted = [flag.id for flag in flags] + extra + tagged
+        found = starred_papers(wanted, seen, self._cache().find)
         entries = [
             LibraryEntry(
                 flag.id, found.get(flag.id), flag.starred_changed, imported.get(flag.id, ())
             )
             for flag in flags
         ]
-        # The imported library after the stars (never starred: no date to sort them among).
+        # The imported library and the tagged papers after the stars (never starred: no date
+        # to sort them among).
         entries += [LibraryEntry(i, found.get(i), None, imported[i]) for i in extra]
+        entries += [LibraryEntry(i, found.get(i), None) for i in tagged]
         self.post_message(LibraryFound(entries))
 
     @on(LibraryFound)
@@ -229,6 +263,10 @@ class LibraryScreen(Screen[None]):
         except Exception as error:  # a bug or a strange answer: the ids stay shown
             self.post_message(MetadataFetched([], f"{type(error).__name__}: {error}"))
             return
+        # Kept, so the next opening (and the recommendations) have them without arXiv; a disk
+        # that refuses only costs asking arXiv again next time.
+        with contextlib.suppress(OSError):
+            self._cache().keep(papers)
         self.post_message(MetadataFetched(papers, None))
 
     @on(MetadataFetched)
@@ -253,8 +291,11 @@ class LibraryScreen(Screen[None]):
     # ----------------------------------------------------------------- the list
 
     def shown_entries(self) -> list[LibraryEntry]:
-        terms = search_fold(self.search_box.value).split()
+        terms, tags = search_terms(self.search_box.value)
         entries = sort_entries(self.entries, self.order)
+        if tags:
+            get = self.flags.get
+            entries = [e for e in entries if all(has_tag(get(e.id).tags, t) for t in tags)]
         if not terms:
             return entries
         shown = []
@@ -291,9 +332,15 @@ class LibraryScreen(Screen[None]):
         total = len(self.entries)
         count = count_papers(total) if shown == total else f"{shown} of {count_papers(total)}"
         imported = sum(1 for entry in self.entries if entry.imported and entry.starred_at is None)
+        tagged = sum(1 for entry in self.entries if not entry.imported and entry.starred_at is None)
+        others = []
+        if imported:
+            others.append(f"{imported:,} imported")
+        if tagged:
+            others.append(f"{tagged:,} tagged")
         parts = [
             Content.styled("★ Library", "bold $text-warning"),
-            Content(count + (f" ({imported:,} imported)" if imported else " starred")),
+            Content(count + (f" ({', '.join(others)})" if others else " starred")),
             Content.assemble(
                 "sorted by ", (_SORT_LABEL[self.order], "bold"), ("  (S changes)", "$text-muted")
             ),
@@ -365,6 +412,25 @@ class LibraryScreen(Screen[None]):
             self.flags.set("starred", [entry.id], starred)
             self.papers.repaint([entry.id])
 
+    def action_edit_tags(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            title = entry.paper.title if entry.paper is not None else None
+            ask_for_tags(self.app, self.flags, [entry.id], title=title, done=self._tagged)
+
+    def _tagged(self, step: TagStep) -> None:
+        self._tag_steps.append(step)
+        del self._tag_steps[:-UNDO_KEPT]
+        self.papers.repaint(list(step.previous))
+
+    def action_undo(self) -> None:
+        if not self._tag_steps:
+            self.app.notify("Nothing to undo (u takes back the tag changes made here).", timeout=3)
+            return
+        step = self._tag_steps.pop()
+        self.papers.repaint(undo_tags(self.flags, step) or list(step.previous))
+        self.app.notify(f"Undone: {step.label}.", timeout=3)
+
     def action_edit_note(self) -> None:
         entry = self._highlighted()
         if entry is not None:
@@ -405,13 +471,17 @@ class LibraryScreen(Screen[None]):
             )
             return
         left_out = len(shown) - len(papers)
-        what = f"{count_papers(len(papers))} starred"
+        get = self.flags.get
+        starred = all(get(entry.id).starred for entry in shown if entry.paper is not None)
+        what = count_papers(len(papers)) + (" starred" if starred else "")  # else tagged too
         if left_out:
             what += f" ({left_out} without metadata left out)"
         query = self.search_box.value.strip()
         if query:
             what += f", matching “{query}”"
-        title = "Starred arXiv papers" + (f" matching {query}" if query else "")
+        title = ("Starred arXiv papers" if starred else "arXiv papers of the library") + (
+            f" matching {query}" if query else ""
+        )
         matches = [Match(paper, ()) for paper in papers]
         stem = file_stem("starred", self._today.isoformat(), query)
         self.actions.export(matches, what=what, title=title, stem=stem)

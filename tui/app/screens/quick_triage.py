@@ -5,13 +5,16 @@ the "later" queue (kept between runs); each moves on to the next paper. ``u`` ta
 decision back, ``j``/``k`` move without deciding, ``Esc`` goes back to the list. The line at the
 top says how many are left and what was decided. When the pass is over, ``l`` goes through the
 papers put off.
+
+The decisions go into the list's undo history (one step each): after going back to the list,
+``u`` there takes them back too, the last first, one per press, as it takes back the list's own
+keys. Here ``u`` takes back this pass's decisions only (the list's own steps are the list's).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,22 +24,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.adapters.later import LaterQueue
+from tui.app.screens.triage.undo import Decision, DecisionStep, UndoHistory, UndoStep
 from tui.app.services.flag_keeper import FlagKeeper
 from tui.core.paper import Paper
 from tui.core.render import kind_label, latex_to_text, short_authors
 from tui.core.words import count_papers
-
-Decision = Literal["star", "read", "later"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    paper: Paper
-    decision: Decision
-    position: int
-    was_read: bool
-    was_starred: bool
-    was_later: bool
 
 
 class QuickTriageScreen(Screen[None]):
@@ -47,7 +39,7 @@ class QuickTriageScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="quick.undo"),
         Binding("j,down", "move(1)", "Next", show=False, id="quick.next"),
         Binding("k,up", "move(-1)", "Previous", show=False, id="quick.previous"),
-        Binding("escape,q", "app.pop_screen", "Back", id="quick.back"),
+        Binding("escape,q", "back", "Back", id="quick.back"),
     ]
     DEFAULT_CSS = """
     QuickTriageScreen {
@@ -64,9 +56,11 @@ class QuickTriageScreen(Screen[None]):
         flags: FlagKeeper,
         later: LaterQueue,
         put_off: Sequence[Paper] = (),
+        history: UndoHistory | None = None,
     ) -> None:
         """``papers``: the pass, in the list's order (those already put off are left out);
-        ``put_off``: the papers of the later queue this reader knows, for a pass after."""
+        ``put_off``: the papers of the later queue this reader knows, for a pass after;
+        ``history``: the list's undo history, where the decisions go (else one of its own)."""
         super().__init__()
         self.flags = flags
         self.later = later
@@ -74,7 +68,7 @@ class QuickTriageScreen(Screen[None]):
         self._put_off = [p for p in put_off if p.id in later]
         self.position = 0
         self.decided: dict[Decision, int] = {"star": 0, "read": 0, "later": 0}
-        self._steps: list[_Step] = []
+        self.history = UndoHistory() if history is None else history
         self.in_later_pass = False
 
     def compose(self) -> ComposeResult:
@@ -140,17 +134,27 @@ class QuickTriageScreen(Screen[None]):
         if paper is None:
             return
         flag = self.flags.get(paper.id)
-        self._steps.append(
-            _Step(paper, decision, self.position, flag.read, flag.starred, paper.id in self.later)
-        )
+        was_later = paper.id in self.later
+        steps = []
         if decision == "star":
-            self.flags.set("starred", [paper.id], True)
+            written = self.flags.set("starred", [paper.id], True)
+            steps.append(UndoStep("star", "starred", {paper.id: flag.starred}, True, written))
         if not flag.read:
-            self.flags.set("read", [paper.id], True)
+            written = self.flags.set("read", [paper.id], True)
+            steps.append(UndoStep("read", "read", {paper.id: False}, True, written))
         self._keep_later(lambda: self.later.remove(paper.id))
+        self._record(paper, decision, tuple(steps), was_later)
         self.decided[decision] += 1
         self.position += 1
         self._show()
+
+    def _record(
+        self, paper: Paper, decision: Decision, flags: tuple[UndoStep, ...], was_later: bool
+    ) -> None:
+        label = f"{decision} {paper.id}"
+        self.history.push(
+            DecisionStep(label, paper, decision, flags, self.later, was_later, self.position, self)
+        )
 
     def action_later(self) -> None:
         paper = self.current
@@ -161,13 +165,10 @@ class QuickTriageScreen(Screen[None]):
                 self.queue, self.position = put_off, 0
                 self._show()
             return
-        flag = self.flags.get(paper.id)
-        self._steps.append(
-            _Step(paper, "later", self.position, flag.read, flag.starred, paper.id in self.later)
-        )
+        was_later = paper.id in self.later
         if not self._keep_later(lambda: self.later.add(paper.id, latex_to_text(paper.title))):
-            self._steps.pop()
             return
+        self._record(paper, "later", (), was_later)
         if paper not in self._put_off:
             self._put_off.append(paper)
         self.decided["later"] += 1
@@ -175,26 +176,21 @@ class QuickTriageScreen(Screen[None]):
         self._show()
 
     def action_undo(self) -> None:
-        if not self._steps:
-            self.app.notify("Nothing to undo.", timeout=3)
+        step = self.history.peek()
+        if not isinstance(step, DecisionStep) or step.run is not self:
+            self.app.notify("Nothing to undo in this pass.", timeout=3)
             return
-        step = self._steps.pop()
-        paper_id = step.paper.id
+        self.history.pop()
         # Only what the decision changed goes back, and only where it still stands: a star
         # another reader made meanwhile stays.
-        if step.decision == "star" and not step.was_starred:
-            self.flags.set_unless_changed("starred", {paper_id: (True, False)})
-        if step.decision in ("star", "read") and not step.was_read:
-            self.flags.set_unless_changed("read", {paper_id: (True, False)})
-        if step.was_later:
-            self._keep_later(lambda: self.later.add(paper_id, latex_to_text(step.paper.title)))
-        else:
-            self._keep_later(lambda: self.later.remove(paper_id))
+        problem = step.take_back(self.flags)
+        if problem is not None:
+            self.app.notify(problem, title="Later queue", severity="error", timeout=8)
         self.decided[step.decision] -= 1
         if self.queue[step.position : step.position + 1] == [step.paper]:
             self.position = step.position
         self._show()
-        self.app.notify(f"Undone: {step.decision} {paper_id}.", timeout=3)
+        self.app.notify(f"Undone: {step.label}.", timeout=3)
 
     def _keep_later(self, change: Callable[[], object]) -> bool:
         """Change the later queue; a disk that refuses is said, and the queue is left as it
@@ -210,6 +206,10 @@ class QuickTriageScreen(Screen[None]):
             )
             return False
         return True
+
+    def action_back(self) -> None:
+        """Back to the list, which then shows what was decided (its counts, its rows)."""
+        self.dismiss(None)
 
     def action_move(self, by: int) -> None:
         self.position = max(0, min(len(self.queue), self.position + by))

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from tui.adapters.store import Flag, FlagStore
 from tui.core.paper import base_id
+from tui.core.tags import TagEdit, Tags
 
 FlagField = Literal["read", "starred"]
-_StoredField = Literal["read", "starred", "note"]
+_StoredField = Literal["read", "starred", "note", "tags"]
+_Value = bool | str | Tags
 Before = dict[str, "bool | str"]
 """What a write's papers held just before it, as the store had them (others' changes included)."""
+TagsBefore = dict[str, Tags]
+"""The same for a tag edit: each paper's tags just before it."""
 _Queued = tuple[
     _StoredField,
     list[str],
-    "bool | str | dict[str, tuple[bool | str, bool | str]]",
+    "bool | str | TagEdit | dict[str, tuple[_Value, _Value]]",
     int,
-    "Future[Before]",
+    "Future[Any]",
 ]
 """A write handed over: field, paper ids, the value (or, for an undo, id -> (from, to)), its
 place in order, and the future that hears what the papers held before it."""
@@ -188,6 +192,36 @@ class FlagKeeper:
         kept = [pending.get(flag.id, flag) for flag in found]
         return fresh + [flag for flag in kept if flag.starred]
 
+    def tagged(self) -> dict[str, Tags]:
+        """Every paper with tags, and its tags, as ``get`` has them (unsaved changes included)."""
+        with self._pending_lock:  # before the store: a change settling meanwhile is in both
+            pending = [flag for _, flag in self._pending.values()]
+        store = self._store
+        found = store.tagged() if store is not None else {}
+        for flag in pending:
+            if flag.tags:
+                found[flag.id] = flag.tags
+            else:
+                found.pop(flag.id, None)
+        return found
+
+    def edit_tags(self, ids: Iterable[str], edit: TagEdit) -> Future[TagsBefore]:
+        """Add and take away tags on these papers: shown at once, written behind like the
+        flags. The store applies the edit to what each paper holds when it is written, so
+        another reader's tags given meanwhile stay. The future hears each paper's tags before."""
+        keys = list(dict.fromkeys(base_id(paper_id) for paper_id in ids))
+        with self._pending_lock:
+            self._sequence += 1
+            sequence = self._sequence
+            for key in keys:
+                flag = self.get(key)
+                self._pending[key] = (sequence, replace(flag, tags=edit.apply(flag.tags)))
+                self._known.pop(key, None)
+            done: Future[TagsBefore] = Future()
+            self._queued.append(("tags", keys, edit, sequence, done))
+        self._writer.submit(self._write_queued)
+        return done
+
     def set(self, field: FlagField, ids: Iterable[str], value: bool) -> Future[Before]:
         """Show the change at once; write it behind, after every earlier write. The future
         is done once the change is on disk, with what the papers held just before it."""
@@ -231,7 +265,7 @@ class FlagKeeper:
         return done
 
     def set_unless_changed(
-        self, field: _StoredField, changes: dict[str, tuple[bool | str, bool | str]]
+        self, field: _StoredField, changes: Mapping[str, tuple[_Value, _Value]]
     ) -> None:
         """Undo: each paper from the first value to the second, shown at once, but written only
         where the store still holds the first: a change another reader made meanwhile stays
@@ -245,6 +279,8 @@ class FlagKeeper:
                 flag = self.get(key)
                 if field == "note":
                     changed = replace(flag, note=str(after))
+                elif field == "tags":
+                    changed = replace(flag, tags=after if isinstance(after, tuple) else ())
                 elif field == "read":
                     changed = replace(flag, read=bool(after), read_changed=now)
                 else:
@@ -281,7 +317,7 @@ class FlagKeeper:
         if not batch:
             return
         store = self._store
-        befores: list[Before] = [{} for _ in batch]
+        befores: list[dict[str, _Value]] = [{} for _ in batch]
         try:
             if store is None:
                 raise RuntimeError("the flag store could not be opened")
@@ -373,11 +409,20 @@ class FlagKeeper:
 
 
 class FlagFacts:
-    """``is:read``, ``is:unread`` and ``is:starred`` of the search language, as the keeper has
-    the flags (what the screen shows)."""
+    """``is:read``, ``is:unread``, ``is:starred``, ``is:tagged`` and ``tag:`` of the search
+    language, as the keeper has the flags (what the screen shows)."""
 
     def __init__(self, flags: FlagKeeper) -> None:
         self._get = flags.get
+        self._flags = flags
+        self._tagged: dict[str, Tags] | None = None
+
+    def tags(self, paper_id: str) -> Tags:
+        """The tags of the paper (its id without version, as a Paper's ``id`` is); the tagged
+        papers are looked up once, on the first call."""
+        if self._tagged is None:
+            self._tagged = self._flags.tagged()
+        return self._tagged.get(paper_id, ())
 
     def is_read(self, paper_id: str) -> bool:
         return self._get(paper_id).read

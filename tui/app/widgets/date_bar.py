@@ -8,6 +8,7 @@ from enum import Enum
 
 from textual.content import Content
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 
 
@@ -36,6 +37,8 @@ class DateBarState:
     """Showing what the kill rules cleared (K)."""
     read_hidden: int | None = None
     """Papers hidden because they are read (H), or None when read papers are shown."""
+    seen_hidden: int | None = None
+    """Papers hidden because they were seen before (B), or None when they are shown."""
     order: str = ""
     """How the list is sorted when not in the day's order (S): "newest first", "title A–Z"."""
     activity: str = ""
@@ -83,6 +86,8 @@ def date_bar_content(state: DateBarState) -> Content:
         parts.append(Content.styled("◆ watched only", "$text-success"))
     if state.read_hidden is not None:
         parts.append(Content.styled(f"{state.read_hidden:,} read hidden (H)", "$text-muted"))
+    if state.seen_hidden is not None:
+        parts.append(Content.styled(f"{state.seen_hidden:,} seen before hidden (B)", "$text-muted"))
     if state.cleared_only:
         parts.append(Content.styled("✂ cleared by rules (K: back)", "$text-warning"))
     if state.selected:
@@ -95,6 +100,10 @@ def date_bar_content(state: DateBarState) -> Content:
             line, "  ", Content.styled(state.status, _STATUS_STYLE[state.status_kind])
         )
     return line
+
+
+SHRINK_DELAY = 1.0
+"""Seconds of quiet before the bar gives back a line it no longer needs."""
 
 
 class DateBar(Widget):
@@ -111,6 +120,10 @@ class DateBar(Widget):
     state: reactive[DateBarState] = reactive(DateBarState, repaint=False)
     """What the bar shows; the triage screen binds its ``date_state`` to it (``data_bind``)."""
 
+    _lines = 0
+    """The lines the bar keeps (it grows at once, and shrinks a moment after)."""
+    _shrink_timer: Timer | None = None
+
     @property
     def text(self) -> str:
         """What the bar says, as plain text."""
@@ -118,12 +131,43 @@ class DateBar(Widget):
 
     def watch_state(self, previous: DateBarState, state: DateBarState) -> None:
         # A layout of the whole screen costs tens of ms (a key press would miss its frame): only
-        # when the bar needs another number of lines; else a repaint of the bar will do.
+        # when the bar needs more lines than it has; else a repaint of the bar will do. A line
+        # no longer needed is given back a moment later, once things are quiet (a toggle that
+        # adds a part and takes it away again, H or B, would lay the screen out each time).
         width = self.content_size.width
-        if width > 0 and self._height(previous, width) == self._height(state, width):
+        needed = self._height(state, width) if width > 0 else 0
+        if width > 0 and needed <= self._lines:
             self.refresh()
-        else:
-            self.refresh(layout=True)
+            if needed < self._lines:
+                self._shrink_soon()
+            return
+        self._set_lines(needed)
+
+    @property
+    def shrinking(self) -> bool:
+        """A line is to be given back in a moment (tests wait for it)."""
+        return self._shrink_timer is not None
+
+    def _shrink_soon(self) -> None:
+        if self._shrink_timer is not None:
+            self._shrink_timer.stop()
+        self._shrink_timer = self.set_timer(SHRINK_DELAY, self._shrink, name="date bar shrinks")
+
+    def _shrink(self) -> None:
+        self._shrink_timer = None
+        width = self.content_size.width
+        if width > 0:
+            needed = self._height(self.state, width)
+            if needed < self._lines:
+                self._set_lines(needed)
+
+    def _set_lines(self, lines: int) -> None:
+        if self._shrink_timer is not None:
+            self._shrink_timer.stop()
+            self._shrink_timer = None
+        self._lines = lines
+        self.styles.min_height = lines or None
+        self.refresh(layout=True)
 
     def _height(self, state: DateBarState, width: int) -> int:
         # As Widget.get_content_height measures it (the styles serve as the rules map).

@@ -1,4 +1,5 @@
-"""The starred library's list: a few lines per paper (title; id, authors, dates; the note).
+"""The starred library's list: a few lines per paper (title; id, authors, dates; the reader's
+tags and note).
 
 An OptionList: a library holds hundreds of papers, not a day's thousands, and its entries are
 several lines tall. Prompts are built from plain strings as Content, never markup.
@@ -26,6 +27,7 @@ from tui.app.widgets.paper_row import (
     safe_text,
 )
 from tui.core.paper import Paper, base_id
+from tui.core.tags import format_tags
 
 NOT_CACHED = "metadata not cached"
 FETCHING = "fetching its metadata…"
@@ -38,7 +40,8 @@ _INDENT = "   "
 
 @dataclass(frozen=True, slots=True)
 class LibraryEntry:
-    """One starred (or imported) paper: its metadata if known, and when it was starred."""
+    """One starred (or tagged, or imported) paper: its metadata if known, and when it was
+    starred."""
 
     id: str
     paper: Paper | None
@@ -71,11 +74,12 @@ def entry_prompt(entry: LibraryEntry, flag: Flag, *, expanded: bool, fetching: b
     lines: list[Content] = []
     if entry.imported and not flag.starred:
         star = Content.styled(IMPORTED_MARK, "$text-accent")
-    when = (
-        f"starred {_date(entry.starred_at)}"
-        if flag.starred or not entry.imported
-        else "imported from " + ", ".join(entry.imported)
-    )
+    if flag.starred or (entry.starred_at is not None and not entry.imported):
+        when = f"starred {_date(entry.starred_at)}"
+    elif entry.imported:
+        when = "imported from " + ", ".join(entry.imported)
+    else:
+        when = "tagged, not starred" if flag.tags else "not starred"
     if paper is None:
         missing = FETCHING if fetching else NOT_CACHED
         lines.append(
@@ -101,6 +105,9 @@ def entry_prompt(entry: LibraryEntry, flag: Flag, *, expanded: bool, fetching: b
         if mark:
             details.insert(2, mark)
         lines.append(Content.assemble(_INDENT, Content.styled(" · ".join(details), "$text-muted")))
+    if flag.tags:
+        tags = Content.styled(safe_text(format_tags(flag.tags)), "$text-accent")
+        lines.append(Content.assemble(_INDENT, tags))
     if flag.note.strip():
         lines.append(
             Content.assemble(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
+from itertools import accumulate
 from typing import NamedTuple
 
 Measure = Callable[[int, int], int]
@@ -83,22 +84,23 @@ class LineMap:
         special = {index for index in rows if 0 <= index < count and rows[index] != row_height}
         special |= {index for index in headings if 0 <= index < count and headings[index] > 0}
         indices = sorted(opened | special)
-        heads: list[int] = []
-        row_counts: list[int] = []
-        heights: list[int] = []
-        starts: list[int] = []
-        extras: list[int] = []
-        extra = 0
-        for index in indices:
-            head = headings.get(index, 0)
-            row = rows.get(index, row_height)
-            height = measure(index, width) if index in opened and width > 0 else 0
-            starts.append(index * row_height + extra)
-            extra += head + row - row_height + height
-            heads.append(head)
-            row_counts.append(row)
-            heights.append(height)
-            extras.append(extra)
+        # A list at a time rather than a loop over the papers: a day has thousands of rows of
+        # another height, laid out again at every new list.
+        heads = [headings.get(index, 0) for index in indices]
+        row_counts = [rows.get(index, row_height) for index in indices]
+        heights = [
+            measure(index, width) if index in opened and width > 0 else 0 for index in indices
+        ]
+        grown = [
+            head + row - row_height + height
+            for head, row, height in zip(heads, row_counts, heights, strict=True)
+        ]
+        extras = list(accumulate(grown))
+        starts = [
+            index * row_height + extra - more
+            for index, extra, more in zip(indices, extras, grown, strict=True)
+        ]
+        extra = extras[-1] if extras else 0
         self._count = count
         self._width = width
         self._row_height = row_height

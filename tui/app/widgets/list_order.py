@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from operator import attrgetter
 
 from tui.app.widgets.paper_row import readable_title
 from tui.core.filters import Match
@@ -12,6 +13,7 @@ from tui.core.paper import Kind
 SECTION_ORDER = (Kind.NEW, Kind.CROSS, Kind.REPLACE)
 """arXiv's /new page's sections, in its order."""
 _SECTION_RANK = {kind: rank for rank, kind in enumerate(SECTION_ORDER)}
+_kind_of = attrgetter("paper.kind")
 
 
 class ListOrder(StrEnum):
@@ -38,13 +40,23 @@ _LABELS = {
 }
 
 
+def in_sections(kinds: Sequence[Kind]) -> bool:
+    """Whether papers of these kinds, in this order, are grouped in arXiv's sections."""
+    ranks = list(map(_SECTION_RANK.__getitem__, kinds))
+    return ranks == sorted(ranks)
+
+
 def arrange(
     matches: Sequence[Match], order: ListOrder, *, sections: bool = False
 ) -> tuple[Match, ...]:
     """``matches`` in ``order``: the day's order (grouped into arXiv's sections with
     ``sections``, the order within each kept), or sorted, ties kept in the day's order."""
     if sections:
-        return tuple(sorted(matches, key=lambda m: _SECTION_RANK[m.paper.kind]))
+        # Sorted by rank without a Python call per paper (a day's 5,000 at every view).
+        ranks = list(map(_SECTION_RANK.__getitem__, map(_kind_of, matches)))
+        if ranks == sorted(ranks):
+            return tuple(matches)  # grouped already (a list arranged before)
+        return tuple(map(matches.__getitem__, sorted(range(len(ranks)), key=ranks.__getitem__)))
     if order is ListOrder.NEWEST:
         return tuple(sorted(matches, key=lambda m: m.paper.published, reverse=True))
     if order is ListOrder.TITLE:

@@ -10,7 +10,9 @@ up front and clears all its caches whenever one prompt changes, so a star or an 
 O(papers). Here a row is built only when it is painted; the line map is the commonest row
 height plus the rows of another height, the headings and the expanded blocks, so moving and
 re-rendering a row cost O(visible lines) and a lookup O(log papers). The titles' line breaks
-are measured once per title and width (a new list at a known width only looks them up).
+and heights are measured once per title and width (a new list at a known width only looks them
+up), and drawn rows are kept across lists (keyed by everything they show): a list narrowed or
+widened again (H hides the read papers) draws only the rows it has not drawn before.
 
 Which line shows which paper is ``LineMap``'s (pure, tested without a screen); the shortcut past
 Textual's general line path, which uses Textual internals, is ``FastRender``'s. This module
@@ -21,7 +23,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar
+from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter, itemgetter
+from typing import ClassVar, cast
 
 from rich.segment import Segment
 from textual import events
@@ -38,7 +43,7 @@ from textual.timer import Timer
 from tui.adapters.store import Flag
 from tui.app.widgets.fast_render import FastRender
 from tui.app.widgets.line_map import LineMap
-from tui.app.widgets.list_order import ListOrder, arrange
+from tui.app.widgets.list_order import SECTION_ORDER, ListOrder, arrange, in_sections
 from tui.app.widgets.paper_row import (
     NO_MARKS,
     SCORE_WIDTH,
@@ -60,6 +65,8 @@ from tui.core.paper import Kind, Paper
 
 FlagLookup = Callable[[str], Flag]
 MarksLookup = Callable[[Paper], RowMarks]
+WhyLookup = Callable[[Paper], Content | None]
+"""The words behind a paper's recommendation, for its expanded view (None: no model)."""
 
 _ROW_CACHE_SIZE = 1024
 _DETAIL_CACHE_SIZE = 256
@@ -74,7 +81,22 @@ _MAX_CATEGORY_WIDTH = 14
 MEASURED_FIRST = 300
 """Rows measured exactly at the first paint; beyond them long LaTeX titles wait for it."""
 _WRAP_CACHE_SIZE = 50_000
-"""Titles whose line breaks are kept, per width (a day at a few widths)."""
+"""Titles whose line breaks (and, apart, line counts) are kept, over all widths (a day at a
+few widths)."""
+_TITLE_WIDTHS_KEPT = 4
+"""Widths at which the titles' line counts are kept (the list's, with and without scores)."""
+_LISTS_KEPT = 2
+"""Lists whose derived rows are kept (the one shown and the one before: H goes back to it)."""
+_DRAWN_LIMIT = 4 * _ROW_CACHE_SIZE
+"""Papers whose rows may be cached that a new list is checked against (beyond it the caches are
+let go rather than checked)."""
+_paper_of = attrgetter("paper")
+_keywords_of = attrgetter("keywords")
+_id_of = attrgetter("id")
+_title_of = attrgetter("title")
+_kind_of = attrgetter("kind")
+_categories_of = attrgetter("categories")
+_first = itemgetter(0)
 HEADING_LINES = 1
 """A section heading's height."""
 
@@ -179,6 +201,7 @@ class PaperList(ScrollView, can_focus=True):
         flag_lookup: FlagLookup,
         on_expand: Callable[[Paper, bool], object] | None = None,
         marks_lookup: MarksLookup | None = None,
+        why_lookup: WhyLookup | None = None,
         compact: bool = False,
         name: str | None = None,
         id: str | None = None,
@@ -191,6 +214,9 @@ class PaperList(ScrollView, can_focus=True):
         """Called at once on expand/collapse, so what it changes shows in the same frame (the
         ExpandToggled message reaches the screen after the next frame is drawn)."""
         self._marks_lookup = marks_lookup
+        self._why_lookup = why_lookup
+        self._why_epoch = 0
+        """Moved when the explanations change (a model trained): expanded views are redone."""
         self._papers: list[Paper] = []
         self._keywords: list[tuple[str, ...]] = []
         self._index_of: dict[str, int] = {}
@@ -207,7 +233,7 @@ class PaperList(ScrollView, can_focus=True):
             _TITLE_CACHE_SIZE
         )
         self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_ROW_CACHE_SIZE)
-        self._detail_cache: LRUCache[tuple[str, int, str], list[Content]] = LRUCache(
+        self._detail_cache: LRUCache[tuple[object, ...], list[Content]] = LRUCache(
             _DETAIL_CACHE_SIZE
         )
         self._prepare_timer: Timer | None = None
@@ -218,6 +244,18 @@ class PaperList(ScrollView, can_focus=True):
         """The papers a section heading stands above: the section and its paper count."""
         self._wraps: dict[tuple[str, int], tuple[int, ...]] = {}
         """Where each title's lines start at a width (raw title, width): kept across lists."""
+        self._title_lines: dict[int, dict[str, int]] = {}
+        """How many lines each title (raw) takes, by title width: kept across lists."""
+        self._titles: Sequence[str] = ()
+        """The shown papers' titles, in order."""
+        self._rows: _Rows | None = None
+        """What the shown list was derived into."""
+        self._lately: list[_Rows] = []
+        """The lists shown last (the shown one first), as derived: one shown again is taken
+        back (see ``_rows_of``)."""
+        self._drawn: dict[str, Paper] = {}
+        """The papers whose rows or details may be in the caches, by id: a list that has another
+        paper object under one of these ids (the day loaded again) lets the caches go."""
         self._shape: tuple[tuple[int, bool], int, dict[int, int], bool] | None = None
         """The rows' heights for the shown papers at a width: the width and whether scored,
         the commonest height, and the papers of another height."""
@@ -227,6 +265,11 @@ class PaperList(ScrollView, can_focus=True):
     @property
     def shown_papers(self) -> Sequence[Paper]:
         return self._papers
+
+    @property
+    def shown_ids(self) -> frozenset[str]:
+        """The ids of the papers shown."""
+        return frozenset(self._index_of)
 
     @property
     def highlighted_index(self) -> int | None:
@@ -310,22 +353,18 @@ class PaperList(ScrollView, can_focus=True):
         if previous is not None and keep_position:
             screen_offset = self._map.line_of(self._cursor or 0) - self.scroll_offset.y
 
-        if sections:
-            matches = arrange(matches, ListOrder.DAY, sections=True)  # grouped: kept as is
-        self._papers = [match.paper for match in matches]
-        self._headings = _headings(self._papers) if sections else {}
-        self._shape = None
+        rows = self._rows = self._rows_of(matches, sections)
+        self._papers = rows.papers
+        self._titles = rows.titles
+        self._headings = rows.headings
+        self._keywords = rows.keywords
+        self._index_of = rows.index_of
+        self._shape = rows.shape  # else measured again: the titles' line counts are looked up
         self._scores = scores
-        self._keywords = [tuple(match.keywords) for match in matches]
-        self._index_of = {paper.id: index for index, paper in enumerate(self._papers)}
-        self._id_width = min(_MAX_ID_WIDTH, max((len(p.id) for p in self._papers), default=10))
-        self._category_width = min(
-            _MAX_CATEGORY_WIDTH,
-            max((len(p.primary_category) for p in self._papers), default=5),
-        )
-        self._row_layout = None
-        self._row_cache.clear()
-        self._detail_cache.clear()
+        self._let_stale_rows_go()
+        if rows.widths != (self._id_width, self._category_width):
+            self._id_width, self._category_width = rows.widths
+            self._row_layout = None
         self._map.invalidate()
 
         cursor: int | None = None
@@ -353,6 +392,52 @@ class PaperList(ScrollView, can_focus=True):
         if current is None or previous is None or current.id != previous.id:
             self.post_message(self.Highlighted(self, self.highlighted_paper, cursor))
 
+    def _rows_of(self, matches: Sequence[Match], sections: bool) -> _Rows:
+        """What the list derives from ``matches``: taken back when they are a list shown
+        lately (the same object: H shows the list it narrowed again), else derived."""
+        for rows in self._lately:
+            if rows.matches is matches and rows.sections == sections:
+                return rows
+        given = matches
+        # Each a pass over the papers with no Python call per paper (~0.2 ms at 5,000).
+        papers = list(map(_paper_of, matches))
+        kinds = list(map(_kind_of, papers))
+        if sections and not in_sections(kinds):
+            matches = arrange(matches, ListOrder.DAY, sections=True)  # grouped: kept as is
+            papers = list(map(_paper_of, matches))
+            kinds = list(map(_kind_of, papers))
+        ids = list(map(_id_of, papers))
+        id_width = min(_MAX_ID_WIDTH, max(map(len, ids), default=10))
+        primary = map(_first, filter(None, map(_categories_of, papers)))  # the first of each
+        category_width = min(_MAX_CATEGORY_WIDTH, max(map(len, primary), default=0 if ids else 5))
+        rows = _Rows(
+            given,
+            sections,
+            papers,
+            list(map(_keywords_of, matches)),
+            list(map(_title_of, papers)),
+            _headings(kinds) if sections else {},
+            dict(zip(ids, range(len(ids)), strict=True)),
+            (id_width, category_width),
+        )
+        self._lately = [rows, *self._lately[: _LISTS_KEPT - 1]]
+        return rows
+
+    def _let_stale_rows_go(self) -> None:
+        """Keep the drawn rows for the new list unless one of its papers is another object than
+        the one drawn under its id (the day loaded again: its metadata may have changed)."""
+        drawn = self._drawn
+        index_of, papers = self._index_of, self._papers
+        stale = len(drawn) > _DRAWN_LIMIT or any(
+            papers[index] is not paper
+            for paper_id, paper in drawn.items()
+            if (index := index_of.get(paper_id)) is not None
+        )
+        if stale:
+            drawn.clear()
+            self._row_cache.clear()
+            self._detail_cache.clear()
+
     def refresh_papers(self, ids: Iterable[str]) -> None:
         """Repaint the rows of these papers (their flags changed); nothing else is rebuilt."""
         for paper_id in ids:
@@ -375,6 +460,14 @@ class PaperList(ScrollView, can_focus=True):
     def _marks(self, index: int) -> RowMarks:
         lookup = self._marks_lookup
         return NO_MARKS if lookup is None else lookup(self._papers[index])
+
+    def explanations_changed(self) -> None:
+        """The words behind the recommendations changed: an expanded view is laid out anew
+        (its height may change)."""
+        self._why_epoch += 1
+        if self._expanded:
+            self._update_layout()
+            self.refresh()
 
     def notes_changed(self, ids: Iterable[str]) -> None:
         """These papers' notes changed: an expanded one grows or shrinks by its note lines."""
@@ -538,32 +631,49 @@ class PaperList(ScrollView, can_focus=True):
             shape = self._shape = self._measure(key, exact=cursor_below)
             if shape[3]:
                 self.call_after_refresh(self._measure_exactly, key)
+            elif self._rows is not None:
+                self._rows.shape = shape  # kept with the list, should it be shown again
         return shape[1], shape[2]
 
     def _measure(
         self, key: tuple[int, bool], *, exact: bool
     ) -> tuple[tuple[int, bool], int, dict[int, int], bool]:
-        """Each row's height at ``key``'s width. Not ``exact``: only the first screens' rows
-        (MEASURED_FIRST); the others take the commonest height until they are measured, right
-        after the first paint. The last item says whether any row was so estimated."""
+        """Each row's height at ``key``'s width: its title's lines (looked up when measured
+        before, at this width) and one more. Not ``exact``: of the titles not measured yet, only
+        those in the first screens' rows (MEASURED_FIRST) are; the others take the commonest
+        height until they are measured, right after the first paint. The last item says whether
+        any row was so estimated."""
         title_width = self._title_width(key[0])
-        heights: list[int] = []
+        known = self._known_title_lines(title_width)
+        titles = self._titles
+        lines = list(map(known.get, titles))
         estimated = False
-        papers = self._papers if exact else self._papers[:MEASURED_FIRST]
-        for paper in papers:
-            title = paper.title
-            lines = fast_title_line_count(title, title_width)
-            if lines is None:
-                lines = title_line_count(title, title_width)
-            heights.append(lines + 1)
-        if len(papers) < len(self._papers):
-            # The rest, out of sight at the first paint, are measured right after it.
-            estimated = True
-            guess = Counter(heights).most_common(1)[0][0] if heights else 2
-            heights += [guess] * (len(self._papers) - len(papers))
-        common = Counter(heights).most_common(1)[0][0] if heights else 2
-        rows = {index: height for index, height in enumerate(heights) if height != common}
-        return key, common, rows, estimated
+        if None in lines:
+            limit = len(titles) if exact else MEASURED_FIRST
+            for index, title in enumerate(titles):
+                if lines[index] is None:
+                    if index < limit:
+                        lines[index] = known[title] = _title_lines(title, title_width)
+                    else:
+                        estimated = True  # out of sight at the first paint: measured after it
+            if estimated:
+                measured = [count for count in lines if count is not None]
+                guess = Counter(measured).most_common(1)[0][0] if measured else 1
+                lines = [guess if count is None else count for count in lines]
+        counts = cast("list[int]", lines)
+        common = Counter(counts).most_common(1)[0][0] if counts else 1
+        other = list(compress(range(len(counts)), map(common.__ne__, counts)))  # no call each
+        rows = dict(zip(other, [counts[index] + 1 for index in other], strict=True))
+        return key, common + 1, rows, estimated
+
+    def _known_title_lines(self, title_width: int) -> dict[str, int]:
+        """The titles' line counts measured at ``title_width`` (a few widths are kept)."""
+        known = self._title_lines.get(title_width)
+        if known is None or len(known) >= _WRAP_CACHE_SIZE:
+            if len(self._title_lines) >= _TITLE_WIDTHS_KEPT:
+                self._title_lines.clear()
+            known = self._title_lines[title_width] = {}
+        return known
 
     def _measure_exactly(self, key: tuple[int, bool]) -> None:
         """After the first paint: the rows estimated are measured, and laid out if they differ."""
@@ -572,6 +682,8 @@ class PaperList(ScrollView, can_focus=True):
             return
         exact = self._measure(key, exact=True)
         self._shape = exact
+        if self._rows is not None:
+            self._rows.shape = exact
         if exact[1:3] == shape[1:3]:
             return
         screen_offset = None
@@ -609,17 +721,32 @@ class PaperList(ScrollView, can_focus=True):
     def _details(self, index: int, width: int) -> list[Content]:
         paper = self._papers[index]
         note = self._flag_lookup(paper.id).note
-        key = (paper.id, width, note)
+        tags = self._flag_lookup(paper.id).tags
+        marks = self._marks(index)
+        keywords = self._keywords[index] + marks.phrases
+        key = (
+            paper.id,
+            width,
+            note,
+            marks.seen,
+            tags,
+            keywords,
+            marks.watched_authors,
+            self._why_epoch,
+        )
         lines = self._detail_cache.get(key)
         if lines is None:
-            marks = self._marks(index)
+            self._drawn[paper.id] = paper
             lines = detail_lines(
                 paper,
-                self._keywords[index] + marks.phrases,
+                keywords,
                 width,
                 self._styles(),
                 note,
                 marks.watched_authors,
+                marks.seen,
+                tags=tags,
+                why=None if self._why_lookup is None else self._why_lookup(paper),
             )
             self._detail_cache[key] = lines
         return lines
@@ -708,7 +835,8 @@ class PaperList(ScrollView, can_focus=True):
             if self._compact:
                 return self._row_strip(index, width, full, is_cursor, focused)
             return self._two_line_strip(index, offset, width, full, is_cursor, focused)
-        key = ("detail", self._papers[index].id, width, full, offset - rows, is_cursor, focused)
+        paper_id, keywords = self._papers[index].id, self._keywords[index]
+        key = ("detail", paper_id, width, full, offset - rows, is_cursor, focused, keywords)
         strip = self._row_cache.get(key)
         if strip is None:
             content = self._details(index, width)[offset - rows]
@@ -727,9 +855,11 @@ class PaperList(ScrollView, can_focus=True):
         flag = self._flag_lookup(paper.id)
         marks = self._marks(index)
         score = None if self._scores is None else self._scores.get(paper.id, 0.0)
-        key = (paper.id, width, full, is_cursor, flag.read, flag.starred, focused, score, marks)
+        flags = (flag.read, flag.starred, flag.tags)
+        key = (paper.id, width, full, is_cursor, flags, focused, score, marks, *self._shows(index))
         strip = self._row_cache.get(key)
         if strip is None:
+            self._drawn[paper.id] = paper
             row_width = width if score is None else max(0, width - SCORE_WIDTH)
             if self._row_layout is None or self._row_layout.width != row_width:
                 self._row_layout = RowLayout.fit(row_width, self._id_width, self._category_width)
@@ -742,11 +872,17 @@ class PaperList(ScrollView, can_focus=True):
                 styles=self._styles(),
                 score=score,
                 marks=marks,
+                tags=flag.tags,
             )
             base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
             strip = self._strip(content, base, width, full)
             self._row_cache[key] = strip
         return strip
+
+    def _shows(self, index: int) -> tuple[tuple[str, ...], int, int]:
+        """What else paper ``index``'s row shows, for its cache key (rows are kept across
+        lists): its keywords, and the id and category columns' widths."""
+        return self._keywords[index], self._id_width, self._category_width
 
     def _heading_strip(self, index: int, width: int, full: int) -> Strip:
         kind, count = self._headings[index]
@@ -767,9 +903,11 @@ class PaperList(ScrollView, can_focus=True):
         flag = self._flag_lookup(paper.id)
         marks = self._marks(index)
         score = None if self._scores is None else self._scores.get(paper.id, 0.0)
-        key = (paper.id, width, full, is_cursor, flag.read, flag.starred, focused, score, marks)
+        flags = (flag.read, flag.starred, flag.tags)
+        key = (paper.id, width, full, is_cursor, flags, focused, score, marks, *self._shows(index))
         strip = self._row_cache.get((*key, offset))
         if strip is None:
+            self._drawn[paper.id] = paper
             title_width = self._title_width(width)
             lines = two_line_row(
                 paper,
@@ -781,6 +919,7 @@ class PaperList(ScrollView, can_focus=True):
                 styles=self._styles(),
                 score=score,
                 marks=marks,
+                tags=flag.tags,
             )
             base = self.get_visual_style("paper-list--cursor" if is_cursor else "paper-list--row")
             blank = Content("")
@@ -823,13 +962,44 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
 
-def _headings(papers: Sequence[Paper]) -> dict[int, tuple[Kind, int]]:
-    """The papers (grouped by kind) that start a section, with the section and its count."""
-    counts = Counter(paper.kind for paper in papers)
+Shape = tuple[tuple[int, bool], int, dict[int, int], bool]
+"""The rows' heights at a width: the width and whether scored, the commonest height, the rows
+of another height (index -> lines), whether some were estimated."""
+
+
+@dataclass(slots=True)
+class _Rows:
+    """What the list derives from the matches it is given, kept for the lists shown lately."""
+
+    matches: Sequence[Match]
+    """As given: a list shown again is the same object."""
+    sections: bool
+    papers: list[Paper]
+    keywords: list[tuple[str, ...]]
+    titles: list[str]
+    headings: dict[int, tuple[Kind, int]]
+    index_of: dict[str, int]
+    widths: tuple[int, int]
+    """The id and category columns'."""
+    shape: Shape | None = None
+    """The rows' heights as last measured exactly (at a width)."""
+
+
+def _title_lines(title: str, width: int) -> int:
+    """How many lines ``title`` (raw) takes at ``width``."""
+    lines = fast_title_line_count(title, width)
+    return title_line_count(title, width) if lines is None else lines
+
+
+def _headings(kinds: Sequence[Kind]) -> dict[int, tuple[Kind, int]]:
+    """The papers of these kinds (grouped in arXiv's order, as ``arrange`` groups them) that
+    start a section, with the section and its count."""
+    counts = Counter(kinds)
     headings: dict[int, tuple[Kind, int]] = {}
-    previous: Kind | None = None
-    for index, paper in enumerate(papers):
-        if paper.kind is not previous:
-            previous = paper.kind
-            headings[index] = (paper.kind, counts[paper.kind])
+    start = 0
+    for kind in SECTION_ORDER:
+        count = counts.get(kind, 0)
+        if count:
+            headings[start] = (kind, count)
+            start += count
     return headings

@@ -17,6 +17,8 @@ from textual.style import Style
 
 from tui.core.paper import Kind, Paper
 from tui.core.render import author_name, latex_to_text, short_authors
+from tui.core.seen import SeenBefore
+from tui.core.tags import TAG_MARK, format_tags
 
 UNREAD_MARK = "●"
 STAR_MARK = "★"
@@ -25,6 +27,8 @@ WATCH_MARK = "◆"
 """Before the title of a paper by a watched author or with a watched phrase."""
 SELECTED_MARK = "✓"
 """Before the title of a selected paper."""
+SEEN_MARK = "seen"
+"""Before the title of a paper seen on an earlier day, in the one-line rows (dim)."""
 CROSS_MARK = "↔ cross"
 REPLACE_MARK = "↻ v{version}"
 ROW_AUTHORS = 3
@@ -147,6 +151,8 @@ class RowMarks:
     """The paper's authors (readable) that are watched: highlighted where shown."""
     phrases: tuple[str, ...] = ()
     """Watched phrases it contains: highlighted as keywords are."""
+    seen: SeenBefore | None = None
+    """Met on an earlier day: a short dim mark in the row, in full when expanded."""
 
 
 NO_MARKS = RowMarks()
@@ -188,6 +194,14 @@ class RowLayout:
         return cls(width=width, title=max(0, title_width()), kind=kind, **columns)
 
 
+def tags_mark(tags: Sequence[str]) -> str:
+    """The one-line row's short mark of the reader's tags: ``#thesis``, ``#ml+2``."""
+    if not tags:
+        return ""
+    more = f"+{len(tags) - 1}" if len(tags) > 1 else ""
+    return TAG_MARK + safe_text(tags[0]) + more
+
+
 def _cell(text: str | Content, width: int, style: Style | None = None) -> Content:
     content = text if isinstance(text, Content) else Content(text)
     content = content.truncate(width, ellipsis=True, pad=True)
@@ -208,13 +222,18 @@ def row_content(
     styles: RowStyles,
     score: float | None = None,
     marks: RowMarks = NO_MARKS,
+    tags: Sequence[str] = (),
 ) -> Content:
     """The paper's one-line row, exactly ``layout.width`` cells wide (``SCORE_WIDTH`` more with
-    a score, shown after the star)."""
+    a score, shown after the star); ``tags``, the reader's, as a short mark before the title."""
+    if tags:
+        title = Content.assemble((tags_mark(tags), styles.kind), " ", title)
     if marks.watched:
         title = Content.assemble((WATCH_MARK, styles.watch), " ", title)
     if marks.selected:
         title = Content.assemble((SELECTED_MARK, styles.selected), " ", title)
+    if marks.seen is not None:
+        title = Content.assemble((SEEN_MARK, styles.muted), " ", title)
     parts: list[Content] = [
         Content(" " if read else UNREAD_MARK).stylize(styles.unread),
         Content(" "),
@@ -313,9 +332,14 @@ def detail_lines(
     styles: RowStyles,
     note: str = "",
     watched_authors: tuple[str, ...] = (),
+    seen: SeenBefore | None = None,
+    *,
+    tags: Sequence[str] = (),
+    why: Content | None = None,
 ) -> list[Content]:
-    """The expanded view below a row: full title, metadata, the reader's note and the abstract,
-    wrapped to ``width``."""
+    """The expanded view below a row: full title, metadata, the reader's tags and note and the
+    abstract, wrapped to ``width``; ``why``: the words behind the paper's recommendation, when
+    a model has learnt."""
     inner = max(8, width - _DETAIL_INDENT)
     gutter = Content(_DETAIL_GUTTER).stylize(styles.gutter)
     lines: list[Content] = []
@@ -350,8 +374,14 @@ def detail_lines(
         field("Journal ref", readable(paper.journal_ref))
     if paper.doi:
         field("DOI", safe_text(paper.doi))
+    if seen is not None:
+        field("Seen before", seen.text)
+    if tags:
+        field("Tags", safe_text(format_tags(tags)))
     if note.strip():
         field("Note", safe_text(note))
+    if why is not None:
+        add(Content.assemble(("Why: ", styles.label), why))
     lines.append(gutter)
     abstract = readable(paper.abstract)
     if abstract:
@@ -474,11 +504,12 @@ def two_line_row(
     styles: RowStyles,
     score: float | None = None,
     marks: RowMarks = NO_MARKS,
+    tags: Sequence[str] = (),
 ) -> list[Content]:
     """The paper's row in the two-line list, each line ``width`` cells: the title (wrapped at
     ``starts``, see ``wrap_offsets``) after the unread and star marks, then a line of the
     selection and watch marks, authors, id, primary category and the cross-list or version
-    mark."""
+    mark (and the reader's ``tags``, ``#thesis``, at its end)."""
     indent = _PREFIX_WIDTH + (SCORE_WIDTH if score is not None else 0)
     inner = max(1, width - indent)
     prefix: list[Content] = [
@@ -508,10 +539,21 @@ def two_line_row(
     mark = kind_mark(paper)
     if mark:
         tail.append(Content(mark).stylize(styles.kind))
+    seen_at = len(tail)
+    if marks.seen is not None:
+        tail.append(Content(marks.seen.mark).stylize(styles.muted))
+    if tags:
+        tail.append(Content(safe_text(format_tags(tags))).stylize(styles.kind))
     separator = Content(META_SEPARATOR).stylize(styles.muted)
     tail_content = separator + separator.join(tail)
     marks_width = sum(part.cell_length for part in marks_part)
     room = inner - marks_width - tail_content.cell_length
+    if marks.seen is not None and room < 14:  # narrow: "seen" up front (in full when expanded)
+        del tail[seen_at]
+        marks_part.append(Content.assemble((SEEN_MARK, styles.muted), " "))
+        tail_content = separator + separator.join(tail)
+        marks_width = sum(part.cell_length for part in marks_part)
+        room = inner - marks_width - tail_content.cell_length
     authors = highlight_names(
         row_authors(paper, max(14, room)), marks.watched_authors, styles.watch
     ).stylize_before(styles.authors)

@@ -1,14 +1,17 @@
 """The search box's language on the triage screen: the typed text read as a query (or left to the
-typo-tolerant search when it is plain words), its error for the line under the box, and the
-day's QueryIndex, built on first use from the DayIndex's folded texts."""
+typo-tolerant search when it is plain words), its error for the line under the box, the saved
+searches' papers (the sidebar's counts and filter), and the day's QueryIndex, built on first use
+from the DayIndex's folded texts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tui.app.services.flag_keeper import FlagFacts
 from tui.core.filters import DayIndex
+from tui.core.follow import KeywordProfile
 from tui.core.query import Expr, QueryError, QueryIndex, parse_query, uses_the_language
+from tui.core.saved_search import saved_positions
 
 
 class SearchError(QueryError):
@@ -45,6 +48,26 @@ class SearchLanguage:
                 self.error = None
                 self._text, self._expr = text, expr
         return self._index(index).positions(self._expr, facts())
+
+    def saved(
+        self, index: DayIndex, profiles: Sequence[KeywordProfile], facts: Callable[[], FlagFacts]
+    ) -> dict[str, frozenset[int]]:
+        """The positions in ``index`` each saved search among ``profiles`` matches, by name
+        (none: no QueryIndex is built for them)."""
+        if not any(profile.query for profile in profiles):
+            return {}
+        return saved_positions(self._index(index), profiles, facts())
+
+    def savable(self, text: str) -> str | None:
+        """Why the typed ``text`` cannot be saved as a search (None: it can)."""
+        if not text.strip():
+            return "Type a search in / first, then Ctrl+S saves it."
+        try:
+            parse_query(text)
+        except QueryError as error:
+            found = SearchError(error, text)
+            return f"This search cannot be saved: {found} (at “{found.typed}”)."
+        return None
 
     def adopt(self, index: DayIndex, query_index: QueryIndex) -> None:
         """The QueryIndex the day's loader already built for ``index`` (for the kill rules)."""
