@@ -182,6 +182,12 @@ async def test_shift_n_writes_a_note_shown_in_the_library_and_the_expanded_paper
         await settle(pilot)
         assert stored([paper.id])[paper.id].note == ""
         assert "Note:" not in "\n".join(visible_rows(app.triage))
+        # u on the list brings the note back, and takes back the note before it in turn.
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored([paper.id])[paper.id].note == "compare with DDT"
+        assert "Note: compare with DDT" in "\n".join(visible_rows(app.triage))
+        assert ("", "Undone: remove note on " + paper.id + ".", "information") in app.notices
 
 
 @pytest.mark.parametrize(

@@ -326,6 +326,13 @@ async def test_the_sidebar_counts_the_days_tags_and_shows_one_tags_papers() -> N
         await settle(pilot)
         assert triage.active_tag is None
         assert len(shown_ids(app)) == 16
+        await pilot.press("enter")  # the tag again, then Esc from the list clears it
+        triage.papers.focus()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert triage.active_tag is None
+        assert len(shown_ids(app)) == 16
+        assert tag_entries(triage)[1] == "○ #thesis 2"
 
 
 async def test_the_sidebar_tag_filter_combines_with_the_search() -> None:

@@ -123,6 +123,12 @@ def test_recommended_view(snap_compare: SnapCompare) -> None:
     )
 
 
+def test_quick_triage(snap_compare: SnapCompare) -> None:
+    """`T` on the sample day: the first unread paper with its abstract, how many are left, and
+    the keys (s star, m read and next, l later, u undo)."""
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=after(["T"]))
+
+
 def test_search_without_hits(snap_compare: SnapCompare) -> None:
     """A search nothing matches: "0 of 16 papers" and the hint to clear it."""
     assert snap_compare(

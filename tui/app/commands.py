@@ -294,7 +294,8 @@ class ClearFilter(Command):
     KEYS, KEY_DISPLAY, ACTION = "escape", "Esc", "clear"
     TITLE, HELP, GROUP = (
         "Clear",
-        "Clear the search, else the selection, else leave the starred view",
+        "Clear the search, else the selection, more like this, the tag filter, else leave "
+        "the starred view",
         FILTER,
     )
 

@@ -89,10 +89,16 @@ class PaperActions:
             self._open_page(item.abs_url)
 
     def edit_note(
-        self, paper_id: str, paper: Paper | None, saved: Callable[[str], None] | None = None
+        self,
+        paper_id: str,
+        paper: Paper | None,
+        saved: Callable[[str], None] | None = None,
+        *,
+        changed: Callable[[str, str], None] | None = None,
     ) -> None:
         """The note dialog on the paper's note; a change is kept (never over a note another
-        reader wrote meanwhile) and said; ``saved`` hears of it (to repaint)."""
+        reader wrote meanwhile) and said; ``saved`` hears of it (to repaint), ``changed`` gets
+        the note before and after (to undo it)."""
         flags = self.flags
         was = flags.get(paper_id).note
 
@@ -101,8 +107,12 @@ class PaperActions:
                 flags.set_note(paper_id, note, was=was)
                 if saved is not None:
                     saved(paper_id)
+                if changed is not None:
+                    changed(was, note)
+                undo = " u undoes it." if changed is not None else ""
                 self.app.notify(
-                    f"Note on {paper_id} saved." if note else f"Note on {paper_id} removed.",
+                    (f"Note on {paper_id} saved." if note else f"Note on {paper_id} removed.")
+                    + undo,
                     timeout=3,
                 )
 

@@ -73,7 +73,7 @@ from tui.app.screens.triage.pdf_jobs import PdfJobs
 from tui.app.screens.triage.search import SearchLanguage
 from tui.app.screens.triage.selection import Selection
 from tui.app.screens.triage.session_saver import SESSION_DELAY, SessionSaver
-from tui.app.screens.triage.undo import DecisionStep, UndoHistory, UndoStep
+from tui.app.screens.triage.undo import DecisionStep, NoteStep, UndoHistory, UndoStep
 from tui.app.screens.triage.watch_marks import WatchJob, WatchMarks
 from tui.app.services.day_feed import DayFeed, fetch_ids
 from tui.app.services.day_sources import DaySources
@@ -939,6 +939,7 @@ class TriageScreen(Screen[None]):
 
     def watch_active_tag(self) -> None:
         self._refresh_view()
+        self._show_tags()
 
     def _show_tags(self) -> None:
         """The sidebar's Tags: those of the day's papers (of the starred view's, in it)."""
@@ -1069,6 +1070,8 @@ class TriageScreen(Screen[None]):
             self._clear_selection()
         elif self.like is not None:
             self._leave_more_like()
+        elif self.active_tag is not None:
+            self.active_tag = None  # the view and the sidebar follow (watch_active_tag)
         elif self.starred_only:
             self.action_starred_only()
 
@@ -1175,6 +1178,11 @@ class TriageScreen(Screen[None]):
             self._tags_changed(undo_tags(self.flags, step) or step.previous)
             self.app.notify(f"Undone: {step.label}.", timeout=3)
             return
+        if isinstance(step, NoteStep):
+            step.take_back(self.flags)
+            self.papers.notes_changed([step.paper_id])
+            self.app.notify(f"Undone: {step.label}.", timeout=3)
+            return
         if isinstance(step, DecisionStep):  # made in quick triage (T)
             problem = step.take_back(self.flags)
             self._repaint([step.paper.id])
@@ -1213,8 +1221,16 @@ class TriageScreen(Screen[None]):
     def action_edit_note(self) -> None:
         paper = self._highlighted()
         if paper is not None:
+
+            def changed(was: str, note: str) -> None:
+                verb = "note on" if note and was else "new note on" if note else "remove note on"
+                self._undo.push(NoteStep(f"{verb} {paper.id}", paper.id, was, note))
+
             self.actions.edit_note(
-                paper.id, paper, lambda paper_id: self.papers.notes_changed([paper_id])
+                paper.id,
+                paper,
+                lambda paper_id: self.papers.notes_changed([paper_id]),
+                changed=changed,
             )
 
     def action_edit_tags(self) -> None:

@@ -97,7 +97,21 @@ class DecisionStep:
         return any(step.field == "starred" for step in self.flags)
 
 
-Step = UndoStep | TagStep | DecisionStep
+@dataclass(frozen=True, slots=True)
+class NoteStep:
+    """A note written, changed or removed (N): what it said before."""
+
+    label: str
+    paper_id: str
+    was: str
+    note: str
+
+    def take_back(self, flags: FlagKeeper) -> None:
+        """The note as it was, unless another reader wrote another since (theirs stays)."""
+        flags.set_unless_changed("note", {self.paper_id: (self.note, self.was)})
+
+
+Step = UndoStep | TagStep | DecisionStep | NoteStep
 
 
 class UndoHistory:
