@@ -423,3 +423,58 @@ async def test_unstarring_the_last_star_leaves_r_and_p_for_the_day_order() -> No
         assert triage.papers.scores is None
         assert sidebar_line(triage) == ""
         assert any("Nothing to learn from yet" in m for _, m, _ in app.notices)
+
+
+async def test_e_at_60_columns_lists_the_words_one_under_the_other() -> None:
+    cache_tuesday_and_star_monday_protein()
+    app = RecordingApp(Options(date=TUESDAY))
+    async with app.run_test(size=(60, 40)) as pilot:
+        triage = await open_with_protein_starred(pilot)
+        await pilot.press("E")
+        dialog = app.screen
+        assert isinstance(dialog, ExplainScreen)
+        text = str(dialog.query_one("#explain-model", Static).render())
+        lines = text.split("\n")
+        assert lines[1] == "↑ pull up" and "↓ pull down" in lines
+        # Every word line is one term and its weight: a weight never stands alone.
+        words = [line for line in lines[2:] if line and not line.startswith(("↑", "↓"))]
+        assert words and all(re.fullmatch(r"\S.*? +[+-]\d\.\d{3} *", w) for w in words), words
+        assert triage.recommendation is not None
+
+
+async def test_a_day_of_one_paper_says_why_there_is_nothing_to_rank() -> None:
+    alone = paper(1, TUESDAY, "protein", "alone")
+    cache_days(factories.day(TUESDAY, (alone,)))
+    star_in_store([alone.id])
+    app = RecordingApp(Options(date=TUESDAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        triage = app.triage
+        await wait_until(pilot, lambda: triage.recommendation is not None, "the model")
+        await pilot.press("R")
+        assert not triage.ranking
+        assert "ranked" not in triage.date_bar.text
+        assert any("Too little on this day to learn from" in m for _, m, _ in app.notices)
+        await pilot.press("M")
+        await wait_until(
+            pilot, lambda: any("sets " + alone.id in m for _, m, _ in app.notices), "the notice"
+        )
+        assert triage.like is None
+        await pilot.press("E")
+        learnt = str(app.screen.query_one("#explain-learnt", Static).render())
+        assert "Learnt from 1 starred, but too little on this day" in learnt
+
+
+async def test_r_and_p_in_the_starred_view_say_so_and_change_nothing() -> None:
+    cache_tuesday_and_star_monday_protein()
+    app = RecordingApp(Options(date=TUESDAY))
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await open_with_protein_starred(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("R", "P")
+        assert not triage.ranking and not triage.recommended_only
+        assert any("f leaves the starred view" in m for _, m, _ in app.notices)
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(triage.papers.shown_papers) == 12

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app_helpers import demo_app, in_sections, settle, type_text, wait_until
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from tui.adapters.sample import load_sample_day
 from tui.app.app import ArxivDailyApp
@@ -101,6 +101,28 @@ async def test_a_name_a_keyword_profile_has_is_refused_in_the_dialog() -> None:
         await pilot.pause()
         assert isinstance(app.screen, SaveSearchScreen)
         assert "A keyword profile is named “Diffusion”" in str(
+            app.screen.query_one("#save-search-problem").render()
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert search_entries(app) == []
+        assert config_path().read_text(encoding="utf-8") == template_text()
+
+
+async def test_a_name_the_settings_would_refuse_is_refused_in_the_dialog() -> None:
+    app = demo_app(app_options={"config": load_config()})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ti:diffusion")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaveSearchScreen), "the dialog")
+        name = app.screen.query_one("#save-search-name", Input)
+        name.value = "e\u0301\u200b"  # an accent, and a zero-width space no one sees
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveSearchScreen)
+        assert "a name is one line of printable characters" in str(
             app.screen.query_one("#save-search-problem").render()
         )
         await pilot.press("escape")

@@ -80,6 +80,18 @@ BAD = [
     pytest.param("[searches.x]\nq = 'a'\n", 1, "searches.x must be a query string", id="table"),
     pytest.param("searches = 'ti:x'\n", 1, "searches must be a section: [searches]", id="flat"),
     pytest.param(
+        "[searches]\n\"\u200b\" = 'au:li'\n",
+        2,
+        "a name is one line of printable characters",
+        id="zero-width-name",
+    ),
+    pytest.param(
+        "[searches]\n\"a\\tb\" = 'au:x'\n",
+        2,
+        "“a\\tb”: a name is one line of printable characters",
+        id="tab-in-name",
+    ),
+    pytest.param(
         PROFILE + "[searches]\nDiffusion = 'ti:diffusion'\n",
         4,
         "searches.Diffusion: a keyword profile [profiles.Diffusion] has that name",

@@ -184,3 +184,23 @@ def test_a_tag_that_is_no_name_is_a_query_error_at_its_place() -> None:
         parse_query("diffusion tag:c++")
     assert "not +" in str(raised.value)
     assert (raised.value.start, raised.value.end) == (10, 17)
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [
+        ("हिन्दी", "हिन्दी"),  # vowel signs are marks, not letters
+        ("İstanbul", "i̇stanbul"),
+        ("ﬀ", "ff"),
+        ("STRASSE", "strasse"),
+        ("straße", "strasse"),
+        ("Ünïcode/Ch2", "ünïcode/ch2"),
+    ],
+)
+def test_names_of_any_script_are_one_tag_however_they_are_typed(typed: str, tag: str) -> None:
+    assert normalise_tag(typed) == tag
+
+
+def test_a_name_cannot_start_with_a_mark() -> None:
+    with pytest.raises(TagError, match="starts with a letter or a digit"):
+        normalise_tag("\u0301abc")

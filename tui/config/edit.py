@@ -92,11 +92,11 @@ def _authors(
 def search_problem(name: str, query: str) -> str | None:
     """Why ``name`` and ``query`` cannot be saved as a search (None: they can)."""
     from tui.core.query import QueryError, parse_query
+    from tui.core.saved_search import name_problem
 
-    if not name.strip():
-        return "a saved search needs a name"
-    if any(not c.isprintable() for c in name):
-        return "a name is one line of printable characters"
+    problem = name_problem(name)
+    if problem is not None:
+        return problem
     try:
         expr = parse_query(query)
     except QueryError as error:

@@ -157,6 +157,7 @@ class _Reader:
     def searches(self, profiles: tuple[KeywordProfile, ...]) -> tuple[KeywordProfile, ...]:
         """``[searches]``: name = query, each a saved search of the language of ``/``."""
         from tui.core.query import QueryError, parse_query
+        from tui.core.saved_search import name_problem
 
         table = self.document.get("searches", {})
         if not isinstance(table, dict):
@@ -168,8 +169,9 @@ class _Reader:
             shape = f"{dotted(at)} must be a query string, like 'ti:diffusion -cat:astro-ph'"
             if not isinstance(text, str):
                 raise self.fail(at, shape)
-            if not name.strip():
-                raise self.fail(at, "a saved search needs a name")
+            problem = name_problem(name)
+            if problem is not None:
+                raise self.fail(at, f"{dotted(at)}: {problem}")
             if name in taken:
                 raise self.fail(
                     at,

@@ -16,6 +16,18 @@ from tui.core.follow import KeywordProfile
 from tui.core.query import Expr, Facts, QueryIndex, asks_the_flags, parse_query
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a saved search (None: it can): it is shown in the sidebar and
+    typed after ``--profile``, so one line of printable characters, not blank (a zero-width
+    space, a tab or a control character is refused)."""
+    if not name.strip():
+        return "a saved search needs a name"
+    if any(not c.isprintable() for c in name):
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+        return f"“{shown}”: a name is one line of printable characters"
+    return None
+
+
 @lru_cache(maxsize=256)
 def saved_query(text: str) -> Expr | None:
     """The query ``text`` means (settings checked it already: QueryError only for a bug)."""

@@ -1,9 +1,11 @@
 """Tags and collections on papers: names, how they are typed, matched, changed and counted.
 
 A paper has any number of tags, kept with its flags (sorted, no repeats). A tag name is what the
-reader types, normalised: trimmed, a leading ``#`` dropped, lowercase (``Thesis`` and ``thesis``
-are one tag), Unicode NFC. It starts with a letter or a digit and holds letters (any script),
-digits and ``- _ / .`` only, at most ``MAX_TAG_LENGTH`` characters. ``/`` makes collections:
+reader types, normalised: trimmed, a leading ``#`` dropped, Unicode NFKC and case folded
+(``Thesis`` and ``thesis`` are one tag, as are ``STRASSE`` and ``straße``, ``ﬀ`` and ``ff``),
+then NFC. It starts with a letter or a digit and holds letters and digits of any script (with
+the marks some scripts write them with: ``हिन्दी``), and ``- _ / .`` only, at most
+``MAX_TAG_LENGTH`` characters. ``/`` makes collections:
 ``thesis/ch2`` is in the collection ``thesis``, so asking for ``thesis`` (``tag:thesis``, the
 sidebar's ``thesis`` entry) finds it too.
 
@@ -39,13 +41,15 @@ class TagError(ValueError):
 
 def normalise_tag(raw: str) -> str:
     """The tag ``raw`` names (see the module's rules); ``TagError`` if it can name none."""
-    name = unicodedata.normalize("NFC", raw.strip()).removeprefix(TAG_MARK).lower()
+    # NFKC, then case folded: "ﬀ" is "ff", "STRASSE" and "straße" one tag, "İ" an i and its dot.
+    folded = unicodedata.normalize("NFKC", raw.strip()).removeprefix(TAG_MARK).casefold()
+    name = unicodedata.normalize("NFC", folded)
     shown = raw.strip() or raw
     if not name:
         raise TagError("a tag needs a name")
     if len(name) > MAX_TAG_LENGTH:
         raise TagError(f"“{shown[:20]}…” is longer than {MAX_TAG_LENGTH} characters")
-    bad = sorted({c for c in name if not (c.isalnum() or c in _PUNCTUATION)})
+    bad = sorted({c for c in name if not (_letter_or_mark(c) or c in _PUNCTUATION)})
     if bad:
         listed = " ".join("space" if c.isspace() else repr(c)[1:-1] or c for c in bad)
         raise TagError(
@@ -56,6 +60,12 @@ def normalise_tag(raw: str) -> str:
     if any(not part for part in name.split("/")):
         raise TagError(f"“{shown}”: a / separates two names (thesis/ch2), with none empty")
     return name
+
+
+def _letter_or_mark(c: str) -> bool:
+    """A letter or digit of any script, or a mark that goes with one (Devanagari's vowel
+    signs, an accent left apart): the ``isalnum`` of scripts written with marks."""
+    return c.isalnum() or unicodedata.category(c).startswith("M")
 
 
 def _visible(text: str) -> str:

@@ -23,24 +23,29 @@ TERMS = 10
 WHY_TERMS = 4
 """Terms each way in a paper's expanded view."""
 TERM_WIDTH = 28
+FRAME_WIDTH = 80
 
 
 def term_columns(
-    up: list[tuple[str, float]], down: list[tuple[str, float]], *, width: int = TERM_WIDTH
+    up: list[tuple[str, float]], down: list[tuple[str, float]], *, room: int = 76
 ) -> Content:
-    """Two columns, "pull up" and "pull down", one term and its weight a line."""
-    lines = [
-        Content.assemble(
-            ("↑ pull up".ljust(width + 8), "bold $text-success"),
-            ("↓ pull down", "bold $text-error"),
-        )
-    ]
-    for row in range(max(len(up), len(down))):
-        left = _term(up[row], width) if row < len(up) else " " * (width + 8)
-        right = _term(down[row], width) if row < len(down) else ""
-        lines.append(Content.assemble(left, right))
+    """ "Pull up" and "pull down", one term and its weight a line: side by side where ``room``
+    (cells) allows, else one list after the other (a weight never wraps away from its word)."""
+    column = TERM_WIDTH + 8  # the term, its weight and a gap
     if not up and not down:
-        lines.append(Content.styled("(no word)", "$text-muted"))
+        return Content.styled("(no word)", "$text-muted")
+    up_heading = Content.styled("↑ pull up", "bold $text-success")
+    down_heading = Content.styled("↓ pull down", "bold $text-error")
+    if room >= 2 * column:
+        lines = [Content.assemble(up_heading.pad_right(column - 9), down_heading)]
+        for row in range(max(len(up), len(down))):
+            left = _term(up[row], TERM_WIDTH) if row < len(up) else " " * column
+            right = _term(down[row], TERM_WIDTH) if row < len(down) else ""
+            lines.append(Content.assemble(left, right))
+        return Content("\n").join(lines)
+    width = max(8, min(TERM_WIDTH, room - 9))
+    lines = [up_heading, *(Content(_term(item, width)) for item in up)]
+    lines += [Content(""), down_heading, *(Content(_term(item, width)) for item in down)]
     return Content("\n").join(lines)
 
 
@@ -73,7 +78,7 @@ class ExplainScreen(Dialog[None]):
 
     DEFAULT_CSS = """
     ExplainScreen {
-        & > #explain { width: 80; }
+        & > #explain { width: 80; }  /* FRAME_WIDTH */
         & .explain--part { height: auto; margin-top: 1; }
         & #explain-learnt { margin-top: 0; }
     }
@@ -96,21 +101,28 @@ class ExplainScreen(Dialog[None]):
     def compose_content(self) -> ComposeResult:
         shown = self.shown
         if shown is None or shown.model is None or not shown.trained:
-            text = (
-                "Learning from your papers: E again in a moment."
-                if shown is None
-                else "Nothing to learn from yet. Star papers (s), or bring your own library "
-                "with `arxiv-daily library import FILE` (BibTeX or Zotero CSL JSON): the "
-                "model learns what you like from them, and what you read without starring "
-                "counts against."
-            )
+            if shown is None:
+                text = "Learning from your papers: E again in a moment."
+            elif shown.starred or shown.library:
+                text = (
+                    f"Learnt from {shown.learnt_from}, but too little on this day to learn "
+                    "from: the model needs other papers that differ from yours in their words."
+                )
+            else:
+                text = (
+                    "Nothing to learn from yet. Star papers (s), or bring your own library "
+                    "with `arxiv-daily library import FILE` (BibTeX or Zotero CSL JSON): the "
+                    "model learns what you like from them, and what you read without starring "
+                    "counts against."
+                )
             yield Static(Content(text), id="explain-learnt", classes="explain--part")
             return
         model = shown.model
         yield Static(Content(self._learnt(shown)), id="explain-learnt", classes="explain--part")
         up, down = model.explain(TERMS)
+        room = min(self.app.size.width, FRAME_WIDTH) - 4  # the frame's border and padding
         yield Static(
-            Content.assemble(("The model", "bold"), "\n", term_columns(up, down)),
+            Content.assemble(("The model", "bold"), "\n", term_columns(up, down, room=room)),
             id="explain-model",
             classes="explain--part",
         )
@@ -125,7 +137,7 @@ class ExplainScreen(Dialog[None]):
                 " (recommended)" if relevance >= self.threshold else "",
             )
             yield Static(
-                Content.assemble(heading, "\n", term_columns(up, down)),
+                Content.assemble(heading, "\n", term_columns(up, down, room=room)),
                 id="explain-paper",
                 classes="explain--part",
             )

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from tui.app.dialogs.dialog import Dialog
 from tui.app.widgets.paper_row import safe_text
+from tui.core.saved_search import name_problem
 
 NAME_LENGTH = 60
 """A sidebar entry, not a sentence."""
@@ -59,6 +60,9 @@ class SaveSearchScreen(Dialog[str]):
 
     def problem(self, name: str) -> str:
         """What the line under the name says of it ("" when nothing is wrong)."""
+        wrong = name_problem(name) if name else None
+        if wrong is not None:
+            return wrong[0].upper() + wrong[1:] + "."
         if name in self.taken:
             return f"A keyword profile is named “{name}”: choose another name."
         if name in self.searches and self.searches[name] != self.search_query:
@@ -79,7 +83,7 @@ class SaveSearchScreen(Dialog[str]):
         if not name:
             line.update(Content("Type a name first (Esc leaves the search unsaved)."))
             return
-        if name in self.taken:
+        if name in self.taken or name_problem(name) is not None:
             line.update(Content(self.problem(name)))
             return
         self.dismiss(name)

@@ -1401,6 +1401,8 @@ class TriageScreen(Screen[None]):
         shown = self.recommendation
         if shown is None or shown.day is not self.day:
             return "learning from your papers…"
+        if not shown.trained:
+            return ""
         what = "recommended" if self.recommended_only else "ranked"
         threshold = f" ≥ {self.threshold:.2f} (+/−)" if self.recommended_only else ""
         return f"{what}{threshold} · learnt from {shown.learnt_from}"
@@ -1408,6 +1410,9 @@ class TriageScreen(Screen[None]):
     def action_toggle_ranking(self) -> None:
         if not self.ranking and self.starred_only:
             self.app.notify("Ranking orders the day's papers: f leaves the starred view.")
+            return
+        if not self.ranking and self._cannot_learn():
+            return
         self.ranking = not self.ranking
 
     def watch_ranking(self, ranking: bool) -> None:
@@ -1418,7 +1423,33 @@ class TriageScreen(Screen[None]):
     def action_recommended_only(self) -> None:
         if not self.recommended_only and self.starred_only:
             self.app.notify("Recommended is the day's papers: f leaves the starred view.")
+            return
+        if not self.recommended_only and self._cannot_learn():
+            return
         self.recommended_only = not self.recommended_only
+
+    def _cannot_learn(self) -> bool:
+        """Whether the model of this day is known to have learnt nothing (then said why)."""
+        shown = self.recommendation
+        if shown is None or shown.day is not self.day or shown.trained:
+            return False
+        self._say_why_untrained(shown)
+        return True
+
+    def _say_why_untrained(self, shown: Recommendation) -> None:
+        if not shown.day.papers:
+            why = "No papers on this day to rank."
+        elif shown.starred or shown.library:
+            why = (
+                "Too little on this day to learn from: the model needs other papers that differ "
+                "from yours in their words."
+            )
+        else:
+            why = (
+                "Nothing to learn from yet: s stars papers, or `arxiv-daily library import FILE` "
+                "brings your own library; then R ranks the day and P shows the picks."
+            )
+        self.app.notify(why, severity="warning", timeout=6)
 
     def watch_recommended_only(self, on: bool) -> None:
         if on and not self._trained_for_day():
@@ -1544,7 +1575,11 @@ class TriageScreen(Screen[None]):
             if message.sequence != self._like_sequence:
                 return  # another M came after it
             if not shown.trained:
-                self.app.notify(f"{shown.like.id} shares no word with the day's papers.", timeout=4)
+                self.app.notify(
+                    f"Nothing in the words of the day's other papers sets {shown.like.id} apart: "
+                    "no ranking by it.",
+                    timeout=5,
+                )
                 return
             self.like = shown
             self.papers.explanations_changed()
@@ -1563,14 +1598,7 @@ class TriageScreen(Screen[None]):
         if not shown.trained and was_on:
             self.set_reactive(TriageScreen.ranking, False)
             self.set_reactive(TriageScreen.recommended_only, False)
-            self.app.notify(
-                "Nothing to learn from yet: s stars papers, or `arxiv-daily library import "
-                "FILE` brings your own library; then R ranks the day and P shows the picks."
-                if shown.day.papers
-                else "No papers on this day to rank.",
-                severity="warning",
-                timeout=6,
-            )
+            self._say_why_untrained(shown)
         if self.view is None or self.starred_only:
             return
         if was_on:
