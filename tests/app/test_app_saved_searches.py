@@ -4,6 +4,7 @@ Delete there takes it out of the settings again."""
 
 from __future__ import annotations
 
+import pytest
 from app_helpers import demo_app, in_sections, settle, type_text, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -88,7 +89,18 @@ async def test_a_query_with_an_error_is_not_saved_and_says_why() -> None:
         assert "Type a search in / first" in app.notice_text()
 
 
-async def test_a_name_a_keyword_profile_has_is_refused_in_the_dialog() -> None:
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        # the template's keyword profile
+        ("Diffusion", "A keyword profile is named “Diffusion”"),
+        # an accent, and a zero-width space no one sees: the settings file would refuse it
+        ("e\u0301\u200b", "a name is one line of printable characters"),
+    ],
+)
+async def test_a_name_the_settings_cannot_take_is_refused_in_the_dialog(
+    name: str, problem: str
+) -> None:
     app = demo_app(app_options={"config": load_config()})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -96,35 +108,11 @@ async def test_a_name_a_keyword_profile_has_is_refused_in_the_dialog() -> None:
         await type_text(pilot, "ti:diffusion")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, SaveSearchScreen), "the dialog")
-        await type_text(pilot, "Diffusion")  # the template's keyword profile
+        app.screen.query_one("#save-search-name", Input).value = name
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SaveSearchScreen)
-        assert "A keyword profile is named “Diffusion”" in str(
-            app.screen.query_one("#save-search-problem").render()
-        )
-        await pilot.press("escape")
-        await pilot.pause()
-        assert search_entries(app) == []
-        assert config_path().read_text(encoding="utf-8") == template_text()
-
-
-async def test_a_name_the_settings_would_refuse_is_refused_in_the_dialog() -> None:
-    app = demo_app(app_options={"config": load_config()})
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "ti:diffusion")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, SaveSearchScreen), "the dialog")
-        name = app.screen.query_one("#save-search-name", Input)
-        name.value = "e\u0301\u200b"  # an accent, and a zero-width space no one sees
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SaveSearchScreen)
-        assert "a name is one line of printable characters" in str(
-            app.screen.query_one("#save-search-problem").render()
-        )
+        assert problem in str(app.screen.query_one("#save-search-problem").render())
         await pilot.press("escape")
         await pilot.pause()
         assert search_entries(app) == []

@@ -23,11 +23,15 @@ and 100k flags:
   real 3 s spacing adds (requests - 1) × 3 s).
 - opening a listing day as announced (RSS, /new pages, catchup pages, then the API by id) on
   arXiv's real day of 2024-11-28: requests of each kind and seconds, with arXiv's spacing added.
+- triage: kill rules on arrival, a three-field query keystroke and seen-before marks, in the core.
+- recommendations: precision@20 on the real day (recommend_bench.py) and, in the reader, a star
+  to the list ranked again on screen (recommend_app_bench.py, target ≤ 0.5 s median).
 
 Other helpers may be loading the machine: the load average is printed beside each section.
 
     python tests/benchmarks/bench.py [--sizes 100,1000,5000] [--flags 1000,10000,100000]
-                                     [--runs 7] [--only startup,keys,store,fetch,days]
+                                     [--runs 7] [--only startup,keys,store,fetch,days,
+                                                   triage,recommend]
 """
 
 from __future__ import annotations
@@ -986,6 +990,46 @@ def bench_days() -> None:
     table.print()
 
 
+# --------------------------------------------------------------------- recommendations
+
+STAR_TO_SCREEN = re.compile(r"star → ranked again on screen: median (\d+) ms")
+
+
+def bench_recommend(size: int) -> None:
+    """The recommendation model: its quality on arXiv's real day (precision@20, old cosine vs
+    the model vs a library-seeded start) and its core timings, then in the reader at ``size``
+    papers, a star to the list ranked again on screen (target ≤ 0.5 s, median). Each script runs
+    in its own process: it keeps its own data dir, and its imports are its own."""
+    here = Path(__file__).resolve().parent
+    print(f"\nRecommendations (load average {load()})")
+    if RSS_DAY.is_file():
+        quality = subprocess.run(
+            [sys.executable, str(here / "recommend_bench.py")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(quality.stdout.rstrip() or quality.stderr.rstrip())
+    else:
+        print(f"(quality: {RSS_DAY} is absent)")
+    app = subprocess.run(
+        [sys.executable, str(here / "recommend_app_bench.py"), str(size)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(app.stdout.rstrip() or app.stderr.rstrip()[-2000:])
+    star = STAR_TO_SCREEN.search(app.stdout)
+    if star is None:
+        print("star → ranked on screen: no figure  FAIL")
+    else:
+        median = int(star.group(1))
+        print(
+            f"star → ranked on screen at {size:,} papers: median {median} ms, "
+            f"target ≤ 500 ms  {verdict(median <= 500)}"
+        )
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -1142,8 +1186,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11, help="start-ups timed per configuration")
     parser.add_argument(
         "--only",
-        default="startup,keys,store,fetch,days,triage",
-        help="comma-separated sections: startup, keys, store, fetch, days, triage",
+        default="startup,keys,store,fetch,days,triage,recommend",
+        help="comma-separated sections: startup, keys, store, fetch, days, triage, recommend",
     )
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -1176,6 +1220,8 @@ def main() -> None:
         if "triage" in sections:
             bench_triage(max(args.sizes))
             bench_seen(max(args.sizes))
+        if "recommend" in sections:
+            bench_recommend(max(args.sizes))
     print(f"\n(done in {time.perf_counter() - started:.0f} s, load average {load()})")
 
 
