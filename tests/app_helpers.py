@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import factories
@@ -17,6 +18,7 @@ from tui.adapters.day_cache import DayCache
 from tui.adapters.store import Flag, FlagStore
 from tui.app.app import ArxivDailyApp
 from tui.app.screens.triage import TriageScreen
+from tui.app.widgets.key_hints import KeyHints
 from tui.core.paper import Day, Kind, Paper, Provenance
 from tui.options import Options
 
@@ -84,6 +86,16 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
     await app.flush_flags()
     await pilot.pause()
+    # The key hints follow the first day's paint (or half a second): on screen before a check.
+    for screen in app.screen_stack:
+        if isinstance(screen, TriageScreen):
+            shown = partial(_hints_shown, screen.query_one(KeyHints))
+            await wait_until(pilot, shown, "the key hints")
+            await pilot.pause()
+
+
+def _hints_shown(hints: KeyHints) -> bool:
+    return not hints.held and bool(hints.children)
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

@@ -357,7 +357,7 @@ def calendar() -> Calendar:
 
 def _check_endpoints() -> None:
     """The ARXIV_DAILY_* addresses and intervals, before anything is asked: exit 2 if bad."""
-    from tui.adapters.sources.web import check_settings
+    from tui.adapters.sources.settings import check_settings
 
     try:
         check_settings()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -38,7 +37,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
     Returns the new file's stat (taken before the rename: it names this very file, even if
     another process replaces ``path`` again straight away).
     """
-    temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
+    temp = path.with_name(f"{path.name}{TEMP_MARKER}{os.urandom(6).hex()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         try:
@@ -94,7 +93,7 @@ def move_aside(path: Path) -> Path:
     """Rename an unreadable file to ``<name>.corrupt-<UTC time>`` (never delete it); return that."""
     target = path.with_name(f"{path.name}.corrupt-{utc_stamp()}")
     while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{utc_stamp()}-{secrets.token_hex(2)}")
+        target = path.with_name(f"{path.name}.corrupt-{utc_stamp()}-{os.urandom(2).hex()}")
     os.replace(path, target)
     fsync_dir(path.parent)
     return target

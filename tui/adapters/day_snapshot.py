@@ -18,7 +18,6 @@ import contextlib
 import json
 import marshal
 import os
-import secrets
 import sys
 import zlib
 from dataclasses import fields
@@ -66,7 +65,7 @@ def write_snapshot(path: Path, signature: Signature, day: Day) -> None:
         data = _HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload
     except ValueError:  # a value marshal cannot hold: the day file alone will do
         return
-    temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
+    temp = path.with_name(f"{path.name}{TEMP_MARKER}{os.urandom(6).hex()}")
     with contextlib.suppress(OSError):
         try:
             temp.write_bytes(data)

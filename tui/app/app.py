@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 import traceback
-import webbrowser
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import partial
@@ -446,6 +445,8 @@ class ArxivDailyApp(App[int]):
             self.notify(url, title="Not opening a browser here", timeout=5)
             return
         self.notify(url, title="Opening", timeout=3)
+        import webbrowser  # not at start-up: it is needed by the first page opened
+
         self.run_worker(
             partial(self._open_in_thread, opener or webbrowser.open, url),
             name="browser",

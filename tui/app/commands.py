@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.keys import format_key
 
-from tui.app.dialogs.help import HelpEntry
+if TYPE_CHECKING:
+    from tui.app.dialogs.help import HelpEntry
 
 READING = "Reading"
 FLAGS = "Flags"
@@ -682,6 +683,8 @@ def key_display(command: type[Command], overrides: KeyOverrides | None = None) -
 def help_entries(
     overrides: KeyOverrides | None = None, commands: Iterable[type[Command]] = TRIAGE_COMMANDS
 ) -> list[HelpEntry]:
+    from tui.app.dialogs.help import HelpEntry  # the help screen's: loaded when it opens
+
     return [
         HelpEntry(key_display(command, overrides), command.HELP, command.GROUP)
         for command in commands

@@ -7,7 +7,6 @@ easier to keep right (and to check with TOML tools) than a string in Python.
 from __future__ import annotations
 
 import os
-import secrets
 from functools import cache
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def ensure_config_file(path: Path | None = None) -> Path:
 
 def _create_exclusively(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f"{path.name}{TEMP_MARKER}{secrets.token_hex(6)}")
+    temp = path.with_name(f"{path.name}{TEMP_MARKER}{os.urandom(6).hex()}")
     try:
         temp.write_text(text, encoding="utf-8")
         with temp.open("rb") as written:

@@ -10,14 +10,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pylatexenc import latexwalker
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.macrospec import MacroSpec
-
 from tui.core.paper import Kind, Paper, Provenance, one_line
 from tui.core.words import count_papers
 
 if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
+
     from tui.core.filters import Match
 
 # pylatexenc reports malformed input through logging; in a full-screen terminal app a stray
@@ -55,7 +53,18 @@ _PLAIN_MACROS = (
 _ABBREVIATIONS = {"ie": "i.e.", "eg": "e.g.", "etc": "etc.", "etal": "et al.", "wrt": "w.r.t."}
 
 
+@functools.cache
 def _converter() -> tuple[LatexNodes2Text, Any]:
+    """pylatexenc's converter and parser context, made by the first text with LaTeX in it (the
+    import and the context cost ~30 ms that a start-up on plain titles need not pay)."""
+    from pylatexenc import latexwalker
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+    from pylatexenc.macrospec import MacroSpec
+
     walker_db = latexwalker.get_default_latex_context_db()
     walker_db.add_context_category(
         "arxiv-daily",
@@ -71,9 +80,6 @@ def _converter() -> tuple[LatexNodes2Text, Any]:
         prepend=True,
     )
     return LatexNodes2Text(latex_context=text_db, math_mode="text"), walker_db
-
-
-_TO_TEXT, _WALKER_DB = _converter()
 
 
 # pylatexenc reads character by character (about 10 ms for a 1,500-character abstract), so
@@ -224,10 +230,13 @@ def _island_to_text(island: str) -> str:
             urls.append(match.group(0))
             return _URL_TOKEN.format(len(urls) - 1)
 
+        from pylatexenc.latexwalker import LatexWalker
+
+        to_text, walker_db = _converter()
         prepared = _BARE_SPECIAL.sub(r"\\\1", _URL.sub(hide_url, island))
-        walker = latexwalker.LatexWalker(prepared, latex_context=_WALKER_DB, tolerant_parsing=True)
+        walker = LatexWalker(prepared, latex_context=walker_db, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-        converted: str = _TO_TEXT.nodelist_to_text(nodes)
+        converted: str = to_text.nodelist_to_text(nodes)
         if "%s" in converted and "%s" not in island:
             return island  # a macro missing its arguments leaves its template behind
         return _URL_TOKEN_RE.sub(lambda m: urls[int(m.group(1))], converted)

@@ -28,6 +28,7 @@ from tui.adapters.sources.listing_pages import (
     next_page_url,
     parse_listing_page,
 )
+from tui.adapters.sources.settings import web_url
 from tui.adapters.sources.web import (
     FetchError,
     FetchProgress,
@@ -35,7 +36,6 @@ from tui.adapters.sources.web import (
     ProgressCallback,
     WebAnswer,
     WebPolicy,
-    web_url,
 )
 from tui.core.calendar import Listing
 from tui.core.paper import Kind, Paper, announced_kind, id_month, listing_order

@@ -28,6 +28,7 @@ import arxiv
 import requests
 import urllib3
 
+from tui.adapters.sources.settings import env_seconds
 from tui.adapters.sources.web import (
     ACCEPT_ENCODING,
     DEADLINE,
@@ -40,7 +41,6 @@ from tui.adapters.sources.web import (
     HostPacer,
     ProgressCallback,
     TooSlow,
-    env_seconds,
     read_body,
     retry_after_seconds,
     xml_controls_dropped,

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from tui.adapters.sources.settings import env_seconds
 from tui.adapters.sources.web import (
     FetchCancelled,
     FetchError,
     FetchProgress,
     HostUnreachable,
     ProgressCallback,
-    env_seconds,
 )
 from tui.core.calendar import Calendar, Listing, default_calendar, in_catchup
 from tui.core.paper import RECONSTRUCTED_NOTE, Day, Paper, Provenance, listing_order
@@ -48,7 +48,8 @@ RssFetch = Callable[[Sequence[str]], tuple[date | None, list[Paper]]]
 
 def _fetch_rss(categories: Sequence[str]) -> tuple[date | None, list[Paper]]:
     from tui.adapters.sources.rss import fetch_rss
-    from tui.adapters.sources.web import DEADLINE, env_seconds
+    from tui.adapters.sources.settings import env_seconds
+    from tui.adapters.sources.web import DEADLINE
 
     return fetch_rss(
         categories,

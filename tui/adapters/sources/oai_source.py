@@ -21,13 +21,13 @@ from tui.adapters.sources.oai import (
     sets_for,
     versions_in_window,
 )
+from tui.adapters.sources.settings import oai_url
 from tui.adapters.sources.web import (
     FetchError,
     FetchProgress,
     PoliteClient,
     ProgressCallback,
     WebPolicy,
-    oai_url,
     xml_controls_dropped,
 )
 from tui.core.calendar import Listing

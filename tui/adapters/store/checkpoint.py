@@ -27,24 +27,25 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import multiprocessing
-import multiprocessing.process
 import os
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from tui.adapters.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps
 from tui.adapters.store.directory import FlagsDirectory
 from tui.adapters.store.journal import JOURNAL_FILE, Unknown, open_or_none, read_header, read_lines
 from tui.adapters.store.rows import Base
 
+if TYPE_CHECKING:
+    # multiprocessing is imported by the first child, not with the store (~15 ms of start-up).
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
+
 CheckpointIn = Literal["process", "thread"]
 DEFAULT_CHECKPOINT_EVERY: Final = 5000
 
-_SPAWN: Final = multiprocessing.get_context("spawn")
 _REASON_BYTES: Final = 1000
 
 
@@ -150,8 +151,11 @@ class CheckpointChild:
     @classmethod
     def start(cls, directory: Path) -> CheckpointChild:
         """Start folding ``directory``'s journal in a child; ``OSError`` if none can start."""
-        report, child_end = _SPAWN.Pipe(duplex=False)
-        process = _SPAWN.Process(
+        import multiprocessing
+
+        spawn = multiprocessing.get_context("spawn")
+        report, child_end = spawn.Pipe(duplex=False)
+        process = spawn.Process(
             target=run_in_child, args=(str(directory), child_end), name="flag-store-checkpoint"
         )
         try:
@@ -191,6 +195,8 @@ def _not_joined_at_exit(process: multiprocessing.process.BaseProcess) -> None:
     A quitting app need not wait for a fold (the journal holds every change, and the child
     folds on alone, as a plain subprocess would); ``CheckpointChild.finish`` still joins it.
     """
+    import multiprocessing.process
+
     children = getattr(multiprocessing.process, "_children", None)
     if isinstance(children, set):
         children.discard(process)

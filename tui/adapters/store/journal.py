@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Final
@@ -195,9 +194,9 @@ def create(directory: Path, previous: str | None) -> str:
 
     Written whole to a temporary file and renamed into place: a crash leaves no journal (the
     next open starts one) or this one whole, never a journal without its header."""
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()
     header = {"journal": JOURNAL_KIND, "version": 1, "token": token, "previous": previous}
-    temp = directory / f"{JOURNAL_FILE}.new-{secrets.token_hex(4)}"
+    temp = directory / f"{JOURNAL_FILE}.new-{os.urandom(4).hex()}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         os.write(fd, json.dumps(header, separators=(",", ":")).encode() + b"\n")

@@ -9,20 +9,22 @@ these; the wording, the clipboard and the dialogs are the same in both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual.app import App
 
 from tui.app.commands import TRIAGE_COMMANDS, Command, help_entries
-from tui.app.dialogs.export import ExportRequest, ExportScreen, write_export
-from tui.app.dialogs.help import HelpScreen
-from tui.app.dialogs.note import NoteScreen
 from tui.app.services.clipboard import Clipboard
 from tui.app.services.flag_keeper import FlagKeeper
-from tui.core.export import to_bibtex
 from tui.core.filters import Match
 from tui.core.paper import Paper
 from tui.paths import exports_dir
+
+if TYPE_CHECKING:
+    from tui.app.dialogs.export import ExportRequest
+
+# The dialogs and the export formats are imported when first asked for: a start-up that shows
+# a day does not pay for them.
 
 MAX_OPENED = 10
 """Pages or PDFs opened at once for a selection; more is almost always a slip."""
@@ -72,6 +74,8 @@ class PaperActions:
             Clipboard(self.app).copy(text, f"{len(items)} {_MANY[link]}")
 
     def copy_bibtex(self, papers: Sequence[Paper], *, as_list: bool = False) -> None:
+        from tui.core.export import to_bibtex
+
         if len(papers) == 1 and not as_list:
             Clipboard(self.app).copy(to_bibtex([papers[0]]), "BibTeX of " + papers[0].id)
         elif papers:
@@ -116,10 +120,14 @@ class PaperActions:
                     timeout=3,
                 )
 
+        from tui.app.dialogs.note import NoteScreen
+
         self.app.push_screen(NoteScreen(paper_id, paper, was), closed)
 
     def export(self, matches: Sequence[Match], *, what: str, title: str, stem: str) -> None:
         """The export dialog for ``matches`` (described to the user as ``what``)."""
+        from tui.app.dialogs.export import ExportScreen, write_export
+
         chosen = list(matches)
 
         def closed(request: ExportRequest | None) -> None:
@@ -130,5 +138,7 @@ class PaperActions:
 
     def help(self, commands: Iterable[type[Command]] = TRIAGE_COMMANDS) -> None:
         """Every key of the screen, with the user's own bindings."""
+        from tui.app.dialogs.help import HelpScreen
+
         overrides = getattr(self.app, "key_overrides", None)
         self.app.push_screen(HelpScreen(help_entries(overrides, commands)))

@@ -38,16 +38,11 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.adapters.later import LaterQueue
 from tui.adapters.session import Session
 from tui.app.commands import TriageCommands, bindings
-from tui.app.dialogs.date_picker import DatePickerScreen
-from tui.app.dialogs.export import (
-    file_stem,
-)
-from tui.app.dialogs.pick_author import PickAuthorScreen
 from tui.app.messages import (
     DayIndexed,
     DayLoaded,
@@ -64,7 +59,6 @@ from tui.app.messages import (
     WatchAuthorSaved,
     WatchMatched,
 )
-from tui.app.screens.library import LibraryScreen
 from tui.app.screens.paper_actions import MAX_OPENED, PaperActions
 from tui.app.screens.tag_actions import TagStep, ask_for_tags, undo_tags
 from tui.app.screens.triage.extras import TriageExtras
@@ -82,6 +76,7 @@ from tui.app.services.memory import keep_long_lived
 from tui.app.services.seen_days import DaySeen, SeenDays, SeenFacts, SeenMap, find_seen
 from tui.app.services.watching import watch_hits
 from tui.app.widgets.date_bar import DateBar, DateBarState, Status
+from tui.app.widgets.key_hints import KeyHints
 from tui.app.widgets.list_order import ListOrder, arrange
 from tui.app.widgets.paper_list import PaperList
 from tui.app.widgets.paper_row import RowMarks
@@ -120,6 +115,10 @@ DEFAULT_THRESHOLD = 0.5
 """The relevance a paper needs to be recommended, until the reader moves it (+ and -)."""
 THRESHOLD_STEP = 0.05
 
+FOOTER_AFTER_DAY = 0.05
+"""Seconds after the day's rows are laid out before the key hints follow (their paint first)."""
+FOOTER_WAIT = 0.5
+"""Seconds after the screen opens by which the key hints show, even if no day is painted yet."""
 NARROW_WIDTH = 70
 """Below this many columns the sidebar hides itself (b brings it back)."""
 
@@ -326,7 +325,7 @@ class TriageScreen(Screen[None]):
                     compact=self.compact_list,
                     id="papers",
                 )
-        yield Footer()
+        yield KeyHints()
 
     @property
     def papers(self) -> PaperList:
@@ -353,6 +352,7 @@ class TriageScreen(Screen[None]):
             search.add_class("-open")
         self._refresh_view()
         self.show_date(self._start or self.newest, first=True)
+        self.set_timer(FOOTER_WAIT, self._show_footer)
 
     def on_unmount(self) -> None:
         """The screen goes (the app quits): no load or download goes on, the session is saved."""
@@ -448,6 +448,10 @@ class TriageScreen(Screen[None]):
     def _day_shown(self, message: DayLoaded) -> None:
         message.shown.set()
         self.flags.ui_ready()
+        self.set_timer(FOOTER_AFTER_DAY, self._show_footer)
+
+    def _show_footer(self) -> None:
+        self.query_one(KeyHints).release()
 
     @on(SourcesWarned)
     def sources_warned(self, message: SourcesWarned) -> None:
@@ -1284,6 +1288,8 @@ class TriageScreen(Screen[None]):
     # ----------------------------------------------------------------- export and library
 
     def action_export(self) -> None:
+        from tui.app.dialogs.export import file_stem
+
         view = self.view
         matches = list(view.matches) if view is not None else []
         if not matches:
@@ -1319,6 +1325,8 @@ class TriageScreen(Screen[None]):
         self.actions.export(matches, what=what, title=title, stem=stem)
 
     def action_library(self) -> None:
+        from tui.app.screens.library import LibraryScreen
+
         days = self._days
         fetch = None if days.demo else partial(fetch_ids, days.source)
 
@@ -1637,6 +1645,8 @@ class TriageScreen(Screen[None]):
                 self.show_date(chosen)
 
         initial = min(self.shown_date or self.newest, self.newest)
+        from tui.app.dialogs.date_picker import DatePickerScreen
+
         self.app.push_screen(DatePickerScreen(initial, self.newest), picked)
 
     # ----------------------------------------------------------------- starred view
@@ -1716,6 +1726,8 @@ class TriageScreen(Screen[None]):
         def chosen(name: str | None) -> None:
             if name is not None:
                 self._toggle_watch(name)
+
+        from tui.app.dialogs.pick_author import PickAuthorScreen
 
         self.app.push_screen(PickAuthorScreen(names, hit.authors if hit else ()), chosen)
 
