@@ -35,9 +35,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from tui.adapters.sources.settings import (
-    env_seconds,
-)
+from tui.adapters.sources.settings import env_seconds
 
 USER_AGENT = "arxiv-daily (a terminal reader of the daily listings)"
 
